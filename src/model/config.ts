@@ -1,0 +1,187 @@
+// The typed configuration produced by src/config (after YAML parsing, ${ENV} interpolation,
+// secrets read from files, schema validation, semantic checks and defaults).
+// Everything downstream (salesforce, zendesk, map, reconcile, apply) reads this, never raw YAML.
+
+/** Where a node came from in sync.yaml, for messages such as `sync.yaml:12:5: ...`. */
+export interface SourcePos {
+  file: string;
+  line: number;
+  col: number;
+}
+
+export type Scalar = string | number | boolean | null;
+
+export type Aggregate = 'first' | 'last' | 'min' | 'max' | 'sum' | 'count' | 'join';
+
+/**
+ * A mapping, in one of the four forms of DESIGN.md section 2, normalised:
+ * - `Owner.Name`                                  -> { kind: 'field', from: 'Owner.Name' }
+ * - `{ from, map?, default?, aggregate?, separator? }` -> { kind: 'field', ... }
+ *   (`from` may name `Relationship__r.Field__c` of an `include`d child relationship when `aggregate` is set)
+ * - `{ value: constant }`                         -> { kind: 'value', value }
+ * - `{ template: "{Name} ({Type})" }`             -> { kind: 'template', template }
+ * `name` is the mapping's path in the config (e.g. `syncs.global.organizations.fields.health`), `pos` its location.
+ */
+export type Mapping =
+  | {
+      kind: 'field';
+      from: string;
+      map?: Record<string, Scalar>;
+      default?: Scalar;
+      aggregate?: Aggregate;
+      /** for aggregate: join (default ", ") */
+      separator?: string;
+      name: string;
+      pos?: SourcePos;
+    }
+  | { kind: 'value'; value: Scalar; name: string; pos?: SourcePos }
+  | { kind: 'template'; template: string; name: string; pos?: SourcePos };
+
+export interface TagRule {
+  /** Prefix put before every produced tag; tags with this prefix are owned by zdsf. Default "". */
+  prefix: string;
+  /** Salesforce field paths whose (normalised) values become tags. */
+  from: string[];
+  /** Constant tags always present (also owned). */
+  static: string[];
+  pos?: SourcePos;
+}
+
+export type SalesforceAuth =
+  | { method: 'jwt'; client_id: string; username: string; private_key: string; audience?: string }
+  | { method: 'client_credentials'; client_id: string; client_secret: string }
+  | { method: 'access_token'; token: string; instance_url?: string }
+  | {
+      method: 'password';
+      username: string;
+      password: string;
+      security_token?: string;
+      client_id?: string;
+      client_secret?: string;
+    };
+
+export interface SalesforceInstance {
+  name: string;
+  /** default https://login.salesforce.com */
+  login_url: string;
+  /** default "62.0" */
+  api_version: string;
+  auth: SalesforceAuth;
+  pos?: SourcePos;
+}
+
+export type ZendeskAuth =
+  | { method: 'api_token'; email: string; token: string }
+  | { method: 'oauth'; token: string };
+
+export interface ZendeskInstance {
+  name: string;
+  /** Base URL without trailing slash, e.g. https://example.zendesk.com (from `subdomain` or `url`). */
+  url: string;
+  auth: ZendeskAuth;
+  /** Must agree with the account setting (checked by plan). Default false. */
+  multiple_organizations: boolean;
+  /** Never send more than this many requests a minute (default: the account's own limit as reported by headers). */
+  max_requests_per_minute?: number;
+  pos?: SourcePos;
+}
+
+export interface IncludeSpec {
+  /** Child relationship name, e.g. Customer_Subscriptions__r */
+  relationship: string;
+  where?: string;
+  /** Extra child fields to read besides those the mappings use. */
+  fields: string[];
+  pos?: SourcePos;
+}
+
+export interface RetentionRule {
+  /** SOQL condition on Account; matching accounts' organizations are deleted (with --allow-delete). */
+  delete_when: string;
+  /** Refuse to delete more than this many organizations unless forced. Default: 10% of the instance's orgs. */
+  max_deletes?: number;
+  pos?: SourcePos;
+}
+
+export interface OrganizationSync {
+  where?: string;
+  /** RecordType.DeveloperName values. */
+  record_types?: string[];
+  /** default external_id */
+  match: 'external_id' | 'name';
+  /** default false */
+  adopt_by_name: boolean;
+  /** default { kind: 'field', from: 'Name' } */
+  name: Mapping;
+  domain_names?: Mapping;
+  notes?: Mapping;
+  details?: Mapping;
+  /** Zendesk organization field key -> mapping */
+  fields: Record<string, Mapping>;
+  include: IncludeSpec[];
+  tags?: TagRule;
+  retention?: RetentionRule;
+  pos?: SourcePos;
+}
+
+export interface UserSource {
+  object: 'Contact' | 'Lead';
+  where?: string;
+  record_types?: string[];
+  pos?: SourcePos;
+}
+
+export interface UserSync {
+  sources: UserSource[];
+  /** default email */
+  match: 'email' | 'external_id';
+  /** field path of the email, default Email */
+  email: string;
+  /** default { kind: 'field', from: 'Name' } */
+  name: Mapping;
+  phone?: Mapping;
+  notes?: Mapping;
+  details?: Mapping;
+  /** Zendesk user field key -> mapping */
+  fields: Record<string, Mapping>;
+  tags?: TagRule;
+  /** default false: users are created verified with skip_verify_email, so no welcome mail goes out */
+  verify_email: boolean;
+  /** default { primary: true, secondary: false } */
+  relationships: { primary: boolean; secondary: boolean };
+  /** Users created from a child relationship (e.g. sold-to contacts) only for organizations this plan creates. */
+  create_for_new_organizations?: { from: string; email: string; name: string; pos?: SourcePos };
+  pos?: SourcePos;
+}
+
+export interface ProtectedRecords {
+  /** organization external_ids zdsf never touches */
+  external_ids: string[];
+  /** organization names zdsf never touches (case-insensitive) */
+  names: string[];
+  /** email domains whose users zdsf never touches */
+  domains: string[];
+}
+
+export interface Sync {
+  name: string;
+  /** name of a salesforce instance */
+  from: string;
+  /** name of a zendesk instance */
+  to: string;
+  organizations?: OrganizationSync;
+  users?: UserSync;
+  protected: ProtectedRecords;
+  pos?: SourcePos;
+}
+
+export interface Config {
+  version: 1;
+  /** path of the config file as given */
+  file: string;
+  /** sha256 hex of the config file's bytes: a saved plan records it, apply compares it. */
+  digest: string;
+  salesforce: Record<string, SalesforceInstance>;
+  zendesk: Record<string, ZendeskInstance>;
+  syncs: Sync[];
+}

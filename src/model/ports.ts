@@ -1,0 +1,83 @@
+// The interfaces between the pure core and the adapters at the edges. Services wire real adapters
+// (src/salesforce, src/zendesk) or fakes (tests) into these.
+import type { Sync, SalesforceInstance, ZendeskInstance } from './config.js';
+import type { SourceData } from './salesforce.js';
+import type { TargetData, ZdMembership, ZdOrganization, ZdUser } from './zendesk.js';
+
+/** Reports progress of long work; the CLI shows a bar on a TTY and periodic lines otherwise. */
+export interface Progress {
+  start(label: string, total?: number): void;
+  tick(n?: number): void;
+  done(message?: string): void;
+}
+
+export const silentProgress: Progress = { start() {}, tick() {}, done() {} };
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  debug(message: string): void;
+}
+
+export interface SourceReaderOptions {
+  instance: SalesforceInstance;
+  sync: Sync;
+  progress?: Progress;
+  logger?: Logger;
+}
+
+export interface SourceReader {
+  read(options: SourceReaderOptions): Promise<SourceData>;
+}
+
+export interface TargetReaderOptions {
+  instance: ZendeskInstance;
+  progress?: Progress;
+  logger?: Logger;
+}
+
+export interface TargetReader {
+  read(options: TargetReaderOptions): Promise<TargetData>;
+}
+
+/** Outcome of one record of a bulk write (job status result, or a single request). */
+export interface WriteResult {
+  /** index of the item in the array passed in */
+  index: number;
+  ok: boolean;
+  /** id of the created / updated record */
+  id?: number;
+  /** Zendesk's status / action: Created, Updated, Deleted, Failed ... */
+  status?: string;
+  /** Zendesk's reason for a failure (error code and details), never credentials */
+  error?: string;
+}
+
+export type OrganizationWrite = Partial<Omit<ZdOrganization, 'id'>> & { id?: number };
+export type UserWrite = Partial<Omit<ZdUser, 'id'>> & {
+  id?: number;
+  skip_verify_email?: boolean;
+};
+
+/**
+ * Writes to one Zendesk instance. Every method batches 100 records a request, follows job statuses
+ * to the end, paces itself under the rate limit, retries 429/503 (Retry-After) and 5xx with backoff,
+ * and reports per-record outcomes instead of throwing for per-record failures. It throws only when
+ * the instance cannot be used at all (unreachable, 401/403 on everything).
+ */
+export interface TargetWriter {
+  createOrganizations(items: OrganizationWrite[]): Promise<WriteResult[]>;
+  updateOrganizations(items: (OrganizationWrite & { id: number })[]): Promise<WriteResult[]>;
+  deleteOrganizations(ids: number[]): Promise<WriteResult[]>;
+  /** users/create_or_update_many keyed by email (or external_id); falls back to single create_or_update on 403. */
+  upsertUsers(items: UserWrite[]): Promise<WriteResult[]>;
+  updateUsers(items: (UserWrite & { id: number })[]): Promise<WriteResult[]>;
+  createMemberships(items: { user_id: number; organization_id: number }[]): Promise<WriteResult[]>;
+  makeDefaultMembership(userId: number, membershipId: number): Promise<WriteResult>;
+  /** look records up by key (for stale-plan checks and for creates whose outcome is unknown) */
+  findOrganizations(query: { ids?: number[]; external_ids?: string[]; names?: string[] }): Promise<ZdOrganization[]>;
+  findUsers(query: { ids?: number[]; emails?: string[]; external_ids?: string[] }): Promise<ZdUser[]>;
+  findMemberships(query: { user_ids: number[] }): Promise<ZdMembership[]>;
+  /** requests sent so far (for the summary and tests) */
+  readonly requestCount: number;
+}

@@ -1,0 +1,42 @@
+// A sandbox seed file (JSON or YAML), DESIGN.md section 7. Also the shape of GET /__sandbox/state.
+import type { SfObjectDescribe } from './salesforce.js';
+import type { ZdFieldDef, ZdMembership, ZdOrganization, ZdUser } from './zendesk.js';
+
+/** Salesforce records are flat, keyed by field API name; parents are joined through their Id fields
+ * (Contact.AccountId -> Account.Id, Account.OwnerId -> User.Id, RecordTypeId -> RecordType.Id). Child
+ * objects (e.g. Customer_Subscription__c with Account__c) are listed under their object name too. */
+export type SfSeedRecord = Record<string, unknown> & { Id: string };
+
+export interface SalesforceSeed {
+  Account?: SfSeedRecord[];
+  Contact?: SfSeedRecord[];
+  Lead?: SfSeedRecord[];
+  AccountContactRelation?: SfSeedRecord[];
+  /** any other object: User, RecordType, Customer_Subscription__c, Zuora__Subscription__c ... */
+  [object: string]: SfSeedRecord[] | Record<string, SfObjectDescribe | { fields: SfObjectDescribe['fields']; childRelationships?: SfObjectDescribe['childRelationships'] }> | undefined;
+  /** { Object: { fields: [{ name, type, ... }], childRelationships?: [{ relationshipName, childSObject, field }] } };
+   * without it, field types are inferred from the values and child relationships from `<Parent>__c` / `AccountId` fields. */
+  describe?: Record<string, { fields: SfObjectDescribe['fields']; childRelationships?: SfObjectDescribe['childRelationships'] }>;
+}
+
+export interface ZendeskSeed {
+  organizations?: Partial<ZdOrganization>[];
+  users?: Partial<ZdUser>[];
+  organization_memberships?: Partial<ZdMembership>[];
+  organization_fields?: Partial<ZdFieldDef>[];
+  user_fields?: Partial<ZdFieldDef>[];
+  /** the `settings` object of GET /api/v2/account/settings, e.g. { user: { multiple_organizations: true } } */
+  settings?: { user?: { multiple_organizations?: boolean; [k: string]: unknown }; [k: string]: unknown };
+}
+
+/**
+ * One sandbox serves one Salesforce org and one or more Zendesk instances:
+ * - `zendesk`: the default instance, served at `<base>/api/v2/...`
+ * - `zendesk_instances`: more, by name, each served at `<base>/zendesk/<name>/api/v2/...`
+ *   (so a config with a global and a US-federal instance runs against one sandbox).
+ */
+export interface SandboxSeed {
+  salesforce?: SalesforceSeed;
+  zendesk?: ZendeskSeed;
+  zendesk_instances?: Record<string, ZendeskSeed>;
+}
