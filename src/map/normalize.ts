@@ -1,0 +1,120 @@
+// Normalisation applied to both sides before comparing, so that apply followed by plan shows no changes
+// (DESIGN.md section 3): tags, emails, whitespace, numbers, dates, dropdown values, empty vs null.
+import type { ZdFieldDef } from '../model/zendesk.js';
+
+/** Zendesk's tag rules: lowercase, no spaces (become underscores), no commas; empty -> null. */
+export function normalizeTag(value: string): string | null {
+  const tag = value
+    .trim()
+    .toLowerCase()
+    .replace(/[\s,]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+  return tag === '' ? null : tag;
+}
+
+/** A sorted, de-duplicated list of normalised tags. */
+export function normalizeTags(values: Iterable<string>): string[] {
+  const out = new Set<string>();
+  for (const v of values) {
+    const t = normalizeTag(v);
+    if (t) out.add(t);
+  }
+  return [...out].sort();
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** Trimmed and lowercased (Zendesk emails are unique case-insensitively); null when empty or not an email. */
+export function normalizeEmail(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const email = value.trim().toLowerCase();
+  return EMAIL.test(email) ? email : null;
+}
+
+/** Trim, unify line endings, turn empty into null. */
+export function normalizeText(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  const text = String(value).replace(/\r\n?/g, '\n').trim();
+  return text === '' ? null : text;
+}
+
+/** Names compare case-insensitively with collapsed whitespace (for match: name and duplicate detection). */
+export function normalizeName(value: unknown): string {
+  return String(value ?? '')
+    .trim()
+    .replace(/\s+/g, ' ')
+    .toLowerCase();
+}
+
+/** Domain names: split on spaces or commas, lowercased, de-duplicated, sorted. */
+export function normalizeDomains(value: unknown): string[] {
+  const parts = Array.isArray(value) ? value.map(String) : String(value ?? '').split(/[\s,;]+/);
+  return [...new Set(parts.map((p) => p.trim().toLowerCase()).filter((p) => p !== ''))].sort();
+}
+
+function toDate(value: unknown): string | null {
+  if (value === null || value === undefined || value === '') return null;
+  const s = String(value).trim();
+  const m = /^(\d{4}-\d{2}-\d{2})/.exec(s);
+  if (m) return m[1];
+  const d = new Date(s);
+  return Number.isNaN(d.getTime()) ? s : d.toISOString().slice(0, 10);
+}
+
+function toNumber(value: unknown, integer: boolean): number | string | null {
+  if (value === null || value === undefined || value === '') return null;
+  const n = typeof value === 'number' ? value : Number(String(value).trim());
+  if (!Number.isFinite(n)) return String(value);
+  return integer ? Math.trunc(n) : n;
+}
+
+function toBoolean(value: unknown): boolean {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'string') return ['true', '1', 'yes', 'y', 'on'].includes(value.trim().toLowerCase());
+  return Boolean(value);
+}
+
+/**
+ * A custom field value as Zendesk stores it, for the field's type: text trimmed (empty -> null), integer and
+ * decimal as numbers, checkbox as boolean (null -> false, as Zendesk reports it), date as YYYY-MM-DD,
+ * dropdown as the option's tag value (matched by value or by name, case-insensitively; unknown stays as given).
+ * Without a definition, text normalisation.
+ */
+export function normalizeFieldValue(value: unknown, field?: ZdFieldDef): unknown {
+  switch (field?.type) {
+    case 'integer':
+      return toNumber(value, true);
+    case 'decimal':
+      return toNumber(value, false);
+    case 'checkbox':
+      return toBoolean(value);
+    case 'date':
+      return toDate(value);
+    case 'dropdown':
+    case 'tagger': {
+      const text = normalizeText(value);
+      if (text === null) return null;
+      const options = field.custom_field_options ?? [];
+      const lower = text.toLowerCase();
+      const hit = options.find((o) => o.value.toLowerCase() === lower) ?? options.find((o) => o.name.toLowerCase() === lower);
+      return hit ? hit.value : (normalizeTag(text) ?? null);
+    }
+    default:
+      if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+      return normalizeText(value);
+  }
+}
+
+/** Deep equality for normalised values (arrays compared in order; callers sort sets first). */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if ((a === null || a === undefined) && (b === null || b === undefined)) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const ka = Object.keys(a as object);
+    const kb = Object.keys(b as object);
+    const keys = new Set([...ka, ...kb]);
+    return [...keys].every((k) => sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  }
+  return false;
+}
