@@ -1,0 +1,177 @@
+// Turns a Plan into a list of signed lines, independent of how they are printed (terminal colours,
+// a markdown `diff` block). Computing the plan (reconcile) and printing it (text, markdown) stay separate.
+import { diffLines } from 'diff';
+import type { Change, SyncPlan, Warning } from '../model/plan.js';
+
+/** '+' create, '-' destroy, '~' change, ' ' context, '#' comment, '!' warning, '' blank */
+export type Sign = '+' | '-' | '~' | ' ' | '#' | '!' | '';
+
+export interface Line {
+  sign: Sign;
+  /** indentation level (2 spaces each), before the sign */
+  indent: number;
+  text: string;
+}
+
+const ACTION_WORDS: Record<Change['action'], string> = {
+  create: 'will be created',
+  update: 'will be updated in-place',
+  delete: 'will be destroyed',
+  make_default: 'will become the default organization',
+};
+
+const SIGNS: Record<Change['action'], Sign> = { create: '+', update: '~', delete: '-', make_default: '~' };
+
+/** A value as the plan prints it: strings quoted, lists in brackets, null as null. */
+export function formatValue(value: unknown): string {
+  if (value === undefined) return 'null';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(formatValue).join(', ')}]`;
+  if (value && typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+function isMultiline(value: unknown): value is string {
+  return typeof value === 'string' && value.includes('\n');
+}
+
+/** Multi-line text changes as a line diff inside a heredoc, like terraform. */
+function textDiffLines(path: string, before: unknown, after: unknown, width: number, indent: number): Line[] {
+  const lines: Line[] = [{ sign: '~', indent, text: `${path.padEnd(width)} = <<-EOT` }];
+  const parts = diffLines(typeof before === 'string' ? before : '', typeof after === 'string' ? after : '');
+  for (const part of parts) {
+    const sign: Sign = part.added ? '+' : part.removed ? '-' : ' ';
+    const body = part.value.endsWith('\n') ? part.value.slice(0, -1) : part.value;
+    for (const l of body.split('\n')) lines.push({ sign, indent: indent + 2, text: l });
+  }
+  lines.push({ sign: ' ', indent: indent + 1, text: 'EOT' });
+  return lines;
+}
+
+function headerName(change: Change): string {
+  if (change.type === 'membership' && change.action === 'create') {
+    const [user, org] = splitMembershipLabel(change.label);
+    return `membership ${JSON.stringify(user)} -> ${JSON.stringify(org)}`;
+  }
+  return `${change.type} ${JSON.stringify(change.label)}`;
+}
+
+function splitMembershipLabel(label: string): [string, string] {
+  const at = label.indexOf(' -> ');
+  return at < 0 ? [label, ''] : [label.slice(0, at), label.slice(at + 4)];
+}
+
+function orgName(value: Record<string, unknown> | null, fallback: string): string {
+  if (!value) return fallback;
+  const name = value.organization_name ?? value.organization ?? null;
+  if (typeof name === 'string') return name;
+  const id = value.organization_id;
+  return id === null || id === undefined ? fallback : `id ${String(id)}`;
+}
+
+/** The lines of one change: a `#` comment, then a block (or a one-line form for relationship changes). */
+export function changeLines(change: Change, indent = 1): Line[] {
+  const reason = change.reason ? ` (${change.reason})` : '';
+  const sign = SIGNS[change.action];
+
+  if (change.type === 'membership' && change.action === 'create') {
+    return [{ sign: '+', indent, text: `${headerName(change)}${reason}` }];
+  }
+  if (change.action === 'make_default') {
+    const [user, org] = splitMembershipLabel(change.label);
+    const from = orgName(change.before, 'none');
+    const to = orgName(change.after, org || '?');
+    return [
+      { sign: '~', indent, text: `user ${JSON.stringify(user)} default organization ${JSON.stringify(from)} -> ${JSON.stringify(to)}${reason}` },
+    ];
+  }
+
+  const lines: Line[] = [{ sign: '#', indent, text: `${change.type} ${JSON.stringify(change.label)} ${ACTION_WORDS[change.action]}${reason}` }];
+  lines.push({ sign, indent, text: `${headerName(change)} {` });
+  const inner = indent + 1;
+
+  if (change.action === 'delete') {
+    const entries = Object.entries(change.before ?? {});
+    const width = Math.max(0, ...entries.map(([k]) => k.length));
+    for (const [k, v] of entries) lines.push({ sign: '-', indent: inner, text: `${k.padEnd(width)} = ${formatValue(v)}` });
+  } else {
+    const width = Math.max(0, ...change.diff.map((d) => d.path.length));
+    for (const d of change.diff) {
+      if (change.action === 'create') {
+        lines.push({ sign: '+', indent: inner, text: `${d.path.padEnd(width)} = ${formatValue(d.after)}` });
+      } else if (isMultiline(d.before) || isMultiline(d.after)) {
+        lines.push(...textDiffLines(d.path, d.before, d.after, width, inner));
+      } else if (d.after === null || d.after === undefined) {
+        lines.push({ sign: '-', indent: inner, text: `${d.path.padEnd(width)} = ${formatValue(d.before)} -> null` });
+      } else if (d.before === null || d.before === undefined) {
+        lines.push({ sign: '+', indent: inner, text: `${d.path.padEnd(width)} = ${formatValue(d.after)}` });
+      } else {
+        lines.push({ sign: '~', indent: inner, text: `${d.path.padEnd(width)} = ${formatValue(d.before)} -> ${formatValue(d.after)}` });
+      }
+    }
+    if (change.zendesk_id !== null) lines.push({ sign: ' ', indent: inner, text: `${'id'.padEnd(width)} = ${change.zendesk_id}` });
+    if (change.refs?.organization && change.action === 'create' && change.type === 'user') {
+      lines.push({ sign: ' ', indent: inner, text: `(organization ${JSON.stringify(change.refs.organization)} is created by this plan)` });
+    }
+  }
+  lines.push({ sign: ' ', indent, text: '}' });
+  return lines;
+}
+
+export function warningLines(warnings: Warning[], indent = 1): Line[] {
+  return warnings.map((w) => ({
+    sign: '!' as const,
+    indent,
+    text: `${w.code}: ${w.message}${w.records.length ? ` [${w.records.join(', ')}]` : ''}`,
+  }));
+}
+
+export function summaryText(s: { create: number; update: number; delete: number }): string {
+  if (s.create + s.update + s.delete === 0) return 'No changes. Zendesk matches the configuration.';
+  return `Plan: ${s.create} to add, ${s.update} to change, ${s.delete} to destroy.`;
+}
+
+export function estimateText(sync: SyncPlan): string | null {
+  const e = sync.estimate;
+  if (!e || e.requests === 0) return null;
+  const minutes = e.seconds / 60;
+  const time = minutes >= 1 ? `~${Math.ceil(minutes)} min` : `~${Math.max(1, Math.ceil(e.seconds))} s`;
+  return `Apply needs about ${e.requests} requests: ${time} at ${e.rate_limit_per_minute} requests/minute.`;
+}
+
+/** Every line of one sync's section: changes, warnings, orphans, estimate, summary. */
+export function syncLines(sync: SyncPlan): Line[] {
+  const lines: Line[] = [];
+  if (sync.error) {
+    lines.push({ sign: '!', indent: 0, text: `Error: ${sync.error}` });
+    return lines;
+  }
+  if (sync.changes.length > 0) {
+    lines.push({ sign: '', indent: 0, text: `zdsf will perform the following actions on ${sync.to}:` });
+    for (const change of sync.changes) {
+      lines.push({ sign: '', indent: 0, text: '' });
+      lines.push(...changeLines(change));
+    }
+    lines.push({ sign: '', indent: 0, text: '' });
+  }
+  if (sync.warnings.length > 0) {
+    lines.push({ sign: '', indent: 0, text: `Warnings (${sync.warnings.length}):` });
+    lines.push(...warningLines(sync.warnings));
+    lines.push({ sign: '', indent: 0, text: '' });
+  }
+  if (sync.orphans) {
+    const { organizations, users } = sync.orphans;
+    lines.push({
+      sign: '',
+      indent: 0,
+      text: `Zendesk records with no Salesforce counterpart (reported, never deleted): ${organizations.length} organizations, ${users.length} users`,
+    });
+    for (const o of organizations)
+      lines.push({ sign: '#', indent: 1, text: `organization ${JSON.stringify(o.name)} (id ${o.id}${o.external_id ? `, external_id ${o.external_id}` : ''})` });
+    for (const u of users) lines.push({ sign: '#', indent: 1, text: `user ${JSON.stringify(u.email ?? u.name)} (id ${u.id})` });
+    lines.push({ sign: '', indent: 0, text: '' });
+  }
+  const estimate = estimateText(sync);
+  if (estimate) lines.push({ sign: '', indent: 0, text: estimate });
+  return lines;
+}
