@@ -1,0 +1,52 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { generateSeed, sfId, writeSeed } from '../../src/seedgen/generate.js';
+
+describe('generateSeed', () => {
+  const seed = generateSeed({ accounts: 60, contacts: 200, seed: 3 });
+  const sf = seed.salesforce!;
+  const zd = seed.zendesk!;
+
+  it('is deterministic for a given seed', () => {
+    expect(generateSeed({ accounts: 60, contacts: 200, seed: 3 })).toEqual(seed);
+    expect(generateSeed({ accounts: 60, contacts: 200, seed: 4 })).not.toEqual(seed);
+  });
+
+  it('makes the requested volume with unique 18-character ids', () => {
+    expect(sf.Account).toHaveLength(60);
+    expect(sf.Contact).toHaveLength(200);
+    const ids = [...sf.Account!, ...sf.Contact!].map((r) => r.Id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.every((id) => id.length === 18)).toBe(true);
+    expect(sfId('001', 1)).not.toBe(sfId('001', 2));
+  });
+
+  it('contains the cases the product must handle', () => {
+    const accounts = sf.Account!;
+    const expired = accounts.find((a) => a.Type === 'Former Customer' && String(a.Next_Renewal_Date__c) < '2023-01-01');
+    expect(expired).toBeDefined();
+    const byName = new Map<string, number>();
+    for (const a of accounts) byName.set(String(a.Name).trim(), (byName.get(String(a.Name).trim()) ?? 0) + 1);
+    expect([...byName.values()].some((n) => n > 1)).toBe(true);
+    const orgs = zd.organizations!;
+    const adoptable = orgs.find((o) => o.external_id === null);
+    expect(accounts.some((a) => String(a.Name).trim() === adoptable?.name)).toBe(true);
+    expect(orgs.some((o) => o.tags?.includes('vip'))).toBe(true);
+    const staffEmails = zd.users!.filter((u) => u.role !== 'end-user').map((u) => u.email);
+    expect(staffEmails).toHaveLength(2);
+    expect(sf.Contact!.some((c) => staffEmails.includes(String(c.Email).toLowerCase()))).toBe(true);
+    const indirect = sf.AccountContactRelation!.filter((r) => r.IsDirect === false && r.IsActive === true);
+    expect(new Set(indirect.map((r) => r.ContactId)).size).toBeGreaterThan(0);
+    expect(sf.Contact!.some((c) => !c.Email)).toBe(true);
+    expect(zd.settings?.user?.multiple_organizations).toBe(true);
+  });
+
+  it('writes JSON that parses back to the same seed', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'zdsf-seed-'));
+    const file = join(dir, 'seed.json');
+    await writeSeed(file, seed);
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(JSON.parse(JSON.stringify(seed)));
+  });
+});
