@@ -1,0 +1,229 @@
+// map: Salesforce rows -> the Zendesk records the config asks for (DESIGN.md sections 2-3). Pure: plain data
+// in, plain data out, no I/O. Values that cannot be used become `invalid_value` warnings and the attribute is
+// left out for that record; nothing here throws for bad data.
+//
+// Decisions:
+// - Organizations: external_id is always the Account Id (also with match: name, so a matched org gets it).
+//   An account whose name mapping gives nothing is skipped with a `missing_name` warning (Zendesk requires one).
+// - People: with match: external_id, the key and external_id are the Contact/Lead Id. With match: email,
+//   external_id is NOT set: an existing user's external_id may belong to another system (single sign-on
+//   identifies users by it), and contacts sharing an email would fight over it. A person without a usable
+//   email keeps email null (and key null with match: email); reconcile reports those (missing_email), map does not.
+//   A person whose name mapping gives nothing is named by their email (then by their Id), as Zendesk requires a name.
+// - users.create_for_new_organizations reads its child relationship on the account record; children without a
+//   valid email are dropped silently (they matter only if the organization gets created), duplicates by email
+//   are kept once; a missing name falls back to the email.
+import type { Mapping, OrganizationSync, Scalar, Sync, UserSync } from '../model/config.js';
+import type { DesiredOrganization, DesiredPerson, DesiredState } from '../model/desired.js';
+import type { Warning } from '../model/plan.js';
+import type { SfRecord, SourceData } from '../model/salesforce.js';
+import type { TargetData, ZdFieldDef } from '../model/zendesk.js';
+import { evaluateMapping, MapValueError, toScalar, type MapContext } from './mapping.js';
+import { normalizeDomains, normalizeEmail, normalizeName, normalizeText } from './normalize.js';
+import { childRecords, readPath } from './path.js';
+import { tagOwnership, tagsFor } from './tags.js';
+import { toZendeskFieldValue } from './values.js';
+
+export * from './normalize.js';
+export * from './path.js';
+export * from './mapping.js';
+export * from './tags.js';
+export * from './values.js';
+export * from './field-types.js';
+
+class Collector {
+  readonly warnings: Warning[] = [];
+  invalid(record: string, label: string, mapping: Mapping, reason: string, what: string): void {
+    this.warnings.push({
+      code: 'invalid_value',
+      message: `${label}: ${mapping.name}: ${reason}${what}; left out for this record`,
+      records: [record],
+    });
+  }
+}
+
+function recordLabel(object: string, record: SfRecord, name?: string | null): string {
+  return name ? `${object} ${record.Id} (${name})` : `${object} ${record.Id}`;
+}
+
+/** Evaluates a mapping; a MapValueError becomes a warning and `undefined`. */
+function evaluate(
+  mapping: Mapping,
+  record: SfRecord,
+  ctx: MapContext,
+  label: string,
+  out: Collector,
+): Scalar | undefined {
+  try {
+    return evaluateMapping(mapping, record, ctx);
+  } catch (e) {
+    if (e instanceof MapValueError) {
+      out.invalid(record.Id, label, mapping, e.message, '');
+      return undefined;
+    }
+    throw e;
+  }
+}
+
+function customFields(
+  fields: Record<string, Mapping>,
+  defs: ZdFieldDef[],
+  what: 'organization' | 'user',
+  record: SfRecord,
+  ctx: MapContext,
+  label: string,
+  out: Collector,
+): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const [key, mapping] of Object.entries(fields)) {
+    const raw = evaluate(mapping, record, ctx, label, out);
+    if (raw === undefined) continue;
+    const def = defs.find((d) => d.key === key);
+    const v = toZendeskFieldValue(raw, def);
+    if (v.ok) result[key] = v.value;
+    else out.invalid(record.Id, label, mapping, v.reason, ` for Zendesk ${what} field "${key}" (${def?.type ?? 'unknown'})`);
+  }
+  return result;
+}
+
+function textAttr(mapping: Mapping | undefined, record: SfRecord, ctx: MapContext, label: string, out: Collector): string | null | undefined {
+  if (!mapping) return undefined;
+  const raw = evaluate(mapping, record, ctx, label, out);
+  return raw === undefined ? undefined : normalizeText(raw);
+}
+
+function mapOrganization(
+  orgs: OrganizationSync,
+  users: UserSync | undefined,
+  account: SfRecord,
+  defs: ZdFieldDef[],
+  ctx: MapContext,
+  out: Collector,
+): DesiredOrganization | null {
+  const rawName = evaluate(orgs.name, account, ctx, recordLabel('Account', account), out);
+  const name = rawName === undefined ? null : normalizeText(rawName);
+  if (name === null) {
+    out.warnings.push({
+      code: 'missing_name',
+      message: `Account ${account.Id}: ${orgs.name.name} gives no name; the account is skipped (Zendesk organizations need a name)`,
+      records: [account.Id],
+    });
+    return null;
+  }
+  const label = recordLabel('Account', account, name);
+  const attributes: DesiredOrganization['attributes'] = {
+    name,
+    external_id: account.Id,
+    organization_fields: customFields(orgs.fields, defs, 'organization', account, ctx, label, out),
+  };
+  if (orgs.domain_names) {
+    const raw = evaluate(orgs.domain_names, account, ctx, label, out);
+    if (raw !== undefined) attributes.domain_names = normalizeDomains(raw);
+  }
+  const notes = textAttr(orgs.notes, account, ctx, label, out);
+  if (notes !== undefined) attributes.notes = notes;
+  const details = textAttr(orgs.details, account, ctx, label, out);
+  if (details !== undefined) attributes.details = details;
+
+  const newOrganizationUsers: DesiredOrganization['newOrganizationUsers'] = [];
+  const cfo = users?.create_for_new_organizations;
+  if (cfo) {
+    const seen = new Set<string>();
+    for (const child of childRecords(account, cfo.from)) {
+      const email = normalizeEmail(readPath(child, cfo.email));
+      if (email === null || seen.has(email)) continue;
+      seen.add(email);
+      const childName = normalizeText(toScalar(readPath(child, cfo.name)));
+      newOrganizationUsers.push({ email, name: childName ?? email, sourceId: String(child.Id ?? '') });
+    }
+  }
+
+  return {
+    accountId: account.Id,
+    key: orgs.match === 'name' ? normalizeName(name) : account.Id,
+    attributes,
+    tags: tagsFor(orgs.tags, account, ctx),
+    newOrganizationUsers,
+  };
+}
+
+function personObject(record: SfRecord): 'Contact' | 'Lead' {
+  const type = record.attributes?.type;
+  if (type === 'Lead' || type === 'Contact') return type;
+  return record.Id.startsWith('00Q') ? 'Lead' : 'Contact';
+}
+
+function stringOrNull(value: unknown): string | null {
+  const v = toScalar(value);
+  return v === null || v === '' ? null : String(v);
+}
+
+function mapPerson(users: UserSync, record: SfRecord, defs: ZdFieldDef[], out: Collector): DesiredPerson {
+  const object = personObject(record);
+  const ctx: MapContext = { objectName: object };
+  const email = normalizeEmail(readPath(record, users.email, ctx));
+  const label0 = recordLabel(object, record);
+  const rawName = evaluate(users.name, record, ctx, label0, out);
+  const name = (rawName === undefined ? null : normalizeText(rawName)) ?? email ?? record.Id;
+  const label = recordLabel(object, record, name);
+  const attributes: DesiredPerson['attributes'] = {
+    name,
+    email,
+    user_fields: customFields(users.fields, defs, 'user', record, ctx, label, out),
+  };
+  if (users.match === 'external_id') attributes.external_id = record.Id;
+  const phone = textAttr(users.phone, record, ctx, label, out);
+  if (phone !== undefined) attributes.phone = phone;
+  const notes = textAttr(users.notes, record, ctx, label, out);
+  if (notes !== undefined) attributes.notes = notes;
+  const details = textAttr(users.details, record, ctx, label, out);
+  if (details !== undefined) attributes.details = details;
+
+  const isContact = object === 'Contact';
+  return {
+    sourceId: record.Id,
+    object,
+    createdDate: stringOrNull(readPath(record, 'CreatedDate', ctx)) ?? '',
+    accountId: isContact ? stringOrNull(readPath(record, 'AccountId', ctx)) : null,
+    accountName: isContact ? normalizeText(toScalar(readPath(record, 'Account.Name', ctx))) : null,
+    email,
+    key: users.match === 'external_id' ? record.Id : email,
+    attributes,
+    tags: tagsFor(users.tags, record, ctx),
+  };
+}
+
+/**
+ * The Zendesk records a sync asks for, from what was read in Salesforce. `target` gives the custom field
+ * definitions (values are normalised for each field's type; unusable ones become `invalid_value` warnings).
+ * Run checkFieldTypes first: mapSync assumes the mappings themselves are sound.
+ */
+export function mapSync(
+  sync: Sync,
+  source: SourceData,
+  target: Pick<TargetData, 'organizationFields' | 'userFields'>,
+): DesiredState {
+  const out = new Collector();
+  const organizations: DesiredOrganization[] = [];
+  const people: DesiredPerson[] = [];
+  const orgs = sync.organizations;
+  if (orgs) {
+    const children = orgs.include.map((i) => i.relationship);
+    if (sync.users?.create_for_new_organizations) children.push(sync.users.create_for_new_organizations.from);
+    const ctx: MapContext = { objectName: 'Account', childRelationships: children };
+    for (const account of source.accounts) {
+      const org = mapOrganization(orgs, sync.users, account, target.organizationFields, ctx, out);
+      if (org) organizations.push(org);
+    }
+  }
+  if (sync.users) {
+    for (const record of source.people) people.push(mapPerson(sync.users, record, target.userFields, out));
+  }
+  return {
+    organizations,
+    people,
+    organizationTags: tagOwnership(orgs?.tags),
+    userTags: tagOwnership(sync.users?.tags),
+    warnings: out.warnings,
+  };
+}

@@ -1,0 +1,134 @@
+// Reading a field path from a Salesforce record as jsforce returns it (DESIGN.md section 2). Pure.
+//
+// - Parents are nested objects: `Owner.Name` reads `record.Owner.Name`; a null parent gives null.
+// - The queried object's own prefix is allowed, as in GitLab's queries (seed 003): `Account.Name` on an
+//   Account record reads `Name` (only when the record has no key of that name, so a Contact's `Account.Name`
+//   still goes through its parent Account).
+// - Field names are matched exactly first, then case-insensitively (SOQL is case-insensitive, the REST API
+//   answers with the describe's spelling).
+// - Child relationships (subqueries) are `{ totalSize, done, records }` or null: a path through one
+//   (`Customer_Subscriptions__r.Entitled_Seats__c`) gives the list of the children's values, in the order
+//   Salesforce returned them (an empty list when there are no children).
+import type { SfChildResult, SfRecord } from '../model/salesforce.js';
+
+export interface PathOptions {
+  /** the queried object's API name (defaults to record.attributes.type), for the own-prefix rule */
+  objectName?: string;
+  /** names of child relationships read as subqueries (`include`): a path starting with one always gives a list,
+   * even when Salesforce answered null for "no children" */
+  childRelationships?: Iterable<string>;
+}
+
+/** True for a subquery result as the REST API returns it. */
+export function isChildResult(value: unknown): value is SfChildResult {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Array.isArray((value as { records?: unknown }).records) &&
+    ('totalSize' in value || 'done' in value)
+  );
+}
+
+/** The value of `name` on `obj`: exact key first, then a case-insensitive match (never `attributes`). */
+export function getField(obj: Record<string, unknown>, name: string): unknown {
+  if (Object.prototype.hasOwnProperty.call(obj, name)) return obj[name];
+  const key = findKey(obj, name);
+  return key === undefined ? undefined : obj[key];
+}
+
+function findKey(obj: Record<string, unknown>, name: string): string | undefined {
+  if (Object.prototype.hasOwnProperty.call(obj, name)) return name;
+  const lower = name.toLowerCase();
+  return Object.keys(obj).find((k) => k !== 'attributes' && k.toLowerCase() === lower);
+}
+
+/** The segments of `path`, without the queried object's own prefix (`Account.Name` on Account -> [Name]). */
+export function splitPath(path: string, record?: Record<string, unknown>, objectName?: string): string[] {
+  const segments = path
+    .split('.')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  const own = objectName ?? recordType(record);
+  if (
+    segments.length > 1 &&
+    own !== undefined &&
+    segments[0].toLowerCase() === own.toLowerCase() &&
+    (record === undefined || findKey(record, segments[0]) === undefined)
+  ) {
+    return segments.slice(1);
+  }
+  return segments;
+}
+
+function recordType(record: Record<string, unknown> | undefined): string | undefined {
+  const attrs = record?.attributes;
+  if (typeof attrs === 'object' && attrs !== null) {
+    const type = (attrs as { type?: unknown }).type;
+    if (typeof type === 'string') return type;
+  }
+  return undefined;
+}
+
+/** The child records of relationship `name` on `record` ([] when null or absent). */
+export function childRecords(record: Record<string, unknown>, name: string): SfRecord[] {
+  const value = getField(record, name);
+  return isChildResult(value) ? value.records : [];
+}
+
+/** Whether `path` (after the own-prefix rule) goes through one of the given child relationships or through
+ * a subquery result present on the record. */
+export function isChildPath(record: Record<string, unknown>, path: string, options: PathOptions = {}): boolean {
+  const segments = splitPath(path, record, options.objectName);
+  return childIndex(record, segments, options) !== -1;
+}
+
+function childIndex(record: Record<string, unknown>, segments: string[], options: PathOptions): number {
+  const names = new Set([...(options.childRelationships ?? [])].map((n) => n.toLowerCase()));
+  if (segments.length > 0 && names.has(segments[0].toLowerCase())) return 0;
+  let current: unknown = record;
+  for (let i = 0; i < segments.length; i++) {
+    if (typeof current !== 'object' || current === null) return -1;
+    const next = getField(current as Record<string, unknown>, segments[i]);
+    if (isChildResult(next)) return i;
+    current = next;
+  }
+  return -1;
+}
+
+/**
+ * The value at `path` on `record`: a scalar (string, number, boolean), an object for compound fields
+ * (address, location), null when a parent or the field is null or absent, or, for a path through a child
+ * relationship, the list of the children's values (flattened, nulls kept so `count` can tell).
+ */
+export function readPath(record: Record<string, unknown>, path: string, options: PathOptions = {}): unknown {
+  const segments = splitPath(path, record, options.objectName);
+  if (segments.length === 0) return null;
+  const names = new Set([...(options.childRelationships ?? [])].map((n) => n.toLowerCase()));
+  return walk(record, segments, names, true);
+}
+
+function walk(record: unknown, segments: string[], children: Set<string>, top: boolean): unknown {
+  let current: unknown = record;
+  for (let i = 0; i < segments.length; i++) {
+    if (typeof current !== 'object' || current === null || Array.isArray(current)) {
+      return top && i === 0 && children.has(segments[0].toLowerCase()) ? [] : null;
+    }
+    const value = getField(current as Record<string, unknown>, segments[i]);
+    const rest = segments.slice(i + 1);
+    const declaredChild = top && i === 0 && children.has(segments[i].toLowerCase());
+    if (rest.length > 0 && (isChildResult(value) || declaredChild)) {
+      if (!isChildResult(value)) return [];
+      return value.records.flatMap((child) => {
+        const v = walk(child, rest, children, false);
+        return Array.isArray(v) ? (v as unknown[]) : [v];
+      });
+    }
+    if (rest.length === 0) {
+      if (isChildResult(value)) return value.records;
+      if (declaredChild) return [];
+      return value === undefined ? null : value;
+    }
+    current = value;
+  }
+  return null;
+}

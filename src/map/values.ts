@@ -1,0 +1,93 @@
+// A mapped value made ready for a Zendesk custom field, or the reason it cannot be used. Pure.
+// The accepted value is normalised exactly as normalizeFieldValue does (so reconcile compares like with like);
+// what normalizeFieldValue would silently bend (text into a number, 2.5 into an integer, an unknown dropdown
+// value, "maybe" into a checkbox, an unparseable date) is refused here instead, and mapSync reports it.
+import type { ZdFieldDef } from '../model/zendesk.js';
+import { normalizeFieldValue, normalizeTag, normalizeText } from './normalize.js';
+import { asNumber, isEmpty, toScalar } from './mapping.js';
+
+export type FieldValueResult = { ok: true; value: unknown } | { ok: false; reason: string };
+
+const TRUE = ['true', '1', 'yes', 'y', 'on'];
+const FALSE = ['false', '0', 'no', 'n', 'off'];
+
+function quote(value: unknown): string {
+  return JSON.stringify(toScalar(value));
+}
+
+/** The option of a dropdown a value selects: by tag value, by name (case-insensitive), or by the value's tag form. */
+export function findOption(
+  field: ZdFieldDef,
+  value: unknown,
+): { id: number; name: string; value: string } | undefined {
+  const text = normalizeText(toScalar(value));
+  if (text === null) return undefined;
+  const options = field.custom_field_options ?? [];
+  const lower = text.toLowerCase();
+  const tag = normalizeTag(text);
+  return (
+    options.find((o) => o.value.toLowerCase() === lower) ??
+    options.find((o) => o.name.trim().toLowerCase() === lower) ??
+    options.find((o) => tag !== null && o.value.toLowerCase() === tag)
+  );
+}
+
+export function optionList(field: ZdFieldDef, max = 20): string {
+  const values = (field.custom_field_options ?? []).map((o) => o.value);
+  if (values.length === 0) return 'none';
+  return values.length > max ? `${values.slice(0, max).join(', ')}, … (${values.length} in all)` : values.join(', ');
+}
+
+/** Whether a string is a real calendar date YYYY-MM-DD. */
+export function isCalendarDate(value: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+}
+
+/**
+ * The value to write into custom field `field` (undefined field: text), normalised, or why it cannot be
+ * used. Empty values are accepted (they clear the field; a checkbox becomes false, as Zendesk reports it).
+ */
+export function toZendeskFieldValue(raw: unknown, field?: ZdFieldDef): FieldValueResult {
+  if (isEmpty(raw)) return { ok: true, value: normalizeFieldValue(null, field) };
+  const type = field?.type === 'tagger' ? 'dropdown' : field?.type;
+  switch (type) {
+    case 'integer': {
+      const n = asNumber(raw);
+      if (n === null) return { ok: false, reason: `${quote(raw)} is not a number` };
+      if (!Number.isInteger(n)) return { ok: false, reason: `${quote(raw)} is not a whole number` };
+      return { ok: true, value: normalizeFieldValue(n, field) };
+    }
+    case 'decimal': {
+      const n = asNumber(raw);
+      if (n === null) return { ok: false, reason: `${quote(raw)} is not a number` };
+      return { ok: true, value: normalizeFieldValue(n, field) };
+    }
+    case 'checkbox': {
+      if (typeof raw === 'boolean') return { ok: true, value: raw };
+      const s = String(toScalar(raw)).trim().toLowerCase();
+      if (TRUE.includes(s)) return { ok: true, value: true };
+      if (FALSE.includes(s)) return { ok: true, value: false };
+      return { ok: false, reason: `${quote(raw)} is not true or false` };
+    }
+    case 'date': {
+      const v = normalizeFieldValue(toScalar(raw), field);
+      if (typeof v !== 'string' || !isCalendarDate(v)) return { ok: false, reason: `${quote(raw)} is not a date` };
+      return { ok: true, value: v };
+    }
+    case 'dropdown': {
+      const option = field ? findOption(field, raw) : undefined;
+      if (!option || !field) {
+        return {
+          ok: false,
+          reason: `${quote(raw)} is not an option (options: ${field ? optionList(field) : 'none'})`,
+        };
+      }
+      return { ok: true, value: option.value };
+    }
+    default:
+      return { ok: true, value: normalizeFieldValue(toScalar(raw), field) };
+  }
+}
