@@ -1,0 +1,353 @@
+// Stale-plan detection: before apply writes anything, every record the plan changes is looked up live and
+// compared with the plan (DESIGN.md section 4). A change is
+// - pending: Zendesk still looks as the plan saw it;
+// - done: Zendesk already looks as the plan wants (an apply killed half-way and run again with the same plan);
+// - stale: something changed since the plan (the apply is refused, naming each record and what changed).
+import { normalizeEmail, normalizeName } from '../map/normalize.js';
+import type { Config } from '../model/config.js';
+import type { Change, Plan } from '../model/plan.js';
+import type { TargetWriter } from '../model/ports.js';
+import type { ZdMembership, ZdOrganization, ZdUser } from '../model/zendesk.js';
+import { ZdsfError } from '../util/errors.js';
+import { containsTags, flatten, getPath, sameAttribute, show } from './compare.js';
+
+export interface LiveRecords {
+  organizations: ZdOrganization[];
+  users: ZdUser[];
+  memberships: ZdMembership[];
+}
+
+export interface MatchOptions {
+  organizations: 'external_id' | 'name';
+  users: 'email' | 'external_id';
+}
+
+export type CheckStatus = 'pending' | 'done' | 'stale';
+
+export interface ChangeCheck {
+  change: Change;
+  status: CheckStatus;
+  /** stale: what changed; done: why nothing needs sending */
+  reason?: string;
+  /** the live record's id (done creates: the id of the record already there) */
+  id?: number;
+}
+
+export interface StaleChange {
+  sync: string;
+  type: Change['type'];
+  action: Change['action'];
+  key: string;
+  label: string;
+  /** `organization "Acme" (id 12): notes changed since the plan: "x" -> "y"` */
+  message: string;
+}
+
+/** Attributes apply adds to a create that are not the record's state (never compared). */
+const WRITE_ONLY = new Set(['skip_verify_email', 'verified', 'role', 'identities', 'password']);
+
+/** How a sync matches records (from the config; external_id / email by default). */
+export function matchOptions(config: Config | undefined, syncName: string): MatchOptions {
+  const sync = config?.syncs.find((s) => s.name === syncName);
+  return { organizations: sync?.organizations?.match ?? 'external_id', users: sync?.users?.match ?? 'email' };
+}
+
+export function organizationKey(org: { name?: unknown; external_id?: unknown }, match: MatchOptions): string | null {
+  if (match.organizations === 'name') return typeof org.name === 'string' && org.name.trim() ? normalizeName(org.name) : null;
+  return typeof org.external_id === 'string' && org.external_id !== '' ? org.external_id : null;
+}
+
+export function userKey(user: { email?: unknown; external_id?: unknown }, match: MatchOptions): string | null {
+  if (match.users === 'external_id') return typeof user.external_id === 'string' && user.external_id !== '' ? user.external_id : null;
+  return normalizeEmail(user.email);
+}
+
+/** The key of a plan change's record in the form the live indexes use. */
+export function changeKey(type: 'organization' | 'user', key: string, match: MatchOptions): string {
+  if (type === 'organization') return match.organizations === 'name' ? normalizeName(key) : key;
+  return match.users === 'email' ? key.trim().toLowerCase() : key;
+}
+
+/** Live records indexed by id and by key. */
+export class LiveIndex {
+  readonly orgById = new Map<number, ZdOrganization>();
+  readonly orgByKey = new Map<string, ZdOrganization>();
+  readonly userById = new Map<number, ZdUser>();
+  readonly userByKey = new Map<string, ZdUser>();
+  readonly membershipById = new Map<number, ZdMembership>();
+  readonly membershipsByUser = new Map<number, ZdMembership[]>();
+
+  constructor(
+    live: LiveRecords,
+    readonly match: MatchOptions,
+  ) {
+    for (const o of live.organizations) this.addOrganization(o);
+    for (const u of live.users) this.addUser(u);
+    for (const m of live.memberships) this.addMembership(m);
+  }
+
+  addOrganization(o: ZdOrganization): void {
+    this.orgById.set(o.id, o);
+    const k = organizationKey(o, this.match);
+    if (k !== null) this.orgByKey.set(k, o);
+  }
+
+  addUser(u: ZdUser): void {
+    this.userById.set(u.id, u);
+    const k = userKey(u, this.match);
+    if (k !== null) this.userByKey.set(k, u);
+  }
+
+  addMembership(m: ZdMembership): void {
+    if (this.membershipById.has(m.id)) return;
+    this.membershipById.set(m.id, m);
+    const list = this.membershipsByUser.get(m.user_id) ?? [];
+    list.push(m);
+    this.membershipsByUser.set(m.user_id, list);
+  }
+
+  membership(userId: number, organizationId: number): ZdMembership | undefined {
+    return (this.membershipsByUser.get(userId) ?? []).find((m) => m.organization_id === organizationId);
+  }
+}
+
+/** How a message names a record: `organization "Acme" (id 12)`. */
+export function describeChange(change: Change, id?: number | null): string {
+  const ref = id ?? change.zendesk_id;
+  const where = ref !== null && ref !== undefined ? ` (id ${ref})` : change.key !== change.label ? ` (${change.key})` : '';
+  return `${change.type} ${JSON.stringify(change.label)}${where}`;
+}
+
+function num(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+/** Attributes of `planned` (a create's `after`) the live record does not have. */
+function createMismatches(change: Change, live: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const [path, value] of flatten(change.after ?? {})) {
+    if (WRITE_ONLY.has(path)) continue;
+    if (path === 'organization_id' && value === null && change.refs?.organization) continue;
+    if (path === 'user_id' && value === null && change.refs?.user) continue;
+    const now = getPath(live, path);
+    const same = path === 'tags' ? containsTags(value, now) : sameAttribute(path, value, now);
+    if (!same) out.push(`${path} ${show(value)} in the plan, ${show(now)} in Zendesk`);
+  }
+  return out;
+}
+
+/** Attributes whose plan `before` differs from the live record: `notes changed since the plan: "x" -> "y"`. */
+function beforeMismatches(before: Record<string, unknown> | null, live: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const [path, value] of flatten(before ?? {})) {
+    const now = getPath(live, path);
+    if (!sameAttribute(path, value, now)) out.push(`${path} changed since the plan: ${show(value)} -> ${show(now)}`);
+  }
+  return out;
+}
+
+/** Whether every attribute of an update's `after` already holds (the update was applied). */
+function afterHolds(change: Change, live: Record<string, unknown>): boolean {
+  const leaves = flatten(change.after ?? {}).filter(([p, v]) => !(v === null && ((p === 'organization_id' && change.refs?.organization) || (p === 'user_id' && change.refs?.user))));
+  return leaves.length > 0 && leaves.every(([path, value]) => sameAttribute(path, value, getPath(live, path)));
+}
+
+function stale(change: Change, id: number | null | undefined, reason: string): ChangeCheck {
+  return { change, status: 'stale', reason: `${describeChange(change, id)}: ${reason}` };
+}
+
+function checkUpdate(change: Change, live: Record<string, unknown> | undefined, what: string): ChangeCheck {
+  if (!live) return stale(change, change.zendesk_id, `no longer exists in Zendesk`);
+  const diffs = beforeMismatches(change.before, live);
+  if (diffs.length === 0) return { change, status: 'pending', id: num(live.id) ?? undefined };
+  if (afterHolds(change, live)) return { change, status: 'done', reason: `${what} already applied`, id: num(live.id) ?? undefined };
+  return stale(change, change.zendesk_id, diffs.join('; '));
+}
+
+function endUserProblem(user: ZdUser): string | null {
+  return user.role !== 'end-user' ? `is now ${user.role === 'admin' ? 'an admin' : 'an agent'}; zdsf never modifies agents or admins` : null;
+}
+
+/** Classifies each change of one sync against the live records (pure). */
+export function checkChanges(changes: Change[], live: LiveRecords | LiveIndex, match: MatchOptions): ChangeCheck[] {
+  const idx = live instanceof LiveIndex ? live : new LiveIndex(live, match);
+  return changes.map((change) => checkChange(change, idx));
+}
+
+function checkChange(change: Change, idx: LiveIndex): ChangeCheck {
+  const match = idx.match;
+  if (change.type === 'organization') {
+    if (change.action === 'create') {
+      const existing = idx.orgByKey.get(changeKey('organization', change.key, match));
+      if (!existing) return { change, status: 'pending' };
+      const diffs = createMismatches(change, existing);
+      if (diffs.length === 0) return { change, status: 'done', reason: `already exists (id ${existing.id})`, id: existing.id };
+      return stale(change, null, `would be created, but it now exists (id ${existing.id}) and differs: ${diffs.join('; ')}`);
+    }
+    const existing = change.zendesk_id !== null ? idx.orgById.get(change.zendesk_id) : undefined;
+    if (change.action === 'update') return checkUpdate(change, existing, 'update');
+    if (change.action === 'delete') {
+      if (!existing) return { change, status: 'done', reason: 'already deleted' };
+      const diffs = beforeMismatches(change.before, existing);
+      return diffs.length === 0 ? { change, status: 'pending', id: existing.id } : stale(change, change.zendesk_id, diffs.join('; '));
+    }
+    return { change, status: 'pending' };
+  }
+
+  if (change.type === 'user') {
+    if (change.action === 'create') {
+      const existing = idx.userByKey.get(changeKey('user', change.key, match));
+      if (!existing) return { change, status: 'pending' };
+      const role = endUserProblem(existing);
+      if (role) return stale(change, existing.id, `would be created, but it now exists and ${role}`);
+      const diffs = createMismatches(change, existing);
+      if (diffs.length === 0) return { change, status: 'done', reason: `already exists (id ${existing.id})`, id: existing.id };
+      return stale(change, null, `would be created, but it now exists (id ${existing.id}) and differs: ${diffs.join('; ')}`);
+    }
+    if (change.action === 'update') {
+      const existing = change.zendesk_id !== null ? idx.userById.get(change.zendesk_id) : undefined;
+      const role = existing ? endUserProblem(existing) : null;
+      if (existing && role) return stale(change, existing.id, role);
+      return checkUpdate(change, existing, 'update');
+    }
+    return { change, status: 'pending' };
+  }
+
+  // memberships: create / make_default, after = { user_id, organization_id } (null where created by this plan)
+  const userId = num(change.after?.user_id);
+  const orgId = num(change.after?.organization_id);
+  const user = userId !== null ? idx.userById.get(userId) : undefined;
+  if (userId !== null) {
+    if (!user) return stale(change, change.zendesk_id, `user id ${userId} no longer exists in Zendesk`);
+    const role = endUserProblem(user);
+    if (role) return stale(change, change.zendesk_id, `user ${JSON.stringify(user.email ?? user.name)} ${role}`);
+  }
+  if (orgId !== null && !idx.orgById.has(orgId)) return stale(change, change.zendesk_id, `organization id ${orgId} no longer exists in Zendesk`);
+  if (change.action === 'create') {
+    const existing = userId !== null && orgId !== null ? idx.membership(userId, orgId) : undefined;
+    return existing ? { change, status: 'done', reason: `membership already exists (id ${existing.id})`, id: existing.id } : { change, status: 'pending' };
+  }
+  if (change.action === 'make_default') {
+    let membership: ZdMembership | undefined;
+    if (change.zendesk_id !== null) {
+      membership = idx.membershipById.get(change.zendesk_id);
+      if (!membership && userId !== null) return stale(change, change.zendesk_id, 'the membership no longer exists in Zendesk');
+    } else if (userId !== null && orgId !== null) membership = idx.membership(userId, orgId);
+    if (membership?.default === true) return { change, status: 'done', reason: 'already the default organization', id: membership.id };
+    if (user) {
+      // before: the user's current default (organization_id) and/or the membership's flag (default)
+      const view: Record<string, unknown> = {
+        user_id: user.id,
+        organization_id: user.organization_id,
+        default_organization_id: user.organization_id,
+        default: membership?.default ?? null,
+      };
+      const diffs = beforeMismatches(change.before, view);
+      if (diffs.length > 0) return stale(change, change.zendesk_id, diffs.join('; '));
+    }
+    return { change, status: 'pending', id: membership?.id };
+  }
+  return { change, status: 'pending' };
+}
+
+/** Every stale change of a plan, given the live records of each sync (pure). Syncs without live records are skipped. */
+export function findStaleChanges(plan: Plan, live: Record<string, LiveRecords>, config?: Config): StaleChange[] {
+  const out: StaleChange[] = [];
+  for (const sync of plan.syncs) {
+    const records = live[sync.name];
+    if (!records) continue;
+    for (const check of checkChanges(sync.changes, records, matchOptions(config, sync.name))) {
+      if (check.status !== 'stale') continue;
+      const c = check.change;
+      out.push({ sync: sync.name, type: c.type, action: c.action, key: c.key, label: c.label, message: check.reason ?? describeChange(c) });
+    }
+  }
+  return out;
+}
+
+/** The operator's error for a stale plan, naming every record (nothing has been written). */
+export function staleError(stale: StaleChange[]): ZdsfError {
+  const bySync = new Map<string, StaleChange[]>();
+  for (const s of stale) bySync.set(s.sync, [...(bySync.get(s.sync) ?? []), s]);
+  const lines = [...bySync].flatMap(([sync, list]) => [`  sync "${sync}":`, ...list.map((s) => `    - ${s.message}`)]);
+  return new ZdsfError(
+    [
+      `The plan is stale: ${stale.length} record${stale.length === 1 ? '' : 's'} changed in Zendesk since it was made. Nothing was written.`,
+      ...lines,
+      'Run `zdsf plan` again, review the new plan and apply that one.',
+    ].join('\n'),
+    'stale_plan',
+  );
+}
+
+/** Refuses a plan made from another version of the config (or not a zdsf plan at all). */
+export function checkConfigDigest(plan: Plan, config: Config): void {
+  if (!plan || typeof plan !== 'object' || plan.format_version !== '1.0' || !Array.isArray(plan.syncs)) {
+    throw new ZdsfError('This is not a zdsf plan (format_version "1.0"). Save one with `zdsf plan --out FILE`.', 'plan_invalid');
+  }
+  if (plan.config_digest !== config.digest) {
+    throw new ZdsfError(
+      `${config.file} changed since the plan was made (plan ${plan.config_digest.slice(0, 12)}, config now ${config.digest.slice(0, 12)}). ` +
+        'Nothing was written. Run `zdsf plan` again with the current config and apply that plan.',
+      'config_changed',
+    );
+  }
+  const unknown = plan.syncs.filter((s) => !config.syncs.some((c) => c.name === s.name)).map((s) => `"${s.name}"`);
+  if (unknown.length > 0) {
+    throw new ZdsfError(`The plan names sync ${unknown.join(', ')}, which ${config.file} does not define. Nothing was written.`, 'config_changed');
+  }
+}
+
+function chunks<T>(items: T[], size = 100): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * Reads, through the writer's look-ups, every live record the changes concern: records by id (updates, deletes,
+ * memberships), by key (creates and refs), and the memberships of the users concerned.
+ */
+export async function lookupLive(changes: Change[], writer: TargetWriter, match: MatchOptions): Promise<LiveRecords> {
+  const orgIds = new Set<number>();
+  const orgKeys = new Set<string>();
+  const userIds = new Set<number>();
+  const userKeys = new Set<string>();
+  for (const c of changes) {
+    if (c.type === 'organization') {
+      if (c.action === 'create') orgKeys.add(c.key);
+      else if (c.zendesk_id !== null) orgIds.add(c.zendesk_id);
+    } else if (c.type === 'user') {
+      if (c.action === 'create') userKeys.add(c.key);
+      else if (c.zendesk_id !== null) userIds.add(c.zendesk_id);
+    } else {
+      const u = num(c.after?.user_id);
+      const o = num(c.after?.organization_id);
+      if (u !== null) userIds.add(u);
+      if (o !== null) orgIds.add(o);
+    }
+    if (c.refs?.organization) orgKeys.add(c.refs.organization);
+    if (c.refs?.user) userKeys.add(c.refs.user);
+  }
+  const orgs = new Map<number, ZdOrganization>();
+  const users = new Map<number, ZdUser>();
+  for (const ids of chunks([...orgIds])) for (const o of await writer.findOrganizations({ ids })) orgs.set(o.id, o);
+  for (const keys of chunks([...orgKeys])) {
+    const query = match.organizations === 'name' ? { names: keys } : { external_ids: keys };
+    for (const o of await writer.findOrganizations(query)) orgs.set(o.id, o);
+  }
+  for (const ids of chunks([...userIds])) for (const u of await writer.findUsers({ ids })) users.set(u.id, u);
+  for (const keys of chunks([...userKeys])) {
+    const query = match.users === 'external_id' ? { external_ids: keys } : { emails: keys };
+    for (const u of await writer.findUsers(query)) users.set(u.id, u);
+  }
+  const memberships = new Map<number, ZdMembership>();
+  const memberUsers = new Set<number>();
+  for (const c of changes) {
+    if (c.type !== 'membership') continue;
+    const u = num(c.after?.user_id);
+    if (u !== null) memberUsers.add(u);
+  }
+  for (const ids of chunks([...memberUsers])) for (const m of await writer.findMemberships({ user_ids: ids })) memberships.set(m.id, m);
+  return { organizations: [...orgs.values()], users: [...users.values()], memberships: [...memberships.values()] };
+}
