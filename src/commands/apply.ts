@@ -1,0 +1,88 @@
+import { createInterface } from 'node:readline/promises';
+import { Args, Flags } from '@oclif/core';
+import { BaseCommand } from '../cli/base-command.js';
+import { stderrLogger, useColor } from '../cli/output.js';
+import { createProgress } from '../cli/progress.js';
+import { loadConfigOrThrow } from '../config/index.js';
+import { silentProgress } from '../model/ports.js';
+import { renderText } from '../render/index.js';
+import { liveAdapters } from '../services/adapters.js';
+import { runApply, formatApplyResult } from '../services/apply.js';
+import { createPlan, planFailed, planHasChanges } from '../services/plan.js';
+import { readPlanFile } from '../services/plan-file.js';
+import { ZdsfError } from '../util/errors.js';
+
+export default class Apply extends BaseCommand {
+  static override summary = 'Carry out a plan in Zendesk.';
+
+  static override description = `With PLANFILE (saved by \`zdsf plan --out\`), carries out exactly that plan without a prompt: it was
+approved in review. It refuses, writing nothing, when the configuration changed since the plan or when a
+record the plan changes no longer matches the plan (a stale plan), and names each one.
+
+Without PLANFILE, plans, shows the plan and asks for confirmation (--auto-approve for CI).
+
+Deletes (organizations.retention) need --allow-delete, and more than max_deletes need --force.
+Exit codes: 0 success; 1 error or any record that failed.`;
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> plan.json',
+    '<%= config.bin %> <%= command.id %> plan.json -c sync.yaml --allow-delete --log-file audit.jsonl',
+    '<%= config.bin %> <%= command.id %> --auto-approve',
+  ];
+
+  static override args = {
+    planfile: Args.string({ description: 'A plan saved by `zdsf plan --out FILE`.', required: false }),
+  };
+
+  static override flags = {
+    config: Flags.string({ char: 'c', summary: 'Path to the configuration file.', default: 'sync.yaml' }),
+    sync: Flags.string({ summary: 'Without PLANFILE: plan and apply only this sync (repeatable).', multiple: true }),
+    'auto-approve': Flags.boolean({ summary: 'Without PLANFILE: apply without asking.' }),
+    'allow-delete': Flags.boolean({ summary: 'Carry out the retention deletes in the plan.' }),
+    force: Flags.boolean({ summary: 'Allow more deletes than max_deletes.' }),
+    'log-file': Flags.string({ summary: 'Append a JSON-lines audit log of every write to this file.' }),
+    quiet: Flags.boolean({ char: 'q', summary: 'No progress output.' }),
+  };
+
+  public async run(): Promise<void> {
+    const { args, flags } = await this.parse(Apply);
+    const config = await loadConfigOrThrow({ file: flags.config, env: process.env });
+    const adapters = liveAdapters();
+    const progress = flags.quiet ? silentProgress : createProgress();
+    const logger = stderrLogger();
+
+    let plan;
+    if (args.planfile) {
+      plan = await readPlanFile(args.planfile);
+    } else {
+      plan = await createPlan({ config, syncNames: flags.sync, source: adapters.source, target: adapters.target, progress, logger });
+      process.stdout.write(renderText(plan, { color: useColor() }));
+      if (planFailed(plan)) this.exit(1);
+      if (!planHasChanges(plan)) return;
+      if (!flags['auto-approve']) {
+        if (!process.stdin.isTTY) {
+          throw new ZdsfError('apply needs confirmation but there is no terminal to ask: pass --auto-approve, or save a plan with `zdsf plan --out FILE` and apply that file');
+        }
+        const rl = createInterface({ input: process.stdin, output: process.stdout });
+        const answer = await rl.question("\nDo you want to perform these actions? Only 'yes' will be accepted.\n  Enter a value: ");
+        rl.close();
+        if (answer.trim() !== 'yes') {
+          process.stdout.write('\nApply cancelled.\n');
+          this.exit(1);
+        }
+      }
+    }
+
+    const result = await runApply({
+      config,
+      plan,
+      writerFor: adapters.writerFor,
+      allowDelete: flags['allow-delete'],
+      force: flags.force,
+      logFile: flags['log-file'],
+      progress,
+    });
+    process.stdout.write(formatApplyResult(result));
+    if (result.failures.length > 0 || result.syncs.some((s) => s.error)) this.exit(1);
+  }
+}

@@ -1,0 +1,75 @@
+import { writeFile } from 'node:fs/promises';
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../cli/base-command.js';
+import { stderrLogger, useColor } from '../cli/output.js';
+import { createProgress } from '../cli/progress.js';
+import { loadConfigOrThrow } from '../config/index.js';
+import { silentProgress } from '../model/ports.js';
+import { renderJson, renderMarkdown, renderReport, renderText } from '../render/index.js';
+import { liveAdapters } from '../services/adapters.js';
+import { createPlan, planFailed, planHasChanges } from '../services/plan.js';
+import { writePlanFile } from '../services/plan-file.js';
+
+export default class Plan extends BaseCommand {
+  static override summary = 'Show what apply would change in Zendesk.';
+
+  static override description = `Reads Salesforce and Zendesk live, maps the Salesforce records as sync.yaml says, and prints the
+organization, user and membership changes that would make Zendesk match, terraform-style.
+
+With --format json or markdown, stdout holds that document alone (progress and messages go to stderr).
+Exit codes: 0 success; 1 error (any sync that could not be planned); with --detailed-exitcode, 2 = success with changes.`;
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> -c sync.yaml --sync global --out plan.json',
+    '<%= config.bin %> <%= command.id %> --format markdown --report report.json > plan.md',
+    '<%= config.bin %> <%= command.id %> --format json > plan.json',
+    '<%= config.bin %> <%= command.id %> --detailed-exitcode',
+  ];
+
+  static override flags = {
+    config: Flags.string({ char: 'c', summary: 'Path to the configuration file.', default: 'sync.yaml' }),
+    sync: Flags.string({ summary: 'Plan only this sync (repeatable).', multiple: true }),
+    format: Flags.string({ summary: 'Output format.', options: ['text', 'markdown', 'json'], default: 'text' }),
+    out: Flags.string({ summary: 'Save the plan to this file, for `zdsf apply FILE`.' }),
+    report: Flags.string({ summary: 'Write a GitLab terraform report ({"create","update","delete"}) to this file.' }),
+    'report-orphans': Flags.boolean({ summary: 'List Zendesk records with no Salesforce counterpart (never deletes them).' }),
+    'detailed-exitcode': Flags.boolean({ summary: 'Exit 2 when the plan has changes (0 when none, 1 on error).' }),
+    'markdown-limit': Flags.integer({ summary: 'Cut markdown output to this many characters (comment limits).', default: 65_000 }),
+    quiet: Flags.boolean({ char: 'q', summary: 'No progress output.' }),
+  };
+
+  public async run(): Promise<void> {
+    const { flags } = await this.parse(Plan);
+    const config = await loadConfigOrThrow({ file: flags.config, env: process.env });
+    const adapters = liveAdapters();
+    const plan = await createPlan({
+      config,
+      syncNames: flags.sync,
+      reportOrphans: flags['report-orphans'],
+      source: adapters.source,
+      target: adapters.target,
+      progress: flags.quiet ? silentProgress : createProgress(),
+      logger: stderrLogger(),
+    });
+
+    let document: string;
+    if (flags.format === 'json') document = renderJson(plan);
+    else if (flags.format === 'markdown') document = renderMarkdown(plan, { maxChars: flags['markdown-limit'] });
+    else document = renderText(plan, { color: useColor() });
+    process.stdout.write(document);
+
+    if (planFailed(plan)) {
+      const failed = plan.syncs.filter((s) => s.error);
+      for (const s of failed) process.stderr.write(`Error: sync "${s.name}": ${s.error}\n`);
+      process.stderr.write(flags.out ? `The plan was not saved to ${flags.out}.\n` : '');
+      this.exit(1);
+    }
+    if (flags.out) {
+      await writePlanFile(flags.out, plan);
+      process.stderr.write(`Saved the plan to ${flags.out}. Apply it with: zdsf apply ${flags.out} -c ${flags.config}\n`);
+    }
+    if (flags.report) await writeFile(flags.report, renderReport(plan), 'utf8');
+    if (flags['detailed-exitcode'] && planHasChanges(plan)) this.exit(2);
+  }
+}

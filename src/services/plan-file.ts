@@ -1,0 +1,37 @@
+// Saved plans: written by `zdsf plan --out`, read by `zdsf apply PLANFILE`.
+import { readFile, writeFile, rename } from 'node:fs/promises';
+import type { Plan } from '../model/plan.js';
+import { ZdsfError } from '../util/errors.js';
+
+export async function writePlanFile(path: string, plan: Plan): Promise<void> {
+  // write then rename, so a reader never sees half a plan
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(plan, null, 2)}\n`, 'utf8');
+  await rename(tmp, path);
+}
+
+export async function readPlanFile(path: string): Promise<Plan> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ZdsfError(`cannot read the plan file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 'plan_file');
+  }
+  let plan: unknown;
+  try {
+    plan = JSON.parse(text);
+  } catch {
+    throw new ZdsfError(`${path} is not a zdsf plan: it is not JSON (save one with \`zdsf plan --out ${path}\`)`, 'plan_file');
+  }
+  const p = plan as Partial<Plan>;
+  if (!p || typeof p !== 'object' || !Array.isArray(p.syncs) || typeof p.config_digest !== 'string') {
+    throw new ZdsfError(`${path} is not a zdsf plan (save one with \`zdsf plan --out ${path}\`)`, 'plan_file');
+  }
+  if (p.format_version !== '1.0') {
+    throw new ZdsfError(`${path} has plan format ${String(p.format_version)}; this zdsf reads format 1.0`, 'plan_file');
+  }
+  if (p.syncs.some((s) => s.error !== undefined)) {
+    throw new ZdsfError(`${path} records a sync that could not be planned; plan again once it plans cleanly`, 'plan_file');
+  }
+  return plan as Plan;
+}

@@ -1,0 +1,111 @@
+// plan: read both sides of every sync live, map, reconcile, estimate. Takes an options object and knows
+// nothing of flags or output formats (the command renders).
+import type { Config, Sync } from '../model/config.js';
+import type { Plan, Summary, SyncPlan } from '../model/plan.js';
+import { silentProgress, type Logger, type Progress, type SourceReader, type TargetReader } from '../model/ports.js';
+import { checkFieldTypes, mapSync } from '../map/index.js';
+import { checkPreconditions, reconcileSync } from '../reconcile/index.js';
+import { estimateApply } from '../apply/estimate.js';
+import { ZdsfError } from '../util/errors.js';
+
+/** Zendesk's default per-minute limit for most plans, used to estimate when the instance did not say. */
+export const DEFAULT_RATE_LIMIT = 700;
+
+export interface PlanOptions {
+  config: Config;
+  /** only these syncs (default: all) */
+  syncNames?: string[];
+  reportOrphans?: boolean;
+  source: SourceReader;
+  target: TargetReader;
+  progress?: Progress;
+  logger?: Logger;
+  now?: () => Date;
+}
+
+export function selectSyncs(config: Config, names?: string[]): Sync[] {
+  if (!names || names.length === 0) return config.syncs;
+  const unknown = names.filter((n) => !config.syncs.some((s) => s.name === n));
+  if (unknown.length > 0) {
+    throw new ZdsfError(
+      `${config.file}: no sync named ${unknown.map((n) => `"${n}"`).join(', ')}; the syncs are ${config.syncs.map((s) => `"${s.name}"`).join(', ')}`,
+      'unknown_sync',
+    );
+  }
+  return config.syncs.filter((s) => names.includes(s.name));
+}
+
+export function addSummaries(items: Summary[]): Summary {
+  return items.reduce((a, s) => ({ create: a.create + s.create, update: a.update + s.update, delete: a.delete + s.delete }), {
+    create: 0,
+    update: 0,
+    delete: 0,
+  });
+}
+
+async function planSync(sync: Sync, options: PlanOptions): Promise<SyncPlan> {
+  const { config } = options;
+  const progress = options.progress ?? silentProgress;
+  const sfInstance = config.salesforce[sync.from];
+  const zdInstance = config.zendesk[sync.to];
+  const [source, target] = await Promise.all([
+    options.source.read({ instance: sfInstance, sync, progress, logger: options.logger }),
+    options.target.read({ instance: zdInstance, progress, logger: options.logger }),
+  ]);
+
+  const problems = [
+    ...checkPreconditions(sync, zdInstance, target),
+    ...checkFieldTypes(sync, source.describe, target.organizationFields, target.userFields),
+  ];
+  if (problems.length > 0) {
+    throw new ZdsfError(`sync "${sync.name}" cannot be planned:\n  ${problems.join('\n  ')}`, 'config_mismatch');
+  }
+
+  const desired = mapSync(sync, source, target);
+  const plan = reconcileSync({ sync, zendesk: zdInstance, desired, source, target, reportOrphans: options.reportOrphans });
+  const rate = Math.min(target.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT, zdInstance.max_requests_per_minute ?? Infinity);
+  plan.estimate = estimateApply(plan.changes, rate);
+  return plan;
+}
+
+/**
+ * Plans every selected sync. A sync that fails (unreachable host, rejected credentials, a mapping that does not
+ * fit the live schema) is reported in its SyncPlan.error and the others still plan; callers exit 1 when any did.
+ */
+export async function createPlan(options: PlanOptions): Promise<Plan> {
+  const syncs = selectSyncs(options.config, options.syncNames);
+  const results: SyncPlan[] = [];
+  for (const sync of syncs) {
+    try {
+      results.push(await planSync(sync, options));
+    } catch (error) {
+      if (!(error instanceof Error)) throw error;
+      options.logger?.debug(error.stack ?? error.message);
+      results.push({
+        name: sync.name,
+        from: sync.from,
+        to: sync.to,
+        changes: [],
+        warnings: [],
+        summary: { create: 0, update: 0, delete: 0 },
+        error: error.message,
+      });
+    }
+  }
+  const now = options.now ?? (() => new Date());
+  return {
+    format_version: '1.0',
+    created_at: now().toISOString(),
+    config_digest: options.config.digest,
+    syncs: results,
+    summary: addSummaries(results.map((s) => s.summary)),
+  };
+}
+
+export function planFailed(plan: Plan): boolean {
+  return plan.syncs.some((s) => s.error !== undefined);
+}
+
+export function planHasChanges(plan: Plan): boolean {
+  return plan.summary.create + plan.summary.update + plan.summary.delete > 0;
+}
