@@ -1,0 +1,147 @@
+// reconcile: desired state (from map) vs Zendesk (target) -> the plan of one sync. Pure: no I/O.
+// DESIGN.md sections 3 (matching and ownership), 4 (plan) and 5 (relationships).
+import type { Sync, ZendeskInstance } from '../model/config.js';
+import type { DesiredState } from '../model/desired.js';
+import type { Change, Orphans, Summary, SyncPlan, Warning } from '../model/plan.js';
+import type { SourceData } from '../model/salesforce.js';
+import type { TargetData } from '../model/zendesk.js';
+import { normalizeEmail } from '../map/normalize.js';
+import { relationshipSettings, secondaryBlockers } from './relationships.js';
+import { MembershipIndex, membershipChanges } from './resources/memberships.js';
+import { reconcileOrganizations } from './resources/organizations.js';
+import { isProtectedEmail, reconcileUsers, type PersonOutcome } from './resources/users.js';
+
+export type { PersonOutcome } from './resources/users.js';
+export type { Decision, Outcome, Outcomes, Scenario, SettingsColumn, RelationshipSettings } from './relationships.js';
+export { decideRelationship, classify, tableOutcomes, relationshipSettings, secondaryActive, SCENARIOS, SETTINGS_COLUMNS } from './relationships.js';
+
+export interface ReconcileInput {
+  sync: Sync;
+  zendesk: ZendeskInstance;
+  desired: DesiredState;
+  source: SourceData;
+  target: TargetData;
+  /** also list Zendesk organizations and end-users that have no Salesforce counterpart */
+  reportOrphans?: boolean;
+}
+
+function where(pos: ZendeskInstance['pos']): string {
+  return pos ? `${pos.file}:${pos.line}:${pos.col}: ` : '';
+}
+
+/**
+ * Problems that must stop the plan of this sync before anything is compared. Today: `multiple_organizations`
+ * in sync.yaml must agree with the Zendesk account's setting (writing organization_id on an account with
+ * multiple organizations replaces memberships; planning memberships on an account without it fails).
+ * Each message says which side to fix.
+ */
+export function checkPreconditions(sync: Sync, zendesk: ZendeskInstance, target: TargetData): string[] {
+  const problems: string[] = [];
+  const configured = zendesk.multiple_organizations;
+  const actual = target.settings.multipleOrganizations;
+  if (configured !== actual) {
+    const setting = `zendesk.${zendesk.name}.multiple_organizations`;
+    problems.push(
+      configured
+        ? `${where(zendesk.pos)}${setting} is true in the config, but the Zendesk account ${zendesk.url} does not let users belong to multiple organizations (sync "${sync.name}"). ` +
+            `Either set ${setting}: false, or turn on "Allow users to belong to multiple organizations" in Zendesk Admin Center (People > Configuration > End users), then plan again.`
+        : `${where(zendesk.pos)}${setting} is false (or missing) in the config, but the Zendesk account ${zendesk.url} lets users belong to multiple organizations (sync "${sync.name}"). ` +
+            `Set ${setting}: true so that zdsf adds memberships instead of writing organization_id (which would replace every membership of a user), then plan again.`,
+    );
+  }
+  return problems;
+}
+
+const GROUP: Record<string, number> = { organization: 0, user: 1, membership: 2 };
+
+function rank(c: Change): number {
+  return c.action === 'delete' ? 3 : (GROUP[c.type] ?? 2);
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Organizations, users, memberships and make_default, deletes last; within each by label (case-insensitive),
+ * a membership's create before its make_default, then by key. */
+export function orderChanges(changes: Change[]): Change[] {
+  const actionOrder: Record<string, number> = { create: 0, update: 1, make_default: 2, delete: 3 };
+  return [...changes].sort(
+    (a, b) =>
+      rank(a) - rank(b) ||
+      compareText(a.label.toLowerCase(), b.label.toLowerCase()) ||
+      compareText(a.label, b.label) ||
+      (actionOrder[a.action] ?? 9) - (actionOrder[b.action] ?? 9) ||
+      compareText(a.key, b.key),
+  );
+}
+
+export function summarize(changes: Change[]): Summary {
+  const s: Summary = { create: 0, update: 0, delete: 0 };
+  for (const c of changes) {
+    if (c.action === 'create') s.create++;
+    else if (c.action === 'delete') s.delete++;
+    else s.update++;
+  }
+  return s;
+}
+
+export interface ReconcileResult {
+  plan: SyncPlan;
+  /** per person group: the relationship decision (scenario, A / M / F) or why it was skipped */
+  people: PersonOutcome[];
+}
+
+/** reconcileSync, plus the per-person decisions behind the plan. */
+export function reconcileDetailed(input: ReconcileInput): ReconcileResult {
+  const { sync, zendesk, desired, source, target } = input;
+  const settings = relationshipSettings(sync, zendesk);
+  const warnings: Warning[] = [...desired.warnings];
+
+  const blockers = secondaryBlockers(settings);
+  if (blockers.length > 0) {
+    warnings.push({
+      code: settings.multipleOrganizations ? 'secondary_inactive' : 'secondary_without_multi_org',
+      message: `users.relationships.secondary is on but secondary relationships are not synced: ${blockers.join('; ')}`,
+      records: [],
+    });
+  }
+
+  const orgs = reconcileOrganizations({ sync, desired, source, target });
+  warnings.push(...orgs.warnings);
+  const users = reconcileUsers({ sync, desired, source, target, organizations: orgs, settings });
+  warnings.push(...users.warnings);
+  const index = new MembershipIndex(target.memberships);
+  const membershipList = users.memberships.flatMap((u) => membershipChanges(u, index));
+
+  const changes = orderChanges([...orgs.changes, ...users.changes, ...membershipList, ...orgs.deletes]);
+  const plan: SyncPlan = { name: sync.name, from: sync.from, to: sync.to, changes, warnings, summary: summarize(changes) };
+
+  if (input.reportOrphans) {
+    const orphans: Orphans = { organizations: [], users: [] };
+    if (sync.organizations) {
+      for (const o of target.organizations) {
+        if (orgs.counterparts.has(o.id) || orgs.protectedIds.has(o.id)) continue;
+        orphans.organizations.push({ id: o.id, name: o.name, external_id: o.external_id ?? null });
+      }
+    }
+    if (sync.users) {
+      for (const u of target.users) {
+        if (u.role !== 'end-user' || users.counterparts.has(u.id)) continue;
+        const email = normalizeEmail(u.email);
+        if (email && isProtectedEmail(sync.protected, email)) continue;
+        orphans.users.push({ id: u.id, email: u.email ?? null, name: u.name });
+      }
+    }
+    orphans.organizations.sort((a, b) => a.id - b.id);
+    orphans.users.sort((a, b) => a.id - b.id);
+    plan.orphans = orphans;
+  }
+  return { plan, people: users.outcomes };
+}
+
+/** Desired vs actual for one sync -> its plan: changes in apply order, warnings (map's first), summary
+ * (create = creates; update = updates + make_default; delete = deletes), and orphans when asked. */
+export function reconcileSync(input: ReconcileInput): SyncPlan {
+  return reconcileDetailed(input).plan;
+}

@@ -1,0 +1,147 @@
+// The shape every resource type follows (modelled on github/safe-settings' plugins): find the existing
+// record a desired one corresponds to, compare them on the managed attributes only, and build the add /
+// update / remove change. Plus the comparison helpers shared by organizations and users. Pure.
+import type { TagOwnership } from '../../model/desired.js';
+import type { AttributeDiff, Change, ChangeType, Warning } from '../../model/plan.js';
+import type { ZdFieldDef } from '../../model/zendesk.js';
+import { normalizeFieldValue, normalizeTags, sameValue } from '../../map/normalize.js';
+
+export type FindResult<A> =
+  | { kind: 'found'; record: A; via: string }
+  | { kind: 'none' }
+  | { kind: 'skip'; warning: Warning };
+
+/** What a desired record and its Zendesk counterpart differ in, as a change's before / after / diff. */
+export interface Comparison {
+  diff: AttributeDiff[];
+  before: Record<string, unknown>;
+  after: Record<string, unknown>;
+}
+
+export interface ResourcePlugin<D, A> {
+  readonly type: ChangeType;
+  /** the Zendesk record `desired` corresponds to, none (create it), or skip (with the reason why) */
+  find(desired: D): FindResult<A>;
+  /** only the attributes the config maps, normalised on both sides */
+  compare(desired: D, actual: A): Comparison;
+  add(desired: D): Change;
+  update(desired: D, actual: A, comparison: Comparison): Change;
+  remove(actual: A, reason: string): Change;
+}
+
+export function emptyComparison(): Comparison {
+  return { diff: [], before: {}, after: {} };
+}
+
+export function changed(c: Comparison): boolean {
+  return c.diff.length > 0;
+}
+
+/** A scalar attribute: compared after `norm` on both sides; `after` holds the normalised desired value. */
+export function compareScalar(c: Comparison, path: string, desired: unknown, current: unknown, norm: (v: unknown) => unknown): void {
+  const want = norm(desired);
+  const have = norm(current);
+  if (sameValue(want, have)) return;
+  c.diff.push({ path, before: current ?? null, after: want ?? null });
+  c.before[path] = current ?? null;
+  c.after[path] = want ?? null;
+}
+
+/** Custom fields (organization_fields / user_fields), key by key, normalised for the field's definition.
+ * before/after hold only the keys that change (Zendesk merges a partial fields object on update). */
+export function compareFields(
+  c: Comparison,
+  attribute: 'organization_fields' | 'user_fields',
+  desired: Record<string, unknown>,
+  current: Record<string, unknown> | null | undefined,
+  defs: Map<string, ZdFieldDef>,
+): void {
+  const before: Record<string, unknown> = {};
+  const after: Record<string, unknown> = {};
+  for (const key of Object.keys(desired).sort()) {
+    const def = defs.get(key);
+    const want = normalizeFieldValue(desired[key], def);
+    const raw = current?.[key];
+    const have = normalizeFieldValue(raw, def);
+    if (sameValue(want, have)) continue;
+    before[key] = raw ?? null;
+    after[key] = want ?? null;
+    c.diff.push({ path: `${attribute}.${key}`, before: raw ?? null, after: want ?? null });
+  }
+  if (Object.keys(after).length > 0) {
+    c.before[attribute] = before;
+    c.after[attribute] = after;
+  }
+}
+
+/** Which tags zdsf owns: those with the configured (non-empty) prefix, the static ones, and any tag its rules
+ * produced for any record of this type in this sync. Every other tag belongs to someone else and stays. */
+export function tagOwner(ownership: TagOwnership, produced: Iterable<string>): (tag: string) => boolean {
+  const prefix = ownership.prefix.trim().toLowerCase();
+  const owned = new Set<string>([...normalizeTags(ownership.static), ...normalizeTags(produced)]);
+  return (tag: string) => (prefix !== '' && tag.startsWith(prefix)) || owned.has(tag);
+}
+
+/** The full new tag list: unmanaged current tags kept, managed ones replaced by the desired set; sorted. */
+export function mergeTags(current: string[] | null | undefined, desired: string[], owns: (tag: string) => boolean): string[] {
+  const keep = normalizeTags(current ?? []).filter((t) => !owns(t));
+  return normalizeTags([...keep, ...desired]);
+}
+
+export function compareTags(c: Comparison, current: string[] | null | undefined, desired: string[], owns: (tag: string) => boolean): void {
+  const next = mergeTags(current, desired, owns);
+  if (sameValue(normalizeTags(current ?? []), next)) return;
+  c.diff.push({ path: 'tags', before: current ?? [], after: next });
+  c.before.tags = current ?? [];
+  c.after.tags = next;
+}
+
+/** The diff of a create: every attribute written, from nothing. */
+export function createDiff(after: Record<string, unknown>): AttributeDiff[] {
+  const diff: AttributeDiff[] = [];
+  for (const [path, value] of Object.entries(after)) {
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) diff.push({ path: `${path}.${k}`, before: null, after: v });
+    } else {
+      diff.push({ path, before: null, after: value });
+    }
+  }
+  return diff;
+}
+
+/** Drop null / undefined values (and empty arrays / objects): a create writes only what has a value. */
+export function compact(record: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(record)) {
+    if (v === null || v === undefined) continue;
+    if (Array.isArray(v) && v.length === 0) continue;
+    if (typeof v === 'object' && !Array.isArray(v)) {
+      const inner = compact(v as Record<string, unknown>);
+      if (Object.keys(inner).length === 0) continue;
+      out[k] = inner;
+      continue;
+    }
+    out[k] = v;
+  }
+  return out;
+}
+
+export function fieldDefs(defs: ZdFieldDef[]): Map<string, ZdFieldDef> {
+  return new Map(defs.map((d) => [d.key, d]));
+}
+
+/** Normalise a custom-fields object for a create: normalised values, nulls dropped. */
+export function normalizedFields(fields: Record<string, unknown>, defs: Map<string, ZdFieldDef>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(fields).sort()) {
+    const v = normalizeFieldValue(fields[key], defs.get(key));
+    if (v !== null && v !== undefined) out[key] = v;
+  }
+  return out;
+}
+
+/** Short list for messages: `a, b, c and 7 more`. */
+export function listForMessage(items: string[], max = 10): string {
+  if (items.length <= max) return items.join(', ');
+  return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
+}

@@ -1,0 +1,465 @@
+// Users: desired people (Contacts and Leads) vs Zendesk users -> user create / update changes, plus the
+// memberships each user should have (handed to memberships.ts). DESIGN.md sections 3 and 5: match by email
+// (case-insensitive) or external_id; people sharing an email become one user driven by the sync record;
+// agents, admins and protected domains are never modified; relationships decide A / M / F. Pure.
+import type { ProtectedRecords, Sync } from '../../model/config.js';
+import type { DesiredPerson, DesiredState } from '../../model/desired.js';
+import type { Change, Warning } from '../../model/plan.js';
+import type { SourceData } from '../../model/salesforce.js';
+import type { TargetData, ZdFieldDef, ZdOrganization, ZdUser } from '../../model/zendesk.js';
+import { normalizeEmail, normalizeName, normalizeText } from '../../map/normalize.js';
+import { decideRelationship, secondaryActive, type Decision, type RelationshipSettings } from '../relationships.js';
+import { MembershipIndex, type MembershipIntent, type UserMemberships } from './memberships.js';
+import type { LinkedOrganization, OrganizationsResult } from './organizations.js';
+import {
+  compact,
+  compareFields,
+  compareScalar,
+  compareTags,
+  createDiff,
+  emptyComparison,
+  fieldDefs,
+  listForMessage,
+  normalizedFields,
+  tagOwner,
+  type Comparison,
+  type FindResult,
+  type ResourcePlugin,
+} from './resource.js';
+
+/** People sharing one email: one Zendesk user. */
+export interface PersonGroup {
+  email: string;
+  /** the sync record: first linked to an account (earliest CreatedDate, then Id), else the earliest */
+  syncRecord: DesiredPerson;
+  /** the others, in the same order */
+  others: DesiredPerson[];
+}
+
+/** What reconcile decided for one person group (exposed for tests and for explaining a plan). */
+export interface PersonOutcome {
+  email: string;
+  userKey: string;
+  syncRecordId: string;
+  sourceIds: string[];
+  /** Zendesk user id when one matched */
+  userId: number | null;
+  /** null when skipped */
+  decision: Decision | null;
+  /** warning code when the group was skipped (agent_skipped, protected_skipped, email_taken) */
+  skipped: string | null;
+}
+
+export interface UsersInput {
+  sync: Sync;
+  desired: DesiredState;
+  source: SourceData;
+  target: TargetData;
+  organizations: OrganizationsResult;
+  settings: RelationshipSettings;
+}
+
+export interface UsersResult {
+  changes: Change[];
+  warnings: Warning[];
+  memberships: UserMemberships[];
+  outcomes: PersonOutcome[];
+  /** Zendesk user ids with a Salesforce counterpart (orphan report) */
+  counterparts: Set<number>;
+}
+
+function byCreated(a: DesiredPerson, b: DesiredPerson): number {
+  if (a.createdDate !== b.createdDate) return a.createdDate < b.createdDate ? -1 : 1;
+  return a.sourceId < b.sourceId ? -1 : a.sourceId > b.sourceId ? 1 : 0;
+}
+
+/** Groups people by normalised email and picks each group's sync record (DESIGN.md section 5). */
+export function groupPeople(people: DesiredPerson[]): { groups: PersonGroup[]; missingEmail: DesiredPerson[] } {
+  const byEmail = new Map<string, DesiredPerson[]>();
+  const missingEmail: DesiredPerson[] = [];
+  for (const p of people) {
+    const email = normalizeEmail(p.email);
+    if (!email) {
+      missingEmail.push(p);
+      continue;
+    }
+    const list = byEmail.get(email);
+    if (list) list.push(p);
+    else byEmail.set(email, [p]);
+  }
+  const groups: PersonGroup[] = [];
+  for (const email of [...byEmail.keys()].sort()) {
+    const list = [...(byEmail.get(email) ?? [])].sort(byCreated);
+    const syncRecord = list.find((p) => p.accountId !== null) ?? list[0];
+    groups.push({ email, syncRecord, others: list.filter((p) => p !== syncRecord) });
+  }
+  missingEmail.sort(byCreated);
+  return { groups, missingEmail };
+}
+
+export function isProtectedEmail(p: ProtectedRecords, email: string): boolean {
+  const domain = email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+  return p.domains.some((d) => {
+    const dd = d.trim().toLowerCase().replace(/^@/, '');
+    return dd !== '' && (domain === dd || domain.endsWith(`.${dd}`));
+  });
+}
+
+/** The user plugin: find / compare / add / update for one sync (users are never removed). */
+export class UserPlugin implements ResourcePlugin<PersonGroup, ZdUser> {
+  readonly type = 'user' as const;
+  readonly byEmail = new Map<string, ZdUser>();
+  private readonly byExternalId = new Map<string, ZdUser>();
+  private readonly defs: Map<string, ZdFieldDef>;
+  private readonly owns: (tag: string) => boolean;
+
+  constructor(
+    private readonly sync: Sync,
+    target: TargetData,
+    desired: DesiredState,
+  ) {
+    for (const u of target.users) {
+      const email = normalizeEmail(u.email);
+      if (email) this.byEmail.set(email, u);
+      if (u.external_id) this.byExternalId.set(u.external_id, u);
+    }
+    this.defs = fieldDefs(target.userFields);
+    this.owns = tagOwner(
+      desired.userTags,
+      desired.people.flatMap((p) => p.tags),
+    );
+  }
+
+  get match(): 'email' | 'external_id' {
+    return this.sync.users?.match ?? 'email';
+  }
+
+  userKey(g: PersonGroup): string {
+    return this.match === 'external_id' ? (g.syncRecord.key ?? g.syncRecord.sourceId) : g.email;
+  }
+
+  find(g: PersonGroup): FindResult<ZdUser> {
+    if (this.match === 'email') {
+      const hit = this.byEmail.get(g.email);
+      return hit ? { kind: 'found', record: hit, via: 'email' } : { kind: 'none' };
+    }
+    for (const p of [g.syncRecord, ...g.others]) {
+      const hit = this.byExternalId.get(p.key ?? p.sourceId);
+      if (hit) return { kind: 'found', record: hit, via: 'external_id' };
+    }
+    // Zendesk emails are unique: a user with this email but no external_id is this person; with another
+    // external_id it is someone else, and creating ours would fail.
+    const byEmail = this.byEmail.get(g.email);
+    if (!byEmail) return { kind: 'none' };
+    if (!byEmail.external_id) return { kind: 'found', record: byEmail, via: 'email' };
+    return {
+      kind: 'skip',
+      warning: {
+        code: 'email_taken',
+        message: `${g.email} (${[g.syncRecord, ...g.others].map((p) => p.sourceId).join(', ')}) is the email of Zendesk user ${byEmail.id}, whose external_id ${byEmail.external_id} belongs to another record; skipped`,
+        records: [...[g.syncRecord, ...g.others].map((p) => p.sourceId), g.email, String(byEmail.id)],
+      },
+    };
+  }
+
+  compare(g: PersonGroup, u: ZdUser): Comparison {
+    const c = emptyComparison();
+    const a = g.syncRecord.attributes;
+    compareScalar(c, 'name', a.name, u.name, normalizeText);
+    // with match: email the email is the key, equal by construction
+    if (this.match === 'external_id') compareScalar(c, 'email', g.email, u.email, normalizeEmail);
+    if (a.external_id !== undefined) compareScalar(c, 'external_id', a.external_id, u.external_id, normalizeText);
+    if (a.phone !== undefined) compareScalar(c, 'phone', a.phone, u.phone, normalizeText);
+    if (a.notes !== undefined) compareScalar(c, 'notes', a.notes, u.notes, normalizeText);
+    if (a.details !== undefined) compareScalar(c, 'details', a.details, u.details, normalizeText);
+    compareFields(c, 'user_fields', a.user_fields, u.user_fields, this.defs);
+    compareTags(c, u.tags, g.syncRecord.tags, this.owns);
+    return c;
+  }
+
+  add(g: PersonGroup): Change {
+    const a = g.syncRecord.attributes;
+    const verify = this.sync.users?.verify_email ?? false;
+    const after = compact({
+      name: normalizeText(a.name) ?? g.email,
+      email: g.email,
+      external_id: a.external_id === undefined ? (this.match === 'external_id' ? this.userKey(g) : undefined) : normalizeText(a.external_id),
+      phone: a.phone === undefined ? undefined : normalizeText(a.phone),
+      notes: a.notes === undefined ? undefined : normalizeText(a.notes),
+      details: a.details === undefined ? undefined : normalizeText(a.details),
+      user_fields: normalizedFields(a.user_fields, this.defs),
+      tags: [...g.syncRecord.tags].sort(),
+      role: 'end-user',
+      verified: verify ? undefined : true,
+      skip_verify_email: verify ? undefined : true,
+    });
+    return {
+      type: 'user',
+      action: 'create',
+      key: this.userKey(g),
+      zendesk_id: null,
+      label: g.email,
+      before: null,
+      after,
+      diff: createDiff(after),
+      sources: [g.syncRecord.sourceId, ...g.others.map((p) => p.sourceId)],
+    };
+  }
+
+  update(g: PersonGroup, u: ZdUser, c: Comparison): Change {
+    return {
+      type: 'user',
+      action: 'update',
+      key: this.userKey(g),
+      zendesk_id: u.id,
+      label: g.email,
+      before: c.before,
+      after: c.after,
+      diff: c.diff,
+      sources: [g.syncRecord.sourceId, ...g.others.map((p) => p.sourceId)],
+    };
+  }
+
+  remove(): Change {
+    throw new Error('zdsf never deletes Zendesk users');
+  }
+
+  /** A user for users.create_for_new_organizations (sold-to contacts of an organization this plan creates). */
+  addSoldTo(person: { email: string; name: string; sourceId: string }, org: LinkedOrganization): Change {
+    const verify = this.sync.users?.verify_email ?? false;
+    const external = this.match === 'external_id' ? person.sourceId : undefined;
+    const after: Record<string, unknown> = {
+      ...compact({
+        name: normalizeText(person.name) ?? person.email,
+        email: person.email,
+        external_id: external,
+        role: 'end-user',
+        verified: verify ? undefined : true,
+        skip_verify_email: verify ? undefined : true,
+      }),
+      organization_id: org.id,
+    };
+    const change: Change = {
+      type: 'user',
+      action: 'create',
+      key: external ?? person.email,
+      zendesk_id: null,
+      label: person.email,
+      before: null,
+      after,
+      diff: createDiff({ ...after, organization_id: org.name }),
+      reason: `sold-to contact of ${org.name}`,
+      sources: [person.sourceId, org.accountId],
+    };
+    if (org.id === null) change.refs = { organization: org.key };
+    return change;
+  }
+}
+
+/** Sets the user's organization (A) on a create or an update. The diff shows organization names. */
+function setOrganization(change: Change, org: LinkedOrganization, current: { id: number | null; name: string | null }): void {
+  change.after = { ...(change.after ?? {}), organization_id: org.id };
+  if (change.action === 'update') change.before = { ...(change.before ?? {}), organization_id: current.id };
+  change.diff = [...change.diff.filter((d) => d.path !== 'organization_id'), { path: 'organization_id', before: current.name ?? current.id, after: org.name }];
+  if (org.id === null) change.refs = { ...(change.refs ?? {}), organization: org.key };
+  change.reason = 'primary';
+}
+
+export function reconcileUsers(input: UsersInput): UsersResult {
+  const { sync, desired, source, target, organizations, settings } = input;
+  const result: UsersResult = { changes: [], warnings: [], memberships: [], outcomes: [], counterparts: new Set() };
+  if (!sync.users) return result;
+  const plugin = new UserPlugin(sync, target, desired);
+  const memberships = new MembershipIndex(target.memberships);
+  const orgById = new Map<number, ZdOrganization>(target.organizations.map((o) => [o.id, o]));
+  const multiPrimary = settings.multipleOrganizations && settings.primary;
+  const secondary = secondaryActive(settings);
+
+  // The Zendesk organization of an account: the one the organizations pass linked (existing or created);
+  // for an account that sync does not cover (no organizations section, or outside its query), an existing
+  // organization whose external_id is the Account Id. Skipped, protected or retention-deleted: none.
+  const desiredAccounts = new Set(desired.organizations.map((o) => o.accountId));
+  const deleted = new Set(organizations.deletes.flatMap((c) => c.sources ?? []));
+  const byExternalId = new Map<string, ZdOrganization>();
+  for (const o of target.organizations) if (o.external_id) byExternalId.set(o.external_id, o);
+  const linkedOrg = (accountId: string | null): LinkedOrganization | null => {
+    if (!accountId) return null;
+    const linked = organizations.linked.get(accountId);
+    if (linked) return linked;
+    if (desiredAccounts.has(accountId) || deleted.has(accountId) || source.retention.includes(accountId)) return null;
+    const o = byExternalId.get(accountId);
+    if (!o || organizations.protectedIds.has(o.id)) return null;
+    const key = sync.organizations?.match === 'name' ? normalizeName(o.name) : accountId;
+    return { accountId, key, id: o.id, name: normalizeText(o.name) ?? o.name };
+  };
+
+  const { groups, missingEmail } = groupPeople(desired.people);
+  if (missingEmail.length > 0) {
+    const ids = missingEmail.map((p) => p.sourceId);
+    result.warnings.push({
+      code: 'missing_email',
+      message: `${ids.length} ${ids.length === 1 ? 'person has' : 'people have'} no valid email and ${ids.length === 1 ? 'was' : 'were'} not synced: ${listForMessage(ids)}`,
+      records: ids,
+    });
+  }
+
+  const relationsByContact = new Map<string, SourceData['relations']>();
+  if (secondary) {
+    for (const r of source.relations) {
+      if (r.IsDirect || !r.IsActive) continue;
+      const list = relationsByContact.get(r.ContactId);
+      if (list) list.push(r);
+      else relationsByContact.set(r.ContactId, [r]);
+    }
+  }
+
+  const planned = new Set<string>();
+  for (const g of groups) {
+    const all = [g.syncRecord, ...g.others];
+    const ids = all.map((p) => p.sourceId);
+    const userKey = plugin.userKey(g);
+    const outcome: PersonOutcome = { email: g.email, userKey, syncRecordId: g.syncRecord.sourceId, sourceIds: ids, userId: null, decision: null, skipped: null };
+    result.outcomes.push(outcome);
+    planned.add(g.email);
+
+    const found = plugin.find(g);
+    if (found.kind === 'found') {
+      result.counterparts.add(found.record.id);
+      outcome.userId = found.record.id;
+    }
+    if (isProtectedEmail(sync.protected, g.email)) {
+      outcome.skipped = 'protected_skipped';
+      result.warnings.push({
+        code: 'protected_skipped',
+        message: `${g.email} (${ids.join(', ')}) is in a protected email domain and was left untouched`,
+        records: [...ids, g.email],
+      });
+      continue;
+    }
+    if (found.kind === 'skip') {
+      outcome.skipped = found.warning.code;
+      result.warnings.push(found.warning);
+      continue;
+    }
+    const user = found.kind === 'found' ? found.record : null;
+    if (user && user.role !== 'end-user') {
+      outcome.skipped = 'agent_skipped';
+      result.warnings.push({
+        code: 'agent_skipped',
+        message: `${g.email} (${ids.join(', ')}) is a Zendesk ${user.role} (user ${user.id}); zdsf never modifies agents or admins`,
+        records: [...ids, g.email],
+      });
+      continue;
+    }
+
+    // Shared emails: without multiple organizations + primary, only the sync record counts.
+    if (g.others.length > 0 && !multiPrimary) {
+      const otherIds = g.others.map((p) => p.sourceId);
+      result.warnings.push({
+        code: 'shared_email',
+        message:
+          `${all.length} records share ${g.email}: ${g.syncRecord.sourceId} is the sync record and drives the user; ` +
+          `${listForMessage(otherIds)} ${otherIds.length === 1 ? 'is' : 'are'} not synced` +
+          (settings.multipleOrganizations ? ' (turn on users.relationships.primary to add their accounts as memberships)' : ' (multiple organizations is off)'),
+        records: [...ids, g.email],
+      });
+    }
+
+    const primaryOrg = linkedOrg(g.syncRecord.accountId);
+    const defaultOrgId = user ? memberships.defaultOrgId(user) : null;
+    const decision = decideRelationship(settings, {
+      hasAccount: g.syncRecord.accountId !== null,
+      accountSynced: primaryOrg !== null,
+      userExists: user !== null,
+      defaultIsAccountOrg: primaryOrg !== null && primaryOrg.id !== null && defaultOrgId === primaryOrg.id,
+      hasDefault: defaultOrgId !== null,
+    });
+    outcome.decision = decision;
+
+    let change: Change | null = null;
+    if (!user) {
+      change = plugin.add(g);
+    } else if (decision.F === '✓') {
+      const c = plugin.compare(g, user);
+      if (c.diff.length > 0) change = plugin.update(g, user, c);
+    }
+    // A: set the user's organization_id. The table has A only with multiple organizations off for existing
+    // users (writing organization_id would replace their memberships), and in S6 for a user this plan creates,
+    // also with multiple organizations on: a new user has no memberships to lose, and the table says so.
+    if (decision.A === '✓' && primaryOrg) {
+      const currentId = user ? (user.organization_id ?? null) : null;
+      if (!user || primaryOrg.id === null || currentId !== primaryOrg.id) {
+        if (!change && user) change = plugin.update(g, user, emptyComparison());
+        if (change) {
+          const currentName = currentId !== null ? (orgById.get(currentId)?.name ?? null) : null;
+          setOrganization(change, primaryOrg, { id: currentId, name: currentName });
+        }
+      }
+    }
+    if (change) result.changes.push(change);
+
+    // Memberships (multiple organizations + primary only).
+    if (!multiPrimary) continue;
+    const intents: MembershipIntent[] = [];
+    if (decision.M === '✓' && primaryOrg) intents.push({ org: primaryOrg, reason: 'primary', sources: [g.syncRecord.sourceId] });
+    for (const p of g.others) {
+      const org = linkedOrg(p.accountId);
+      if (org) intents.push({ org, reason: 'primary', sources: [p.sourceId] });
+    }
+    if (secondary) {
+      for (const p of all) {
+        for (const r of relationsByContact.get(p.sourceId) ?? []) {
+          const org = linkedOrg(r.AccountId);
+          if (org) intents.push({ org, reason: 'secondary', sources: [p.sourceId, r.Id] });
+        }
+      }
+    }
+    const implicit = new Set<string>();
+    if (!user && decision.A === '✓' && primaryOrg) implicit.add(primaryOrg.key);
+    result.memberships.push({
+      userKey,
+      email: g.email,
+      userId: user ? user.id : null,
+      existingOrgIds: user ? memberships.orgIds(user) : new Set(),
+      implicitOrgKeys: implicit,
+      intents,
+      makeDefault: decision.makeDefault && primaryOrg ? primaryOrg : null,
+    });
+  }
+
+  // users.create_for_new_organizations: sold-to people of organizations this plan creates.
+  if (sync.users.create_for_new_organizations) {
+    for (const d of organizations.created) {
+      const org = organizations.linked.get(d.accountId);
+      if (!org) continue;
+      for (const person of d.newOrganizationUsers) {
+        const email = normalizeEmail(person.email);
+        if (!email) {
+          result.warnings.push({
+            code: 'missing_email',
+            message: `sold-to contact ${person.sourceId} of "${org.name}" has no valid email and was not created`,
+            records: [person.sourceId],
+          });
+          continue;
+        }
+        if (planned.has(email)) continue;
+        planned.add(email);
+        const existing = plugin.byEmail.get(email);
+        if (existing) {
+          result.counterparts.add(existing.id);
+          continue;
+        }
+        if (isProtectedEmail(sync.protected, email)) {
+          result.warnings.push({
+            code: 'protected_skipped',
+            message: `sold-to contact ${email} (${person.sourceId}) of "${org.name}" is in a protected email domain and was not created`,
+            records: [person.sourceId, email],
+          });
+          continue;
+        }
+        result.changes.push(plugin.addSoldTo({ ...person, email }, org));
+      }
+    }
+  }
+  return result;
+}
