@@ -1,0 +1,481 @@
+// Writes to one Zendesk instance with its bulk endpoints (100 records a request), follows every job
+// status to the end and turns the job's results into one WriteResult per record of the caller's array.
+// Per-record failures are reported, not thrown; it throws only when the instance cannot be used at all
+// (unreachable, 401, 403 other than the bulk-import fallback).
+import type { ZendeskInstance } from '../model/config.js';
+import type { Logger, OrganizationWrite, Progress, TargetWriter, UserWrite, WriteResult } from '../model/ports.js';
+import { silentProgress } from '../model/ports.js';
+import type { ZdMembership, ZdOrganization, ZdUser } from '../model/zendesk.js';
+import { ZdsfError } from '../util/errors.js';
+import { createZendeskApi, type NzResult, type ZendeskApi } from './client.js';
+import { paginate, toMembership, toOrganization, toUser } from './pagination.js';
+import type { TransportOptions } from './transport.js';
+import { describeZendeskError, OutcomeUnknownError, ZendeskHttpError, ZendeskTransport } from './transport.js';
+
+export interface ZendeskWriterOptions extends TransportOptions {
+  /** share a transport (and its rate-limit budget) with a reader; default: a new one for the instance */
+  transport?: ZendeskTransport;
+  /** records a request, default 100 (Zendesk's maximum) */
+  batchSize?: number;
+  /** first wait between job status polls, default 1 000 ms, growing 1.5x up to maxPollIntervalMs */
+  pollIntervalMs?: number;
+  /** default 10 000 ms */
+  maxPollIntervalMs?: number;
+  /** give up following one job after this long (its records are then reported OutcomeUnknown), default 30 min */
+  jobTimeoutMs?: number;
+  /** lookups after a create whose outcome is unknown, default 3 (with growing waits, the job may still run) */
+  lookupAttempts?: number;
+  /** batches failing in a row (5xx / 429 after retries) before the rest is skipped, default 3 */
+  maxConsecutiveBatchFailures?: number;
+  progress?: Progress;
+  logger?: Logger;
+}
+
+export interface JobStatus {
+  id: string;
+  status: string;
+  message?: string | null;
+  results?: unknown;
+  total?: number | null;
+  progress?: number | null;
+}
+
+/** One record of a batch: where it is in the caller's array, and its id for update / delete jobs. */
+interface BatchItem {
+  index: number;
+  id?: number;
+}
+
+const TERMINAL = new Set(['completed', 'failed', 'killed']);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** `{ job_status: {...} }` (or the job status itself) -> JobStatus, or null. */
+export function extractJobStatus(body: unknown): JobStatus | null {
+  const raw = isRecord(body) && isRecord(body.job_status) ? body.job_status : body;
+  if (!isRecord(raw) || raw.id === undefined || typeof raw.status !== 'string') return null;
+  return {
+    id: String(raw.id),
+    status: raw.status,
+    message: typeof raw.message === 'string' ? raw.message : null,
+    results: raw.results,
+    total: typeof raw.total === 'number' ? raw.total : null,
+    progress: typeof raw.progress === 'number' ? raw.progress : null,
+  };
+}
+
+function describeItemFailure(r: Record<string, unknown>): string {
+  const parts: string[] = [];
+  if (typeof r.error === 'string' && r.error) parts.push(r.error);
+  const details = r.details;
+  if (typeof details === 'string' && details) parts.push(details);
+  else if (details !== undefined && details !== null) parts.push(describeZendeskError({ details }));
+  if (typeof r.errors === 'string' && r.errors) parts.push(r.errors);
+  else if (Array.isArray(r.errors) || isRecord(r.errors)) parts.push(JSON.stringify(r.errors));
+  if (!parts.length && typeof r.status === 'string') parts.push(r.status);
+  return parts.join(': ') || 'failed without a reason';
+}
+
+function itemFailed(r: Record<string, unknown>): boolean {
+  if (r.success === false) return true;
+  if (typeof r.status === 'string' && /fail|error/i.test(r.status)) return true;
+  if (typeof r.error === 'string' && r.error !== '') return true;
+  if (isRecord(r.error)) return true;
+  if (typeof r.errors === 'string' && r.errors !== '') return true;
+  return false;
+}
+
+function defaultStatus(r: Record<string, unknown>): string {
+  if (typeof r.status === 'string' && r.status) return r.status;
+  if (r.action === 'update') return 'Updated';
+  if (r.action === 'delete') return 'Deleted';
+  if (typeof r.action === 'string' && r.action) return r.action;
+  return 'Created';
+}
+
+/**
+ * Maps a finished job's results back to the batch. A result is matched by its `index` (bulk creates),
+ * else by `id` for update / delete batches (their results carry the record's id, not an index), else by
+ * its position (create_or_update_many answers in request order, and failures there carry no index).
+ */
+export function mapJobResults(job: JobStatus, batch: BatchItem[]): WriteResult[] {
+  const out: (WriteResult | undefined)[] = new Array<WriteResult | undefined>(batch.length);
+  const results = Array.isArray(job.results) ? job.results : [];
+  const byId = new Map<number, number[]>();
+  batch.forEach((item, local) => {
+    if (item.id !== undefined) byId.set(item.id, [...(byId.get(item.id) ?? []), local]);
+  });
+  const hasIds = byId.size > 0;
+  results.forEach((raw, position) => {
+    if (!isRecord(raw)) return;
+    let local: number | undefined;
+    if (typeof raw.index === 'number' && raw.index >= 0 && raw.index < batch.length && out[raw.index] === undefined) local = raw.index;
+    else if (hasIds && typeof raw.id === 'number' && byId.has(raw.id)) local = byId.get(raw.id)?.find((l) => out[l] === undefined);
+    else if (!hasIds && position < batch.length && out[position] === undefined) local = position;
+    if (local === undefined) return;
+    const failed = itemFailed(raw);
+    const result: WriteResult = { index: batch[local].index, ok: !failed, status: failed ? 'Failed' : defaultStatus(raw) };
+    const id = typeof raw.id === 'number' ? raw.id : batch[local].id;
+    if (!failed && id !== undefined) result.id = id;
+    if (failed) {
+      if (batch[local].id !== undefined) result.id = batch[local].id;
+      result.error = describeItemFailure(raw);
+    }
+    out[local] = result;
+  });
+  return out.map((r, local) => {
+    if (r) return r;
+    const base: WriteResult = { index: batch[local].index, ok: false };
+    if (batch[local].id !== undefined) base.id = batch[local].id;
+    if (job.status === 'completed') return { ...base, status: 'Missing', error: `Zendesk job ${job.id} completed without a result for this record` };
+    if (job.status === 'timeout')
+      return { ...base, status: 'OutcomeUnknown', error: `Zendesk job ${job.id} had not finished when zdsf stopped waiting; run plan again to see what was done` };
+    return { ...base, status: 'Failed', error: `Zendesk job ${job.id} ${job.status}${job.message ? `: ${job.message}` : ''}` };
+  });
+}
+
+export interface ZendeskWriter extends TargetWriter {
+  readonly transport: ZendeskTransport;
+  /** whether users/create_or_update_many answered 403 (bulk import off) and single requests are used */
+  readonly bulkImportDisabled: boolean;
+}
+
+export function createZendeskWriter(instance: ZendeskInstance, options: ZendeskWriterOptions = {}): ZendeskWriter {
+  const transport = options.transport ?? new ZendeskTransport(instance, options);
+  const api: ZendeskApi = createZendeskApi(transport);
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const now = options.now ?? Date.now;
+  const batchSize = Math.max(1, Math.min(100, options.batchSize ?? 100));
+  const pollIntervalMs = options.pollIntervalMs ?? 1_000;
+  const maxPollIntervalMs = options.maxPollIntervalMs ?? 10_000;
+  const jobTimeoutMs = options.jobTimeoutMs ?? 30 * 60_000;
+  const lookupAttempts = Math.max(1, options.lookupAttempts ?? 3);
+  const maxConsecutive = Math.max(1, options.maxConsecutiveBatchFailures ?? 3);
+  const progress = options.progress ?? silentProgress;
+  const logger = options.logger;
+  let bulkImportDisabled = false;
+
+  async function followJob(first: JobStatus): Promise<JobStatus> {
+    let job = first;
+    let delay = pollIntervalMs;
+    const started = now();
+    while (!TERMINAL.has(job.status)) {
+      if (now() - started > jobTimeoutMs) return { ...job, status: 'timeout' };
+      await sleep(delay);
+      delay = Math.min(maxPollIntervalMs, Math.round(delay * 1.5));
+      const next = extractJobStatus((await api.jobStatus(job.id)).result);
+      if (!next) throw new ZdsfError(`Zendesk instance ${instance.name}: job status ${job.id} answered without a job_status.`, 'zendesk_unexpected');
+      job = next;
+    }
+    return job;
+  }
+
+  /** A bulk request answered with a job status, followed to the end. */
+  async function sendJob(send: () => Promise<NzResult>, batch: BatchItem[]): Promise<WriteResult[]> {
+    const { result } = await send();
+    const job = extractJobStatus(result);
+    if (!job)
+      return batch.map((item) => ({
+        index: item.index,
+        ok: false,
+        status: 'Failed',
+        error: `Zendesk instance ${instance.name} answered a bulk request without a job_status: ${describeZendeskError(result)}`,
+      }));
+    return mapJobResults(await followJob(job), batch);
+  }
+
+  const fatal = (err: unknown): boolean =>
+    !(err instanceof ZendeskHttpError) ? !(err instanceof OutcomeUnknownError) : err.status === 401 || err.status === 403;
+
+  /**
+   * Runs `run` for every batch, collecting per-record results. An HTTP error on a batch fails that
+   * batch's records and the rest goes on; after `maxConsecutive` batches failing with 5xx / 429 in a row
+   * the remaining records are reported Skipped without being sent.
+   */
+  async function inBatches<T>(
+    label: string,
+    items: T[],
+    run: (batch: T[], refs: BatchItem[]) => Promise<WriteResult[]>,
+    ref: (item: T, index: number) => BatchItem,
+  ): Promise<WriteResult[]> {
+    const results: WriteResult[] = [];
+    if (items.length === 0) return results;
+    progress.start(`${label} (${instance.name})`, items.length);
+    let consecutive = 0;
+    let tripped: string | null = null;
+    for (const [n, batch] of chunk(items, batchSize).entries()) {
+      const refs = batch.map((item, i) => ref(item, n * batchSize + i));
+      if (tripped) {
+        for (const r of refs) results.push({ ...r, ok: false, status: 'Skipped', error: `not sent: ${tripped}` });
+        progress.tick(batch.length);
+        continue;
+      }
+      try {
+        results.push(...(await run(batch, refs)));
+        consecutive = 0;
+      } catch (err) {
+        if (fatal(err)) {
+          progress.done(`${label}: stopped`);
+          throw err;
+        }
+        const message = err instanceof Error ? err.message : String(err);
+        for (const r of refs) results.push({ ...r, ok: false, status: err instanceof OutcomeUnknownError ? 'OutcomeUnknown' : 'Failed', error: message });
+        if (err instanceof ZendeskHttpError && (err.status >= 500 || err.status === 429)) {
+          consecutive++;
+          if (consecutive >= maxConsecutive) tripped = `Zendesk instance ${instance.name} failed ${consecutive} batches in a row (last: ${message})`;
+        } else consecutive = 0;
+        logger?.warn(`${label}: a batch of ${batch.length} failed: ${message}`);
+      }
+      progress.tick(batch.length);
+    }
+    progress.done(`${label}: ${results.filter((r) => r.ok).length} of ${items.length} done`);
+    return results.sort((a, b) => a.index - b.index);
+  }
+
+  /**
+   * A create whose outcome is unknown is not re-sent: the records are looked up by key (a few times,
+   * waiting in between, since a job Zendesk did accept may still be running). Those found are reported
+   * as done; the others as OutcomeUnknown, for the next plan/apply to pick up.
+   */
+  async function recoverUnknown<T>(
+    err: OutcomeUnknownError,
+    batch: T[],
+    refs: BatchItem[],
+    lookup: (pending: T[]) => Promise<(number | undefined)[]>,
+  ): Promise<WriteResult[]> {
+    logger?.warn(`${err.message} Looking the records up.`);
+    const found = new Map<number, number>();
+    let delay = pollIntervalMs;
+    for (let attempt = 0; attempt < lookupAttempts && found.size < batch.length; attempt++) {
+      await sleep(delay);
+      delay = Math.min(maxPollIntervalMs * 3, delay * 3);
+      const pendingLocals = batch.map((_, i) => i).filter((i) => !found.has(i));
+      const ids = await lookup(pendingLocals.map((i) => batch[i]));
+      ids.forEach((id, k) => {
+        if (id !== undefined) found.set(pendingLocals[k], id);
+      });
+    }
+    return refs.map((r, local) => {
+      const id = found.get(local);
+      if (id !== undefined) return { index: r.index, ok: true, id, status: 'Created' };
+      return {
+        index: r.index,
+        ok: false,
+        status: 'OutcomeUnknown',
+        error: `${err.message} The record was not found afterwards; run plan and apply again to finish it.`,
+      };
+    });
+  }
+
+  const lower = (s: string | null | undefined): string => (s ?? '').trim().toLowerCase();
+
+  async function findOrganizations(query: { ids?: number[]; external_ids?: string[]; names?: string[] }): Promise<ZdOrganization[]> {
+    const byId = new Map<number, ZdOrganization>();
+    const add = (items: unknown[]): void => {
+      for (const raw of items) {
+        const org = toOrganization(raw);
+        byId.set(org.id, org);
+      }
+    };
+    for (const ids of chunk([...new Set(query.ids ?? [])], 100))
+      await paginate(transport, '/organizations/show_many', 'organizations', add, { query: { ids: ids.join(',') }, cursor: false });
+    const externalIds = [...new Set(query.external_ids ?? [])];
+    // show_many splits external_ids on commas; ids that contain one are searched one by one
+    for (const ids of chunk(externalIds.filter((id) => !id.includes(',')), 100))
+      await paginate(transport, '/organizations/show_many', 'organizations', add, { query: { external_ids: ids.join(',') }, cursor: false });
+    for (const id of externalIds.filter((x) => x.includes(',')))
+      await paginate(transport, '/organizations/search', 'organizations', add, { query: { external_id: id }, cursor: false });
+    for (const name of new Set(query.names ?? [])) {
+      // search by name matches the whole name, case-insensitively; keep exact matches only
+      await paginate(
+        transport,
+        '/organizations/search',
+        'organizations',
+        (items) => add(items.filter((raw) => isRecord(raw) && lower(typeof raw.name === 'string' ? raw.name : '') === lower(name))),
+        { query: { name }, cursor: false },
+      );
+    }
+    return [...byId.values()];
+  }
+
+  async function findUsers(query: { ids?: number[]; emails?: string[]; external_ids?: string[] }): Promise<ZdUser[]> {
+    const byId = new Map<number, ZdUser>();
+    const add = (items: unknown[]): void => {
+      for (const raw of items) {
+        const user = toUser(raw);
+        byId.set(user.id, user);
+      }
+    };
+    for (const ids of chunk([...new Set(query.ids ?? [])], 100))
+      await paginate(transport, '/users/show_many', 'users', add, { query: { ids: ids.join(',') }, cursor: false });
+    const externalIds = [...new Set(query.external_ids ?? [])];
+    for (const ids of chunk(externalIds.filter((id) => !id.includes(',')), 100))
+      await paginate(transport, '/users/show_many', 'users', add, { query: { external_ids: ids.join(',') }, cursor: false });
+    for (const id of externalIds.filter((x) => x.includes(',')))
+      await paginate(transport, '/users/search', 'users', add, { query: { external_id: id }, cursor: false });
+    for (const email of new Set((query.emails ?? []).map(lower))) {
+      if (!email) continue;
+      // search is full-text; keep the user whose email is exactly this one (Zendesk emails are unique)
+      await paginate(
+        transport,
+        '/users/search',
+        'users',
+        (items) => add(items.filter((raw) => isRecord(raw) && typeof raw.email === 'string' && lower(raw.email) === email)),
+        { query: { query: `email:${email}` }, cursor: false },
+      );
+    }
+    return [...byId.values()];
+  }
+
+  async function findMemberships(query: { user_ids: number[] }): Promise<ZdMembership[]> {
+    const out: ZdMembership[] = [];
+    for (const userId of new Set(query.user_ids))
+      await paginate(transport, `/users/${encodeURIComponent(String(userId))}/organization_memberships`, 'organization_memberships', (items) => {
+        for (const raw of items) out.push(toMembership(raw));
+      });
+    return out;
+  }
+
+  async function upsertOne(user: UserWrite, ref: BatchItem): Promise<WriteResult> {
+    try {
+      const { status, result } = await api.usersCreateOrUpdate({ user });
+      const id = isRecord(result) && typeof result.id === 'number' ? result.id : undefined;
+      return { index: ref.index, ok: true, ...(id !== undefined ? { id } : {}), status: status === 201 ? 'Created' : 'Updated' };
+    } catch (err) {
+      if (err instanceof ZendeskHttpError && err.status !== 401 && err.status !== 403 && err.status < 500)
+        return { index: ref.index, ok: false, status: 'Failed', error: describeZendeskError(err.body) || err.message };
+      throw err;
+    }
+  }
+
+  return {
+    transport,
+    get bulkImportDisabled() {
+      return bulkImportDisabled;
+    },
+    get requestCount() {
+      return transport.requestCount;
+    },
+
+    createOrganizations(items: OrganizationWrite[]): Promise<WriteResult[]> {
+      return inBatches(
+        'Creating organizations',
+        items,
+        async (batch, refs) => {
+          try {
+            return await sendJob(() => api.organizationsCreateMany({ organizations: batch }), refs);
+          } catch (err) {
+            if (!(err instanceof OutcomeUnknownError)) throw err;
+            return recoverUnknown(err, batch, refs, async (pending) => {
+              const orgs = await findOrganizations({
+                external_ids: pending.map((o) => o.external_id).filter((x): x is string => typeof x === 'string' && x !== ''),
+                names: pending.filter((o) => !o.external_id && typeof o.name === 'string').map((o) => o.name as string),
+              });
+              return pending.map((o) => {
+                const hit = o.external_id
+                  ? orgs.find((z) => lower(z.external_id) === lower(o.external_id as string))
+                  : orgs.find((z) => lower(z.name) === lower(o.name as string));
+                return hit?.id;
+              });
+            });
+          }
+        },
+        (_item, index) => ({ index }),
+      );
+    },
+
+    updateOrganizations(items: (OrganizationWrite & { id: number })[]): Promise<WriteResult[]> {
+      return inBatches(
+        'Updating organizations',
+        items,
+        (batch, refs) => sendJob(() => api.organizationsUpdateMany({ organizations: batch }), refs),
+        (item, index) => ({ index, id: item.id }),
+      );
+    },
+
+    deleteOrganizations(ids: number[]): Promise<WriteResult[]> {
+      return inBatches(
+        'Deleting organizations',
+        ids,
+        (batch, refs) => sendJob(() => api.organizationsDestroyMany(batch), refs),
+        (id, index) => ({ index, id }),
+      );
+    },
+
+    upsertUsers(items: UserWrite[]): Promise<WriteResult[]> {
+      return inBatches(
+        'Creating and updating users',
+        items,
+        async (batch, refs) => {
+          if (!bulkImportDisabled) {
+            try {
+              // node-zendesk sends its argument as the body: it must be { users: [...] }, not an array
+              return await sendJob(() => api.usersCreateOrUpdateMany({ users: batch }), refs);
+            } catch (err) {
+              if (!(err instanceof ZendeskHttpError && err.status === 403)) throw err;
+              bulkImportDisabled = true;
+              logger?.warn(
+                `Zendesk instance ${instance.name} refused users/create_or_update_many (403: ${describeZendeskError(err.body) || 'bulk import not enabled'}); creating and updating users one request at a time.`,
+              );
+            }
+          }
+          const out: WriteResult[] = [];
+          for (const [i, user] of batch.entries()) out.push(await upsertOne(user, refs[i]));
+          return out;
+        },
+        (_item, index) => ({ index }),
+      );
+    },
+
+    updateUsers(items: (UserWrite & { id: number })[]): Promise<WriteResult[]> {
+      return inBatches(
+        'Updating users',
+        items,
+        (batch, refs) => sendJob(() => api.usersUpdateMany({ users: batch }), refs),
+        (item, index) => ({ index, id: item.id }),
+      );
+    },
+
+    createMemberships(items: { user_id: number; organization_id: number }[]): Promise<WriteResult[]> {
+      return inBatches(
+        'Creating organization memberships',
+        items,
+        async (batch, refs) => {
+          try {
+            return await sendJob(() => api.membershipsCreateMany(batch), refs);
+          } catch (err) {
+            if (!(err instanceof OutcomeUnknownError)) throw err;
+            return recoverUnknown(err, batch, refs, async (pending) => {
+              const found = await findMemberships({ user_ids: pending.map((m) => m.user_id) });
+              return pending.map((m) => found.find((f) => f.user_id === m.user_id && f.organization_id === m.organization_id)?.id);
+            });
+          }
+        },
+        (_item, index) => ({ index }),
+      );
+    },
+
+    async makeDefaultMembership(userId: number, membershipId: number): Promise<WriteResult> {
+      try {
+        await api.membershipMakeDefault(userId, membershipId);
+        return { index: 0, ok: true, id: membershipId, status: 'Updated' };
+      } catch (err) {
+        if (err instanceof ZendeskHttpError && err.status !== 401 && err.status !== 403)
+          return { index: 0, ok: false, id: membershipId, status: 'Failed', error: err.message };
+        throw err;
+      }
+    },
+
+    findOrganizations,
+    findUsers,
+    findMemberships,
+  };
+}
