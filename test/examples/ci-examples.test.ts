@@ -28,12 +28,10 @@ function invocations(text: string): { command: string; flags: string[] }[] {
   const found: { command: string; flags: string[] }[] = [];
   for (const s of scripts(parse(text))) {
     for (const m of s.matchAll(/(?:^|[\s;(|&])zdsf ([a-z]+)([^\n;|&>]*)/g)) {
-      if (m[1] === 'plan' || m[1] === 'apply' || m[1] === 'validate' || m[1] === 'sandbox' || !/@/.test(m[0])) {
-        found.push({ command: m[1], flags: [...m[2].matchAll(/(?:^|\s)(--?[a-z][a-z-]*)/g)].map((f) => f[1]) });
-      }
+      found.push({ command: m[1], flags: [...m[2].matchAll(/(?:^|\s)(--?[a-z][a-z-]*)/g)].map((f) => f[1]) });
     }
   }
-  return found.filter((f) => !f.command.startsWith('plan-'));
+  return found;
 }
 
 for (const file of ['examples/gitlab-ci.yml', 'examples/github-actions.yml']) {
