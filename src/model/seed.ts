@@ -27,6 +27,8 @@ export interface ZendeskSeed {
   user_fields?: Partial<ZdFieldDef>[];
   /** the `settings` object of GET /api/v2/account/settings, e.g. { user: { multiple_organizations: true } } */
   settings?: { user?: { multiple_organizations?: boolean; [k: string]: unknown }; [k: string]: unknown };
+  /** sandbox only: this instance's per-minute API rate limit (default 700; `--rate-limit` overrides it) */
+  rate_limit_per_minute?: number;
 }
 
 /**

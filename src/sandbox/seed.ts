@@ -1,0 +1,75 @@
+// Seed files (DESIGN.md section 7): JSON or YAML, { salesforce, zendesk, zendesk_instances }.
+import { readFile, writeFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import type { SandboxSeed } from '../model/seed.js';
+import { ZdsfError } from '../util/errors.js';
+
+const TOP_LEVEL = ['salesforce', 'zendesk', 'zendesk_instances'];
+const ZENDESK_KEYS = ['organizations', 'users', 'organization_memberships', 'organization_fields', 'user_fields', 'settings', 'rate_limit_per_minute'];
+
+/** Parses seed text (JSON, or YAML when the name says so or JSON fails) and checks its outline. */
+export function parseSeed(text: string, name = 'seed'): SandboxSeed {
+  const ext = extname(name).toLowerCase();
+  let data: unknown;
+  try {
+    data = ext === '.yaml' || ext === '.yml' ? parseYaml(text) : JSON.parse(text);
+  } catch (jsonErr) {
+    if (ext === '.json') throw new ZdsfError(`${name}: not valid JSON: ${(jsonErr as Error).message}`, 'seed_invalid');
+    try {
+      data = parseYaml(text);
+    } catch (yamlErr) {
+      throw new ZdsfError(`${name}: neither valid JSON nor valid YAML: ${(yamlErr as Error).message}`, 'seed_invalid');
+    }
+  }
+  return checkSeed(data, name);
+}
+
+export function checkSeed(data: unknown, name = 'seed'): SandboxSeed {
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (data === null || data === undefined) return {};
+  if (!isObj(data)) throw new ZdsfError(`${name}: a seed is an object with salesforce, zendesk and/or zendesk_instances.`, 'seed_invalid');
+  for (const k of Object.keys(data)) {
+    if (!TOP_LEVEL.includes(k)) throw new ZdsfError(`${name}: unknown key "${k}" at the top level; a seed has ${TOP_LEVEL.join(', ')}.`, 'seed_invalid');
+  }
+  const checkZendesk = (z: unknown, where: string): void => {
+    if (z === undefined || z === null) return;
+    if (!isObj(z)) throw new ZdsfError(`${name}: ${where} must be an object.`, 'seed_invalid');
+    for (const [k, v] of Object.entries(z)) {
+      if (!ZENDESK_KEYS.includes(k)) throw new ZdsfError(`${name}: unknown key "${where}.${k}"; allowed: ${ZENDESK_KEYS.join(', ')}.`, 'seed_invalid');
+      if (k === 'settings' && !isObj(v)) throw new ZdsfError(`${name}: ${where}.settings must be an object (the settings of GET /api/v2/account/settings).`, 'seed_invalid');
+      if (k === 'rate_limit_per_minute' && !(Number.isInteger(v) && (v as number) > 0)) throw new ZdsfError(`${name}: ${where}.rate_limit_per_minute must be a whole number > 0.`, 'seed_invalid');
+      if (k !== 'settings' && k !== 'rate_limit_per_minute' && !Array.isArray(v)) throw new ZdsfError(`${name}: ${where}.${k} must be a list of records.`, 'seed_invalid');
+    }
+  };
+  checkZendesk(data.zendesk, 'zendesk');
+  if (data.zendesk_instances !== undefined) {
+    if (!isObj(data.zendesk_instances)) throw new ZdsfError(`${name}: zendesk_instances must map instance names to Zendesk seeds.`, 'seed_invalid');
+    for (const [inst, z] of Object.entries(data.zendesk_instances)) {
+      if (!/^[A-Za-z0-9_.-]+$/.test(inst) || inst === 'default') throw new ZdsfError(`${name}: zendesk_instances."${inst}": an instance name uses letters, digits, _ . - and is not "default".`, 'seed_invalid');
+      checkZendesk(z, `zendesk_instances.${inst}`);
+    }
+  }
+  if (data.salesforce !== undefined && data.salesforce !== null && !isObj(data.salesforce)) {
+    throw new ZdsfError(`${name}: salesforce must map object names (Account, Contact, ...) to lists of records.`, 'seed_invalid');
+  }
+  return data as SandboxSeed;
+}
+
+/** Reads a seed file (.json, .yaml or .yml). */
+export async function loadSeed(path: string): Promise<SandboxSeed> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ZdsfError(code === 'ENOENT' ? `Seed file not found: ${path}` : `Cannot read seed file ${path}: ${(err as Error).message}`, 'seed_unreadable');
+  }
+  return parseSeed(text, path);
+}
+
+/** Writes a seed (e.g. GET /__sandbox/state) as JSON, or YAML for .yaml/.yml. */
+export async function saveSeed(path: string, seed: SandboxSeed): Promise<void> {
+  const ext = extname(path).toLowerCase();
+  await writeFile(path, ext === '.yaml' || ext === '.yml' ? stringifyYaml(seed) : `${JSON.stringify(seed, null, 2)}\n`, 'utf8');
+}
