@@ -1,0 +1,490 @@
+// In-memory Salesforce org for the sandbox: the seed's records by object, their schema (the seed's
+// `describe`, the standard fields of well-known objects and every key seen on the records, with types
+// inferred from the values), parent relationships (through Id / lookup fields) and child relationships
+// (the describe's childRelationships, or inferred from lookups), with Id indexes so that joins never scan.
+import type { SfFieldDescribe, SfObjectDescribe } from '../../model/salesforce.js';
+import type { SalesforceSeed, SfSeedRecord } from '../../model/seed.js';
+
+export interface FieldInfo {
+  /** canonical API name */
+  name: string;
+  /** Salesforce field type: id, string, boolean, int, double, date, datetime, reference, picklist ... */
+  type: string;
+  describe: SfFieldDescribe;
+  /** the value as the API returns it (booleans never null, numbers as numbers, Name composed for people) */
+  get: (rec: SfSeedRecord) => unknown;
+}
+
+export interface ParentRelationship {
+  /** canonical relationship name (Account, Owner, Foo__r) */
+  name: string;
+  /** the Id field holding the parent's Id (AccountId, OwnerId, Foo__c) */
+  field: FieldInfo;
+  /** object names the lookup may point at; empty when unknown */
+  targets: string[];
+}
+
+export interface ChildRelationship {
+  name: string;
+  childObject: string;
+  field: string;
+}
+
+type DescribeSeed = NonNullable<SalesforceSeed['describe']>[string];
+
+const NUMERIC_TYPES = new Set(['int', 'double', 'currency', 'percent', 'long']);
+const ID_LIKE = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+const DATETIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+
+// Fields every object has, and the standard fields of the objects zdsf reads, so that a seed
+// without describe still answers like an org (e.g. `IsDeleted = false`, `Owner.Name`).
+const SYSTEM_FIELDS: [string, string, string?][] = [
+  ['Id', 'id'],
+  ['IsDeleted', 'boolean'],
+  ['CreatedDate', 'datetime'],
+  ['CreatedById', 'reference', 'User'],
+  ['LastModifiedDate', 'datetime'],
+  ['LastModifiedById', 'reference', 'User'],
+  ['SystemModstamp', 'datetime'],
+];
+const STANDARD_FIELDS: Record<string, [string, string, string?][]> = {
+  Account: [
+    ['Name', 'string'],
+    ['Type', 'picklist'],
+    ['OwnerId', 'reference', 'User'],
+    ['ParentId', 'reference', 'Account'],
+    ['RecordTypeId', 'reference', 'RecordType'],
+    ['Website', 'url'],
+    ['Description', 'textarea'],
+  ],
+  Contact: [
+    ['Name', 'string'],
+    ['FirstName', 'string'],
+    ['LastName', 'string'],
+    ['Email', 'email'],
+    ['Title', 'string'],
+    ['Phone', 'phone'],
+    ['AccountId', 'reference', 'Account'],
+    ['OwnerId', 'reference', 'User'],
+    ['ReportsToId', 'reference', 'Contact'],
+    ['RecordTypeId', 'reference', 'RecordType'],
+  ],
+  Lead: [
+    ['Name', 'string'],
+    ['FirstName', 'string'],
+    ['LastName', 'string'],
+    ['Email', 'email'],
+    ['Title', 'string'],
+    ['Company', 'string'],
+    ['Status', 'picklist'],
+    ['IsConverted', 'boolean'],
+    ['OwnerId', 'reference', 'User'],
+    ['ConvertedAccountId', 'reference', 'Account'],
+    ['ConvertedContactId', 'reference', 'Contact'],
+  ],
+  User: [
+    ['Name', 'string'],
+    ['FirstName', 'string'],
+    ['LastName', 'string'],
+    ['Email', 'email'],
+    ['Username', 'string'],
+    ['IsActive', 'boolean'],
+    ['ManagerId', 'reference', 'User'],
+  ],
+  RecordType: [
+    ['Name', 'string'],
+    ['DeveloperName', 'string'],
+    ['SobjectType', 'picklist'],
+    ['IsActive', 'boolean'],
+  ],
+  AccountContactRelation: [
+    ['AccountId', 'reference', 'Account'],
+    ['ContactId', 'reference', 'Contact'],
+    ['IsDirect', 'boolean'],
+    ['IsActive', 'boolean'],
+    ['Roles', 'multipicklist'],
+    ['StartDate', 'date'],
+    ['EndDate', 'date'],
+  ],
+};
+/** child relationship names Salesforce uses for standard lookups (child object.field -> name) */
+const STANDARD_CHILD_NAMES: Record<string, string> = {
+  'Contact.AccountId': 'Contacts',
+  'AccountContactRelation.AccountId': 'AccountContactRelations',
+  'AccountContactRelation.ContactId': 'AccountContactRelations',
+  'Account.ParentId': 'ChildAccounts',
+  'Contact.ReportsToId': 'ReportsTo',
+};
+const PEOPLE = new Set(['Contact', 'Lead', 'User']);
+
+const lower = (s: string): string => s.toLowerCase();
+
+export function isNullish(v: unknown): boolean {
+  return v === null || v === undefined || v === '';
+}
+
+function inferType(name: string, value: unknown): string {
+  if (name === 'Id') return 'id';
+  if (typeof value === 'boolean') return 'boolean';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'double';
+  if (typeof value === 'string') {
+    if (DATE_RE.test(value)) return 'date';
+    if (DATETIME_RE.test(value)) return 'datetime';
+  }
+  if (Array.isArray(value)) return 'multipicklist';
+  return 'string';
+}
+
+function makeGetter(table: string, name: string, type: string): (rec: SfSeedRecord) => unknown {
+  if (type === 'boolean') {
+    return (rec) => {
+      const v = rec[name];
+      return v === true || v === 'true' || v === 1;
+    };
+  }
+  if (NUMERIC_TYPES.has(type)) {
+    return (rec) => {
+      const v = rec[name];
+      if (typeof v === 'number') return v;
+      if (typeof v === 'string' && v.trim() !== '') {
+        const n = Number(v);
+        return Number.isNaN(n) ? null : n;
+      }
+      return null;
+    };
+  }
+  if (type === 'multipicklist') {
+    return (rec) => {
+      const v = rec[name];
+      if (Array.isArray(v)) return v.length ? v.join(';') : null;
+      return v === undefined || v === '' ? null : v;
+    };
+  }
+  if (name === 'Name' && PEOPLE.has(table)) {
+    return (rec) => {
+      const v = rec.Name;
+      if (v !== undefined && v !== null && v !== '') return v;
+      const parts = [rec.FirstName, rec.LastName].filter((p) => typeof p === 'string' && p !== '');
+      return parts.length ? parts.join(' ') : null;
+    };
+  }
+  return (rec) => {
+    const v = rec[name];
+    return v === undefined ? null : v;
+  };
+}
+
+function label(name: string): string {
+  return name
+    .replace(/__c$|__r$/, '')
+    .replace(/_/g, ' ')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .trim();
+}
+
+function pluralize(word: string): string {
+  if (/[^aeiou]y$/i.test(word)) return word.slice(0, -1) + 'ies';
+  if (/(s|x|z|ch|sh)$/i.test(word)) return word + 'es';
+  return word + 's';
+}
+
+/** The name Salesforce would give the child relationship of a lookup, when the seed does not say. */
+export function inferredChildRelationshipName(childObject: string, field: string): string {
+  const standard = STANDARD_CHILD_NAMES[`${childObject}.${field}`];
+  if (standard) return standard;
+  if (childObject.endsWith('__c')) return `${pluralize(childObject.slice(0, -3))}__r`;
+  return pluralize(childObject);
+}
+
+export class SObjectTable {
+  readonly records: SfSeedRecord[] = [];
+  readonly byId = new Map<string, SfSeedRecord>();
+  /** fields by lower-cased name, in describe / discovery order */
+  readonly fields = new Map<string, FieldInfo>();
+  readonly parents = new Map<string, ParentRelationship>();
+  readonly children = new Map<string, ChildRelationship>();
+  /** the relationships the seed's describe declared (the others are inferred) */
+  readonly declaredChildren: ChildRelationship[] = [];
+  readonly custom: boolean;
+  private readonly childIndexes = new Map<string, Map<string, SfSeedRecord[]>>();
+
+  constructor(readonly name: string) {
+    this.custom = name.endsWith('__c');
+  }
+
+  field(name: string): FieldInfo | undefined {
+    return this.fields.get(lower(name));
+  }
+
+  addField(describe: SfFieldDescribe): FieldInfo {
+    const existing = this.fields.get(lower(describe.name));
+    if (existing) return existing;
+    const info: FieldInfo = {
+      name: describe.name,
+      type: describe.type,
+      describe,
+      get: makeGetter(this.name, describe.name, describe.type),
+    };
+    this.fields.set(lower(describe.name), info);
+    return info;
+  }
+
+  /** records of this object whose `field` holds `parentId`, indexed on first use */
+  childrenOf(field: string, parentId: string): SfSeedRecord[] {
+    let index = this.childIndexes.get(field);
+    if (!index) {
+      index = new Map();
+      for (const rec of this.records) {
+        const v = rec[field];
+        if (typeof v !== 'string' || v === '') continue;
+        const list = index.get(v);
+        if (list) list.push(rec);
+        else index.set(v, [rec]);
+      }
+      this.childIndexes.set(field, index);
+    }
+    return index.get(parentId) ?? [];
+  }
+}
+
+export class SfDatabase {
+  private readonly tables = new Map<string, SObjectTable>();
+  private readonly globalById = new Map<string, { table: SObjectTable; record: SfSeedRecord }>();
+
+  constructor(readonly seed: SalesforceSeed) {
+    const describe = seed.describe ?? {};
+    for (const [object, value] of Object.entries(seed)) {
+      if (object === 'describe' || !Array.isArray(value)) continue;
+      const table = this.ensure(object);
+      for (const rec of value as SfSeedRecord[]) {
+        if (!rec || typeof rec !== 'object') continue;
+        table.records.push(rec);
+        if (typeof rec.Id === 'string') {
+          table.byId.set(rec.Id, rec);
+          this.globalById.set(rec.Id, { table, record: rec });
+        }
+      }
+    }
+    for (const object of Object.keys(describe)) this.ensure(object);
+    for (const object of Object.keys(STANDARD_FIELDS)) this.ensure(object);
+    for (const d of Object.values(describe)) {
+      for (const c of d.childRelationships ?? []) this.ensure(c.childSObject);
+    }
+
+    // fields: describe, then standard and system fields, then keys seen on the records
+    const referenceHints = new Map<string, string[]>();
+    const hint = (t: SObjectTable, f: string, to: string[]) => referenceHints.set(`${t.name}.${f}`, to);
+    for (const table of this.tables.values()) {
+      const d: DescribeSeed | undefined = describe[table.name];
+      for (const f of d?.fields ?? []) {
+        table.addField(f);
+        if (f.referenceTo?.length) hint(table, f.name, f.referenceTo);
+      }
+      for (const [name, type, to] of [...SYSTEM_FIELDS, ...(STANDARD_FIELDS[table.name] ?? [])]) {
+        if (!table.field(name)) table.addField({ name, type, label: label(name) });
+        if (to && !referenceHints.has(`${table.name}.${name}`)) hint(table, name, [to]);
+      }
+      if (!table.field('Name') && table.records.some((r) => 'Name' in r)) table.addField({ name: 'Name', type: 'string', label: 'Name' });
+      const firstValues = new Map<string, unknown>();
+      for (const rec of table.records) {
+        for (const key in rec) {
+          const v = rec[key];
+          if (!firstValues.has(key) || (isNullish(firstValues.get(key)) && !isNullish(v))) firstValues.set(key, v);
+        }
+      }
+      for (const [key, v] of firstValues) {
+        if (table.field(key)) continue;
+        let type = inferType(key, v);
+        const target = this.referenceTarget(table, key, v);
+        if (target) {
+          type = 'reference';
+          hint(table, key, [target]);
+        }
+        table.addField({ name: key, type, label: label(key) });
+      }
+    }
+
+    // parent relationships
+    for (const table of this.tables.values()) {
+      for (const info of table.fields.values()) {
+        if (info.type !== 'reference') continue;
+        const relName = info.describe.relationshipName ?? defaultRelationshipName(info.name);
+        if (!relName) continue;
+        let targets = referenceHints.get(`${table.name}.${info.name}`);
+        if (!targets) {
+          const first = table.records.find((r) => !isNullish(r[info.name]));
+          const target = this.referenceTarget(table, info.name, first?.[info.name]);
+          targets = target ? [target] : [];
+        }
+        info.describe = { ...info.describe, relationshipName: relName, referenceTo: targets };
+        table.parents.set(lower(relName), { name: relName, field: info, targets });
+      }
+    }
+
+    // child relationships: declared, then inferred from lookups
+    for (const [object, d] of Object.entries(describe)) {
+      const parent = this.table(object);
+      if (!parent) continue;
+      for (const c of d.childRelationships ?? []) {
+        if (!c.relationshipName) continue;
+        const rel = { name: c.relationshipName, childObject: this.table(c.childSObject)?.name ?? c.childSObject, field: c.field };
+        parent.children.set(lower(c.relationshipName), rel);
+        parent.declaredChildren.push(rel);
+      }
+    }
+    for (const child of this.tables.values()) {
+      for (const rel of child.parents.values()) {
+        for (const target of rel.targets) {
+          const parent = this.table(target);
+          if (!parent) continue;
+          const already = [...parent.children.values()].some((c) => c.childObject === child.name && c.field === rel.field.name);
+          if (already) continue;
+          const name = inferredChildRelationshipName(child.name, rel.field.name);
+          if (!parent.children.has(lower(name))) parent.children.set(lower(name), { name, childObject: child.name, field: rel.field.name });
+        }
+      }
+    }
+  }
+
+  private ensure(object: string): SObjectTable {
+    let t = this.tables.get(lower(object));
+    if (!t) {
+      t = new SObjectTable(object);
+      this.tables.set(lower(object), t);
+    }
+    return t;
+  }
+
+  /** the object a field without describe points at, judged by its name and first value */
+  private referenceTarget(table: SObjectTable, field: string, value: unknown): string | undefined {
+    if (field === 'Id') return undefined;
+    const isLookupName = field.endsWith('Id') || field.endsWith('__c');
+    if (!isLookupName) return undefined;
+    if (!isNullish(value) && (typeof value !== 'string' || !ID_LIKE.test(value))) return undefined;
+    if (typeof value === 'string') {
+      const found = this.globalById.get(value);
+      if (found) return found.table.name;
+    }
+    const rel = defaultRelationshipName(field);
+    if (!rel) return undefined;
+    const byName = rel.endsWith('__r') ? this.table(rel.slice(0, -3) + '__c') : this.table(rel);
+    if (byName) return byName.name;
+    if (/^(Owner|CreatedBy|LastModifiedBy)$/.test(rel)) return 'User';
+    if (/^(Parent|MasterRecord)$/.test(rel)) return table.name;
+    return undefined;
+  }
+
+  table(object: string): SObjectTable | undefined {
+    return this.tables.get(lower(object));
+  }
+
+  allTables(): SObjectTable[] {
+    return [...this.tables.values()];
+  }
+
+  recordById(id: unknown): { table: SObjectTable; record: SfSeedRecord } | undefined {
+    return typeof id === 'string' ? this.globalById.get(id) : undefined;
+  }
+
+  /** A describe result in the REST API's shape (the subset zdsf and jsforce use, plus the common flags). */
+  describe(object: string, version: string): Record<string, unknown> | undefined {
+    const table = this.table(object);
+    if (!table) return undefined;
+    const base = `/services/data/v${version}/sobjects/${table.name}`;
+    const fields = [...table.fields.values()].map((f) => describeField(f));
+    const childRelationships = [...table.children.values()].map((c) => ({
+      cascadeDelete: false,
+      childSObject: c.childObject,
+      deprecatedAndHidden: false,
+      field: c.field,
+      junctionIdListNames: [],
+      junctionReferenceTo: [],
+      relationshipName: c.name,
+      restrictedDelete: false,
+    }));
+    return {
+      activateable: false,
+      childRelationships,
+      createable: true,
+      custom: table.custom,
+      customSetting: false,
+      deletable: true,
+      fields,
+      keyPrefix: keyPrefix(table),
+      label: label(table.name),
+      labelPlural: pluralize(label(table.name)),
+      name: table.name,
+      queryable: true,
+      recordTypeInfos: [],
+      retrieveable: true,
+      searchable: true,
+      updateable: true,
+      urls: { describe: `${base}/describe`, rowTemplate: `${base}/{ID}`, sobject: base },
+    };
+  }
+
+  /** the describe in the shape of SfObjectDescribe (src/model/salesforce.ts) */
+  describeModel(object: string): SfObjectDescribe | undefined {
+    const table = this.table(object);
+    if (!table) return undefined;
+    return {
+      name: table.name,
+      fields: [...table.fields.values()].map((f) => f.describe),
+      childRelationships: [...table.children.values()].map((c) => ({ relationshipName: c.name, childSObject: c.childObject, field: c.field })),
+    };
+  }
+}
+
+function keyPrefix(table: SObjectTable): string | null {
+  const first = table.records.find((r) => typeof r.Id === 'string' && r.Id.length >= 3);
+  return first ? first.Id.slice(0, 3) : null;
+}
+
+export function defaultRelationshipName(field: string): string | undefined {
+  if (field.endsWith('__c')) return field.slice(0, -3) + '__r';
+  if (field.endsWith('Id') && field.length > 2) return field.slice(0, -2);
+  return undefined;
+}
+
+const SOAP_TYPES: Record<string, string> = {
+  id: 'tns:ID',
+  reference: 'tns:ID',
+  boolean: 'xsd:boolean',
+  int: 'xsd:int',
+  double: 'xsd:double',
+  currency: 'xsd:double',
+  percent: 'xsd:double',
+  date: 'xsd:date',
+  datetime: 'xsd:dateTime',
+};
+
+function describeField(f: FieldInfo): Record<string, unknown> {
+  const d = f.describe;
+  const custom = d.name.endsWith('__c');
+  return {
+    autoNumber: d.autoNumber ?? false,
+    calculated: false,
+    createable: d.name !== 'Id',
+    custom,
+    defaultedOnCreate: f.type === 'boolean' || d.name === 'Id',
+    externalId: false,
+    filterable: true,
+    groupable: f.type !== 'textarea',
+    idLookup: d.name === 'Id',
+    label: d.label ?? label(d.name),
+    length: ['string', 'textarea', 'picklist', 'multipicklist', 'email', 'phone', 'url'].includes(f.type) ? 255 : 0,
+    name: d.name,
+    nillable: f.type !== 'boolean' && d.name !== 'Id',
+    picklistValues: (d.picklistValues ?? []).map((p) => ({ active: p.active ?? true, defaultValue: false, label: p.label ?? p.value, validFor: null, value: p.value })),
+    precision: NUMERIC_TYPES.has(f.type) ? 18 : 0,
+    referenceTo: d.referenceTo ?? [],
+    relationshipName: d.relationshipName ?? null,
+    scale: d.scale ?? (f.type === 'double' || f.type === 'currency' ? 2 : 0),
+    soapType: SOAP_TYPES[f.type] ?? 'xsd:string',
+    sortable: f.type !== 'textarea',
+    type: f.type,
+    unique: false,
+    updateable: d.name !== 'Id',
+  };
+}
