@@ -1,0 +1,99 @@
+/**
+ * The config loader: sync.yaml -> typed Config, or diagnostics pointing at FILE:LINE:COL.
+ *
+ * Steps: read the file; parse YAML keeping every node's position; interpolate `${VAR}` /
+ * `${VAR:-default}`; validate against schemas/sync.schema.json; semantic checks; read
+ * `*_file` secrets; apply defaults. Every problem of a run is reported, not just the first.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { Config } from '../model/config.js';
+import { ZdsfError } from '../util/errors.js';
+import { buildConfig, readSecretFiles } from './build.js';
+import { CheckContext, isObj } from './context.js';
+import { formatDiagnostic, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { schemaIssues } from './schema.js';
+import { semanticChecks } from './semantic.js';
+import { parseYamlTree } from './yaml-tree.js';
+
+export { formatDiagnostic, displayPath, type Diagnostic } from './diagnostics.js';
+export { schemaPath, loadSchema } from './schema.js';
+export { interpolate } from './interpolate.js';
+export { soqlConditionProblem } from './soql.js';
+export { isLoopback } from './semantic.js';
+
+export interface LoadConfigOptions {
+  /** path of sync.yaml, as the operator gave it (messages use it as written) */
+  file: string;
+  /** environment for `${VAR}`; default process.env */
+  env?: Record<string, string | undefined>;
+  /**
+   * Default true. false (`validate --no-env`, e.g. in pre-commit where secrets are absent):
+   * unset variables are not errors and `*_file` secrets are not read. The Config then carries
+   * unresolved `${VAR}` text and empty secrets: fit for validation, not for talking to the APIs.
+   */
+  checkEnv?: boolean;
+}
+
+export interface LoadConfigResult {
+  /** null when there is any error (warnings alone keep the config) */
+  config: Config | null;
+  diagnostics: Diagnostic[];
+}
+
+export async function loadConfig(options: LoadConfigOptions): Promise<LoadConfigResult> {
+  const file = options.file;
+  const env = options.env ?? process.env;
+  const checkEnv = options.checkEnv ?? true;
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT'
+        ? 'no such file (give the config with -c FILE, or create sync.yaml; see docs/configuration.md)'
+        : code === 'EISDIR'
+          ? 'it is a directory, not a file'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : (code ?? String(err));
+    return { config: null, diagnostics: [{ file, line: 1, col: 1, path: '', message: `cannot read config file: ${reason}`, severity: 'error' }] };
+  }
+  const source = bytes.toString('utf8');
+  const digest = createHash('sha256').update(bytes).digest('hex');
+
+  const tree = parseYamlTree(source, { file, env, checkEnv });
+  const ctx = new CheckContext(file, tree, checkEnv);
+  ctx.diagnostics.push(...tree.diagnostics);
+  if (tree.diagnostics.some((d) => d.severity === 'error' && d.message.startsWith('YAML syntax error'))) {
+    return { config: null, diagnostics: sortDiagnostics(ctx.diagnostics) };
+  }
+  if (!isObj(tree.data)) {
+    const what = tree.data === null || tree.data === undefined ? 'the file is empty' : 'the file must be a mapping (key: value)';
+    ctx.report([], `${what}: expected version: 1, salesforce, zendesk and syncs (see docs/configuration.md)`);
+    return { config: null, diagnostics: sortDiagnostics(ctx.diagnostics) };
+  }
+
+  for (const issue of schemaIssues(tree.data)) {
+    if (ctx.unresolved(issue.segments)) continue;
+    ctx.report(issue.segments, issue.message, { atKey: issue.atKey });
+  }
+  semanticChecks(ctx, tree.data);
+  if (checkEnv) readSecretFiles(ctx, tree.data, file);
+
+  const diagnostics = sortDiagnostics(ctx.diagnostics);
+  if (diagnostics.some((d) => d.severity === 'error')) return { config: null, diagnostics };
+  return { config: buildConfig(ctx, tree.data, file, digest), diagnostics };
+}
+
+/** loadConfig, throwing a ZdsfError (code config_invalid) that lists every error, one a line. */
+export async function loadConfigOrThrow(options: LoadConfigOptions): Promise<Config> {
+  const { config, diagnostics } = await loadConfig(options);
+  if (config) return config;
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  throw new ZdsfError(
+    `${options.file} is not valid (${errors.length} error${errors.length === 1 ? '' : 's'}):\n${errors.map(formatDiagnostic).join('\n')}`,
+    'config_invalid',
+  );
+}

@@ -1,0 +1,49 @@
+import { parseQuery } from '@jetstreamapp/soql-parser-js';
+
+const TOKENS: Record<string, string> = { R_PAREN: ')', L_PAREN: '(', COMMA: ',', EQUAL: '=', EOF: 'the end' };
+const CLAUSES: Record<string, string> = {
+  orderBy: 'ORDER BY',
+  limit: 'LIMIT',
+  offset: 'OFFSET',
+  groupBy: 'GROUP BY',
+  having: 'HAVING',
+  for: 'FOR',
+  update: 'UPDATE',
+  withSecurityEnforced: 'WITH SECURITY_ENFORCED',
+  withAccessLevel: 'WITH',
+  withDataCategory: 'WITH DATA CATEGORY',
+  usingScope: 'USING SCOPE',
+};
+
+/**
+ * Checks a SOQL condition offline by parsing `SELECT Id FROM <object> WHERE <condition>`.
+ * Returns a short reason when it does not parse, undefined when it does.
+ */
+export function soqlConditionProblem(condition: string, object: string): string | undefined {
+  const prefix = `SELECT Id FROM ${object} WHERE `;
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = parseQuery(prefix + condition) as unknown as Record<string, unknown>;
+  } catch (err) {
+    return `SOQL condition does not parse: ${explain(err instanceof Error ? err.message : String(err), prefix.length)}`;
+  }
+  const extra = Object.keys(parsed).filter((k) => k in CLAUSES && parsed[k] !== undefined);
+  if (extra.length > 0) {
+    return `must be a condition only (the part after WHERE), not ${extra.map((k) => CLAUSES[k]).join(', ')}`;
+  }
+  if (!parsed.where) return 'SOQL condition is empty';
+  return undefined;
+}
+
+function explain(message: string, offsetBase: number): string {
+  const found = (s: string) => (s === '' ? 'the end of the condition' : `"${s}"`);
+  let m = /Expecting token of type --> (\w+) <-- but found --> '([\s\S]*)' <--/.exec(message);
+  if (m) return `expected "${TOKENS[m[1]] ?? m[1]}" but found ${found(m[2])}`;
+  m = /Redundant input, expecting EOF but found: ([\s\S]*)$/.exec(message);
+  if (m) return `unexpected ${found(m[1].trim())} (unbalanced parentheses?)`;
+  m = /unexpected character: ->([\s\S])<- at offset: (\d+)/.exec(message);
+  if (m) return `unexpected character "${m[1]}" at character ${Number(m[2]) - offsetBase + 1} of the condition${m[1] === "'" ? ' (unterminated string?)' : ''}`;
+  m = /but found: '([\s\S]*)'\s*$/.exec(message);
+  if (m) return `unexpected ${found(m[1])}`;
+  return message.split('\n')[0];
+}

@@ -1,0 +1,202 @@
+/**
+ * Parses sync.yaml into plain data while remembering, for every node, where it was written
+ * (line and column of the value and of its key), what the scalar said before `${VAR}`
+ * interpolation, and which environment variables it referenced.
+ */
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Document, type Node } from 'yaml';
+import { displayPath, type Diagnostic, type Segment } from './diagnostics.js';
+import { interpolate } from './interpolate.js';
+
+export interface Position {
+  line: number;
+  col: number;
+}
+
+export interface NodeInfo {
+  /** where the value starts (for an empty value: where its key is) */
+  pos: Position;
+  /** where the key of this value is, when it has one */
+  keyPos?: Position;
+  /** the scalar as written, before interpolation (strings only) */
+  raw?: string;
+  /** environment variables the scalar referenced */
+  references?: string[];
+  /** a referenced variable is unset and has no default: the value is the raw text */
+  unresolved?: boolean;
+}
+
+export interface YamlTree {
+  data: unknown;
+  /** keyed by pathKey(segments) */
+  nodes: Map<string, NodeInfo>;
+  diagnostics: Diagnostic[];
+}
+
+export function pathKey(segments: readonly Segment[]): string {
+  return JSON.stringify(segments);
+}
+
+/** The info of the node at `segments`, or of its nearest ancestor that has one. */
+export function nearestNode(tree: YamlTree, segments: readonly Segment[]): { info: NodeInfo; exact: boolean } {
+  for (let n = segments.length; n >= 0; n--) {
+    const info = tree.nodes.get(pathKey(segments.slice(0, n)));
+    if (info) return { info, exact: n === segments.length };
+  }
+  return { info: { pos: { line: 1, col: 1 } }, exact: false };
+}
+
+export interface ParseOptions {
+  file: string;
+  env: Record<string, string | undefined>;
+  /** report unset variables (default true) */
+  checkEnv: boolean;
+}
+
+const PLAIN_INT = /^-?[0-9]+$/;
+
+export function parseYamlTree(source: string, options: ParseOptions): YamlTree {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source, { lineCounter, merge: true, prettyErrors: true, strict: true, uniqueKeys: true });
+  const tree: YamlTree = { data: undefined, nodes: new Map(), diagnostics: [] };
+  const at = (offset: number | undefined): Position => {
+    const p = lineCounter.linePos(offset ?? 0);
+    return { line: Math.max(1, p.line), col: Math.max(1, p.col) };
+  };
+  const diag = (pos: Position, segments: readonly Segment[], message: string, severity: 'error' | 'warning' = 'error') =>
+    tree.diagnostics.push({ file: options.file, line: pos.line, col: pos.col, path: displayPath(segments), message, severity });
+
+  for (const e of doc.errors) {
+    const pos = e.linePos?.[0] ?? at(e.pos[0]);
+    diag(pos, [], `YAML syntax error: ${yamlMessage(e.message)}`);
+  }
+  for (const w of doc.warnings) {
+    const pos = w.linePos?.[0] ?? at(w.pos[0]);
+    diag(pos, [], `YAML: ${yamlMessage(w.message)}`, 'warning');
+  }
+  if (doc.errors.length > 0) return tree;
+
+  const resolving = new Set<Node>();
+
+  const build = (node: unknown, segments: Segment[], keyPos: Position | undefined): unknown => {
+    if (node === null || node === undefined) {
+      const pos = keyPos ?? { line: 1, col: 1 };
+      tree.nodes.set(pathKey(segments), { pos, keyPos });
+      return null;
+    }
+    if (isAlias(node)) {
+      const target = node.resolve(doc as Document);
+      if (!target || resolving.has(target)) {
+        diag(at(node.range?.[0]), segments, `alias *${node.source} does not refer to an anchor above it`);
+        return null;
+      }
+      resolving.add(target);
+      try {
+        const value = build(target, segments, keyPos);
+        const info = tree.nodes.get(pathKey(segments));
+        if (info && keyPos) info.keyPos = keyPos;
+        return value;
+      } finally {
+        resolving.delete(target);
+      }
+    }
+    if (isScalar(node)) {
+      const info: NodeInfo = { pos: at(node.range?.[0]), keyPos };
+      if (node.range && node.range[0] === node.range[1] && keyPos) info.pos = keyPos;
+      tree.nodes.set(pathKey(segments), info);
+      const value: unknown = node.value;
+      if (typeof value !== 'string') return value ?? null;
+      info.raw = value;
+      if (!value.includes('${')) return value;
+      const r = interpolate(value, options.env);
+      for (const message of r.errors) diag(info.pos, segments, message);
+      if (r.references.length > 0) info.references = r.references.map((x) => x.name);
+      if (r.unresolved.length > 0) {
+        info.unresolved = true;
+        if (options.checkEnv) {
+          for (const name of r.unresolved) {
+            diag(
+              info.pos,
+              segments,
+              `environment variable ${name} is not set (set it, give a default with \${${name}:-value}, or run validate with --no-env)`,
+            );
+          }
+        }
+        return value;
+      }
+      // An unquoted `${VAR}` that yields an integer or a boolean is read as one, as YAML would.
+      if (node.type === Scalar.PLAIN && r.references.length > 0) {
+        if (PLAIN_INT.test(r.value) && Number.isSafeInteger(Number(r.value))) return Number(r.value);
+        if (r.value === 'true' || r.value === 'false') return r.value === 'true';
+      }
+      return r.value;
+    }
+    if (isMap(node)) {
+      const out: Record<string, unknown> = {};
+      // merge keys first, so that the map's own keys (and positions) win
+      const merged: Array<[string, unknown]> = [];
+      for (const pair of node.items) {
+        if (isPair(pair) && isMergeKey(pair.key)) mergeInto(pair.value, segments, merged, build);
+      }
+      for (const [name, value] of merged) out[name] = value;
+      const pos = at(node.range?.[0]);
+      tree.nodes.set(pathKey(segments), { pos: keyPos && node.items.length === 0 ? keyPos : pos, keyPos });
+      for (const pair of node.items) {
+        if (!isPair(pair) || isMergeKey(pair.key)) continue;
+        const key = pair.key;
+        if (!isScalar(key)) {
+          diag(at(isMapOrSeqOrScalar(key) ? key.range?.[0] : undefined), segments, 'keys must be plain text');
+          continue;
+        }
+        const name = String(key.value);
+        out[name] = build(pair.value, [...segments, name], at(key.range?.[0]));
+      }
+      return out;
+    }
+    if (isSeq(node)) {
+      tree.nodes.set(pathKey(segments), { pos: keyPos && node.items.length === 0 ? keyPos : at(node.range?.[0]), keyPos });
+      return node.items.map((item, i) => {
+        const itemPos = isMapOrSeqOrScalar(item) ? at(item.range?.[0]) : undefined;
+        return build(item, [...segments, i], itemPos);
+      });
+    }
+    return null;
+  };
+
+  tree.data = build(doc.contents, [], undefined);
+  return tree;
+}
+
+function isMergeKey(key: unknown): boolean {
+  return isScalar(key) && (typeof key.value === 'symbol' || (key.source === '<<' && key.type === Scalar.PLAIN));
+}
+
+function isMapOrSeqOrScalar(n: unknown): n is { range?: [number, number, number] | null } {
+  return isMap(n) || isSeq(n) || isScalar(n) || isAlias(n);
+}
+
+/** `<<: *base` or `<<: [*a, *b]`: the keys of the merged maps, earlier maps winning. */
+function mergeInto(
+  value: unknown,
+  segments: Segment[],
+  merged: Array<[string, unknown]>,
+  build: (node: unknown, segments: Segment[], keyPos: Position | undefined) => unknown,
+): void {
+  const sources = isSeq(value) ? value.items : [value];
+  const seen = new Set(merged.map(([k]) => k));
+  for (const source of sources) {
+    const built = build(source, segments, undefined);
+    if (built && typeof built === 'object' && !Array.isArray(built)) {
+      for (const [k, v] of Object.entries(built)) {
+        if (seen.has(k)) continue;
+        seen.add(k);
+        merged.push([k, v]);
+      }
+    }
+  }
+}
+
+/** yaml's messages repeat the position and quote the source; keep the first sentence. */
+function yamlMessage(message: string): string {
+  const first = message.split('\n')[0] ?? message;
+  return first.replace(/ at line \d+, column \d+:?$/, '').trim();
+}
