@@ -12,6 +12,7 @@ import {
   compareFields,
   compareScalar,
   compareTags,
+  normalizeLine,
   createDiff,
   emptyComparison,
   fieldDefs,
@@ -62,7 +63,7 @@ export function isProtectedOrganization(p: ProtectedRecords, rec: { external_id?
 }
 
 function displayName(o: DesiredOrganization): string {
-  return normalizeText(o.attributes.name) ?? o.attributes.name;
+  return normalizeLine(o.attributes.name) ?? o.attributes.name;
 }
 
 function orgKeyOf(sync: Sync, org: ZdOrganization, accountId: string): string {
@@ -146,7 +147,7 @@ export class OrganizationPlugin implements ResourcePlugin<DesiredOrganization, Z
   compare(d: DesiredOrganization, o: ZdOrganization): Comparison {
     const c = emptyComparison();
     const a = d.attributes;
-    compareScalar(c, 'name', a.name, o.name, normalizeText);
+    compareScalar(c, 'name', a.name, o.name, normalizeLine);
     compareScalar(c, 'external_id', a.external_id, o.external_id, normalizeText);
     if (a.domain_names !== undefined) {
       compareScalar(c, 'domain_names', a.domain_names, o.domain_names, normalizeDomains);
@@ -161,7 +162,7 @@ export class OrganizationPlugin implements ResourcePlugin<DesiredOrganization, Z
   add(d: DesiredOrganization): Change {
     const a = d.attributes;
     const after = compact({
-      name: normalizeText(a.name) ?? a.name,
+      name: normalizeLine(a.name) ?? a.name,
       external_id: a.external_id,
       domain_names: a.domain_names === undefined ? undefined : normalizeDomains(a.domain_names),
       notes: a.notes === undefined ? undefined : normalizeText(a.notes),
@@ -203,7 +204,7 @@ export class OrganizationPlugin implements ResourcePlugin<DesiredOrganization, Z
       action: 'delete',
       key: orgKeyOf(this.sync, o, accountId),
       zendesk_id: o.id,
-      label: normalizeText(o.name) ?? o.name,
+      label: normalizeLine(o.name) ?? o.name,
       before: { id: o.id, name: o.name, external_id: o.external_id },
       after: null,
       diff: [],

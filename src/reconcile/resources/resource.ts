@@ -4,7 +4,7 @@
 import type { TagOwnership } from '../../model/desired.js';
 import type { AttributeDiff, Change, ChangeType, Warning } from '../../model/plan.js';
 import type { ZdFieldDef } from '../../model/zendesk.js';
-import { normalizeFieldValue, normalizeTags, sameValue } from '../../map/normalize.js';
+import { normalizeFieldValue, normalizeTags, normalizeText, sameValue } from '../../map/normalize.js';
 
 export type FindResult<A> =
   | { kind: 'found'; record: A; via: string }
@@ -138,6 +138,13 @@ export function normalizedFields(fields: Record<string, unknown>, defs: Map<stri
     if (v !== null && v !== undefined) out[key] = v;
   }
   return out;
+}
+
+/** A one-line attribute (a name): trimmed, inner whitespace collapsed, empty -> null. Case is kept: a
+ * changed capitalisation is a real rename. */
+export function normalizeLine(value: unknown): string | null {
+  const text = normalizeText(value);
+  return text === null ? null : text.replace(/\s+/g, ' ');
 }
 
 /** Short list for messages: `a, b, c and 7 more`. */

@@ -16,6 +16,7 @@ import {
   compareFields,
   compareScalar,
   compareTags,
+  normalizeLine,
   createDiff,
   emptyComparison,
   fieldDefs,
@@ -165,7 +166,7 @@ export class UserPlugin implements ResourcePlugin<PersonGroup, ZdUser> {
   compare(g: PersonGroup, u: ZdUser): Comparison {
     const c = emptyComparison();
     const a = g.syncRecord.attributes;
-    compareScalar(c, 'name', a.name, u.name, normalizeText);
+    compareScalar(c, 'name', a.name, u.name, normalizeLine);
     // with match: email the email is the key, equal by construction
     if (this.match === 'external_id') compareScalar(c, 'email', g.email, u.email, normalizeEmail);
     if (a.external_id !== undefined) compareScalar(c, 'external_id', a.external_id, u.external_id, normalizeText);
@@ -181,7 +182,7 @@ export class UserPlugin implements ResourcePlugin<PersonGroup, ZdUser> {
     const a = g.syncRecord.attributes;
     const verify = this.sync.users?.verify_email ?? false;
     const after = compact({
-      name: normalizeText(a.name) ?? g.email,
+      name: normalizeLine(a.name) ?? g.email,
       email: g.email,
       external_id: a.external_id === undefined ? (this.match === 'external_id' ? this.userKey(g) : undefined) : normalizeText(a.external_id),
       phone: a.phone === undefined ? undefined : normalizeText(a.phone),
@@ -290,7 +291,7 @@ export function reconcileUsers(input: UsersInput): UsersResult {
     const o = byExternalId.get(accountId);
     if (!o || organizations.protectedIds.has(o.id)) return null;
     const key = sync.organizations?.match === 'name' ? normalizeName(o.name) : accountId;
-    return { accountId, key, id: o.id, name: normalizeText(o.name) ?? o.name };
+    return { accountId, key, id: o.id, name: normalizeLine(o.name) ?? o.name };
   };
 
   const { groups, missingEmail } = groupPeople(desired.people);
