@@ -256,7 +256,10 @@ interface Target {
 
 interface Scope {
   objects: string[];
+  /** included child relationships, lowercased */
   include: Set<string>;
+  /** an example of one, as written */
+  example?: string;
   includeName: string;
 }
 
@@ -332,7 +335,7 @@ function checkMapping(
       continue;
     }
     if (child === undefined && mapping.aggregate && r.kind !== 'unknown') {
-      out.push(`${at}aggregate: ${mapping.aggregate} needs a path through an included child relationship (e.g. ${[...scope.include][0] ?? 'Children__r'}.Field__c); ${mapping.from} is not one`);
+      out.push(`${at}aggregate: ${mapping.aggregate} needs a path through an included child relationship (e.g. ${scope.example ?? 'Children__r'}.Field__c); ${mapping.from} is not one`);
       continue;
     }
     if (r.kind === 'relationship' && mapping.aggregate !== 'count') {
@@ -359,8 +362,8 @@ function checkMapping(
       sourceText = `join of ${mapping.from} (text)`;
     } else if (r.kind === 'field') {
       source = r.field;
+      // first, last, min, max and sum give a value of the child field's own type
       sourceText = `Salesforce ${r.object}.${r.field.name} (${typeText(r.field)})`;
-      if (mapping.aggregate) sourceText = `${mapping.aggregate} of ${sourceText}`;
     } else {
       continue;
     }
@@ -437,6 +440,7 @@ export function checkFieldTypes(
     const scope: Scope = {
       objects: ['Account'],
       include: new Set(orgs.include.map((i) => i.relationship.toLowerCase())),
+      example: orgs.include[0]?.relationship,
       includeName: `syncs.${sync.name}.organizations.include`,
     };
     const account = describeOf(describe, 'Account');

@@ -13,9 +13,10 @@ import { normalizeTag, normalizeTags } from './normalize.js';
 import { readPath, type PathOptions } from './path.js';
 import { toScalar } from './mapping.js';
 
-/** A tag prefix as Zendesk would store it: lowercase, spaces and commas to `_`, trailing `_` kept. */
+/** A tag prefix as it appears in Zendesk tags: lowercase, spaces and commas to `_` (a trailing space too, as
+ * `normalizeTag(prefix + value)` would make it), leading blanks dropped, trailing `_` kept. */
 export function normalizeTagPrefix(prefix: string): string {
-  return prefix.trim().toLowerCase().replace(/[\s,]+/g, '_');
+  return prefix.replace(/^[\s,]+/, '').toLowerCase().replace(/[\s,]+/g, '_');
 }
 
 function valuesOf(value: unknown): string[] {
