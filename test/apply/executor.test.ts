@@ -297,7 +297,7 @@ describe('applyPlan: unknown outcomes and crashes', () => {
   it('gives up on a record whose outcome stays unknown, and says so', async () => {
     const w = new FakeWriter();
     const orig = w.createOrganizations.bind(w);
-    w.createOrganizations = async (items) => {
+    w.createOrganizations = async (_items) => {
       await orig([]);
       throw new OutcomeUnknownError('timeout');
     };
