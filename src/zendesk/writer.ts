@@ -107,7 +107,8 @@ function defaultStatus(r: Record<string, unknown>): string {
  * its position (create_or_update_many answers in request order, and failures there carry no index).
  */
 export function mapJobResults(job: JobStatus, batch: BatchItem[]): WriteResult[] {
-  const out: (WriteResult | undefined)[] = new Array<WriteResult | undefined>(batch.length);
+  // not `new Array(n)`: map() would skip its holes
+  const out: (WriteResult | undefined)[] = Array.from({ length: batch.length }, () => undefined);
   const results = Array.isArray(job.results) ? job.results : [];
   const byId = new Map<number, number[]>();
   batch.forEach((item, local) => {
@@ -192,8 +193,16 @@ export function createZendeskWriter(instance: ZendeskInstance, options: ZendeskW
     return mapJobResults(await followJob(job), batch);
   }
 
-  const fatal = (err: unknown): boolean =>
-    !(err instanceof ZendeskHttpError) ? !(err instanceof OutcomeUnknownError) : err.status === 401 || err.status === 403;
+  /** errors that make the instance unusable (or are bugs): thrown, not turned into per-record failures */
+  const fatal = (err: unknown): boolean => {
+    if (err instanceof ZendeskHttpError) return err.status === 401 || err.status === 403;
+    if (err instanceof OutcomeUnknownError) return false;
+    if (err instanceof ZdsfError) return err.code === 'unreachable' || err.code === 'zendesk_foreign_url';
+    return true;
+  };
+  /** failures that say Zendesk is struggling: enough of them in a row and the rest is not sent */
+  const struggling = (err: unknown): boolean =>
+    (err instanceof ZendeskHttpError && (err.status >= 500 || err.status === 429)) || (err instanceof ZdsfError && err.code === 'timeout');
 
   /**
    * Runs `run` for every batch, collecting per-record results. An HTTP error on a batch fails that
@@ -228,7 +237,7 @@ export function createZendeskWriter(instance: ZendeskInstance, options: ZendeskW
         }
         const message = err instanceof Error ? err.message : String(err);
         for (const r of refs) results.push({ ...r, ok: false, status: err instanceof OutcomeUnknownError ? 'OutcomeUnknown' : 'Failed', error: message });
-        if (err instanceof ZendeskHttpError && (err.status >= 500 || err.status === 429)) {
+        if (struggling(err)) {
           consecutive++;
           if (consecutive >= maxConsecutive) tripped = `Zendesk instance ${instance.name} failed ${consecutive} batches in a row (last: ${message})`;
         } else consecutive = 0;
