@@ -248,7 +248,8 @@ class SyncRead {
     const threshold = this.options.bulkThreshold ?? DEFAULT_BULK_THRESHOLD;
     if (query.children.length === 0 && total >= threshold && !page.done) {
       this.logger?.debug(`Salesforce: ${query.purpose}: ${total} rows, reading with Bulk API 2.0`);
-      return this.bulk(query, label, describe, total);
+      const viaBulk = await this.bulk(query, label, describe, total);
+      if (viaBulk) return viaBulk;
     }
     this.progress.start(label, total);
     const records: SfRecord[] = [];
@@ -334,7 +335,8 @@ class SyncRead {
 
   // ---------------------------------------------------------------- Bulk API 2.0
 
-  private async bulk(query: BuiltQuery, label: string, describe: SfObjectDescribe | undefined, expected: number): Promise<SfRecord[]> {
+  /** Reads a query through a Bulk API 2.0 job; undefined when the job cannot be created (the REST read goes on). */
+  private async bulk(query: BuiltQuery, label: string, describe: SfObjectDescribe | undefined, expected: number): Promise<SfRecord[] | undefined> {
     let job: BulkJobInfo;
     try {
       job = await this.request<BulkJobInfo>({
@@ -344,7 +346,18 @@ class SyncRead {
         headers: { 'content-type': 'application/json' },
       });
     } catch (err) {
-      throw this.queryError(err, query);
+      // unreachable / rejected credentials: stop; anything else (Bulk API not enabled for the user, ...): page with REST
+      if (err instanceof ZdsfError) throw err;
+      const parts = errorParts(err);
+      this.logger?.warn(
+        `Salesforce: cannot create a Bulk API 2.0 job for the ${query.purpose} query of sync ${this.sync.name} ` +
+          `(${redact(parts.code ? `${parts.code}: ${parts.message}` : parts.message, this.secrets)}); reading it with the REST API instead.`,
+      );
+      return undefined;
+    }
+    if (typeof job?.id !== 'string' || typeof job.state !== 'string') {
+      this.logger?.warn(`Salesforce: unexpected answer to a Bulk API 2.0 job creation; reading the ${query.purpose} query with the REST API instead.`);
+      return undefined;
     }
     this.progress.start(label, expected);
     let interval = this.options.bulkPollIntervalMs ?? 1000;

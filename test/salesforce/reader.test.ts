@@ -500,3 +500,67 @@ describe('Bulk API 2.0', () => {
     expect(err.message).toContain('job 750L for the users (Lead) query of sync global ended Failed: INVALID_FIELD: No such column');
   });
 });
+
+describe('fallbacks and sessions', () => {
+  it('pages with REST when a bulk job cannot be created', async () => {
+    const warnings: string[] = [];
+    const scope = sf()
+      .get(`${API}/sobjects/Lead/describe`)
+      .reply(200, { name: 'Lead', fields: [{ name: 'Id', type: 'id' }] })
+      .get(`${API}/query`)
+      .query(true)
+      .reply(200, { totalSize: 3, done: false, nextRecordsUrl: `${API}/query/01gE-2`, records: [{ attributes: { type: 'Lead' }, Id: '00QB' }, { attributes: { type: 'Lead' }, Id: '00QC' }] })
+      .post(`${API}/jobs/query`)
+      .reply(404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }])
+      .get(`${API}/query/01gE-2`)
+      .reply(200, { totalSize: 3, done: true, records: [{ attributes: { type: 'Lead' }, Id: '00QA' }] });
+    const data = await createSalesforceReader({ ...noRetry, bulkThreshold: 2 }).read({
+      instance: tokenInstance(),
+      sync: sync({ users: users({ sources: [{ object: 'Lead' }] }) }),
+      logger: { info: () => {}, debug: () => {}, warn: (m) => warnings.push(m) },
+    });
+    scope.done();
+    expect(data.people.map((p) => p.Id)).toEqual(['00QA', '00QB', '00QC']);
+    expect(warnings.join('\n')).toContain('reading it with the REST API instead');
+  });
+
+  it('renews an expired JWT session during a read and carries on', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const instance = tokenInstance({ auth: { method: 'jwt', client_id: 'cid', username: 'u@acme', private_key: pem } });
+    const login = nock(instance.login_url)
+      .post('/services/oauth2/token')
+      .reply(200, { access_token: 'sess-1', instance_url: INSTANCE_URL })
+      .post('/services/oauth2/token')
+      .reply(200, { access_token: 'sess-2', instance_url: INSTANCE_URL });
+    const old = nock(INSTANCE_URL, { reqheaders: { authorization: 'Bearer sess-1' } })
+      .get(`${API}/sobjects/Account/describe`)
+      .reply(401, [{ errorCode: 'INVALID_SESSION_ID', message: 'Session expired or invalid' }]);
+    const fresh = nock(INSTANCE_URL, { reqheaders: { authorization: 'Bearer sess-2' } })
+      .get(`${API}/sobjects/Account/describe`)
+      .reply(200, accountDescribe)
+      .get(`${API}/query`)
+      .query(true)
+      .reply(200, { totalSize: 1, done: true, records: [acct('001A', 'A')] });
+    const data = await createSalesforceReader(noRetry).read({ instance, sync: sync({ organizations: organizations() }) });
+    login.done();
+    old.done();
+    fresh.done();
+    expect(data.accounts.map((a) => a.Id)).toEqual(['001A']);
+  });
+
+  it('gives up when fresh sessions keep being rejected', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const instance = tokenInstance({ auth: { method: 'jwt', client_id: 'cid', username: 'u@acme', private_key: pem } });
+    nock(instance.login_url).post('/services/oauth2/token').times(10).reply(200, { access_token: 'sess-x', instance_url: INSTANCE_URL });
+    nock(INSTANCE_URL)
+      .get(`${API}/sobjects/Account/describe`)
+      .times(10)
+      .reply(401, [{ errorCode: 'INVALID_SESSION_ID', message: 'Session expired or invalid' }]);
+    const err = await rejection(createSalesforceReader(noRetry).read({ instance, sync: sync({ organizations: organizations() }) }));
+    expect(err.code).toBe('unauthorized');
+    expect(err.message).toContain('Salesforce rejected the jwt credentials for instance production');
+    expect(err.message).not.toContain('PRIVATE KEY');
+  });
+});
