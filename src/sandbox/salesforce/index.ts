@@ -19,6 +19,8 @@ export interface SalesforceEmulatorOptions {
   now?: () => Date;
   /** how many status checks of a Bulk API 2.0 query job answer InProgress before JobComplete (default 1) */
   bulkInProgressChecks?: number;
+  /** records a Bulk API 2.0 results page holds when the client sends no maxRecords (default 50000) */
+  bulkMaxRecords?: number;
   /** Sforce-Limit-Info's daily maximum (default 15000) */
   apiLimit?: number;
 }
@@ -389,7 +391,7 @@ export function createSalesforceEmulator(seed: SalesforceSeed | undefined, optio
     const offset = locator ? decodeLocator(locator) : 0;
     if (offset === undefined) return sfError(400, 'INVALIDLOCATOR', `Invalid locator '${locator}'`);
     const maxParam = req.url.searchParams.get('maxRecords');
-    const max = maxParam && Number(maxParam) > 0 ? Math.floor(Number(maxParam)) : DEFAULT_MAX_RECORDS;
+    const max = maxParam && Number(maxParam) > 0 ? Math.floor(Number(maxParam)) : (options.bulkMaxRecords ?? DEFAULT_MAX_RECORDS);
     const end = Math.min(job.rows.length, offset + max);
     const cols: Column[] = job.query.columns;
     const eol = job.lineEnding === 'CRLF' ? '\r\n' : '\n';
