@@ -13,6 +13,9 @@ import type { ZdFieldDef } from '../model/zendesk.js';
 import { asNumber, mappingPaths } from './mapping.js';
 import { findOption, isCalendarDate, optionList } from './values.js';
 
+/** What the type rules read of a describe field (a whole SfFieldDescribe will do). */
+export type FieldTypeInfo = Pick<SfFieldDescribe, 'type'> & Partial<SfFieldDescribe>;
+
 export type ZendeskFieldType = 'dropdown' | 'text' | 'textarea' | 'integer' | 'decimal' | 'checkbox' | 'date';
 
 /** The seed's table: Salesforce field type (as Zendesk's article names it) -> allowed Zendesk field types. */
@@ -44,7 +47,7 @@ export const WRITABLE_ZENDESK_TYPES = ['text', 'textarea', 'regexp', 'integer', 
 
 /** The row of the table a Salesforce describe type belongs to, or null for types zdsf cannot map
  * (base64, address, anyType ...). */
-export function salesforceTypeRow(field: Pick<SfFieldDescribe, 'type' | 'autoNumber'>): string | null {
+export function salesforceTypeRow(field: FieldTypeInfo): string | null {
   if (field.autoNumber) return 'Auto Number';
   switch (field.type.toLowerCase()) {
     case 'autonumber':
@@ -92,14 +95,14 @@ export function salesforceTypeRow(field: Pick<SfFieldDescribe, 'type' | 'autoNum
 
 /** Whether a numeric field has no decimals: int/long always, double when its scale is 0. A describe without a
  * scale is given the benefit of the doubt (values with decimals are then refused record by record). */
-function withoutDecimals(field: Pick<SfFieldDescribe, 'type' | 'scale'>): boolean {
+function withoutDecimals(field: FieldTypeInfo): boolean {
   const t = field.type.toLowerCase();
   if (t === 'int' || t === 'long') return true;
   return field.scale === undefined || field.scale === 0;
 }
 
 /** The Zendesk field types a Salesforce field may feed (without a `map:`). `regexp` goes with `text`. */
-export function allowedZendeskTypes(field: Pick<SfFieldDescribe, 'type' | 'scale' | 'autoNumber'>): string[] {
+export function allowedZendeskTypes(field: FieldTypeInfo): string[] {
   const row = salesforceTypeRow(field);
   if (row === null) return [];
   let allowed: string[] = [...ALLOWED_FIELD_TYPES[row]];
@@ -109,12 +112,12 @@ export function allowedZendeskTypes(field: Pick<SfFieldDescribe, 'type' | 'scale
 }
 
 /** Whether a Salesforce field may feed a Zendesk field type. */
-export function canFeed(field: Pick<SfFieldDescribe, 'type' | 'scale' | 'autoNumber'>, zendeskType: string): boolean {
+export function canFeed(field: FieldTypeInfo, zendeskType: string): boolean {
   const type = zendeskType === 'tagger' ? 'dropdown' : zendeskType;
   return allowedZendeskTypes(field).includes(type);
 }
 
-function allowedText(field: Pick<SfFieldDescribe, 'type' | 'scale' | 'autoNumber'>): string {
+function allowedText(field: FieldTypeInfo): string {
   const row = salesforceTypeRow(field);
   if (row === null) return 'none (zdsf cannot map this Salesforce type)';
   const parts: string[] = ALLOWED_FIELD_TYPES[row].map((t) => (row === 'Number' && t === 'integer' ? 'integer (no decimals)' : t));
