@@ -279,7 +279,7 @@ export function reconcileUsers(input: UsersInput): UsersResult {
   // The Zendesk organization of an account: the one the organizations pass linked (existing or created);
   // for an account that sync does not cover (no organizations section, or outside its query), an existing
   // organization whose external_id is the Account Id. Skipped, protected or retention-deleted: none.
-  const desiredAccounts = new Set(desired.organizations.map((o) => o.accountId));
+  const desiredAccounts = new Set(sync.organizations ? desired.organizations.map((o) => o.accountId) : []);
   const deleted = new Set(organizations.deletes.flatMap((c) => c.sources ?? []));
   const byExternalId = new Map<string, ZdOrganization>();
   for (const o of target.organizations) if (o.external_id) byExternalId.set(o.external_id, o);
