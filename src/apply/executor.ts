@@ -606,7 +606,8 @@ class SyncExecutor {
             spec.onOk?.(item, r.id ?? null);
           } else {
             const reason = r.error ?? r.status ?? 'failed';
-            if (spec.recover && spec.recoverWhen?.test(reason)) retryLookup.push([item, reason]);
+            // the writer could not tell (it already looked once): look again by key, never send again
+            if (spec.recover && (r.status === 'OutcomeUnknown' || spec.recoverWhen?.test(reason))) retryLookup.push([item, reason]);
             else this.fail(item, req, reason);
           }
         }

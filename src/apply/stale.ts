@@ -214,8 +214,11 @@ function checkChange(change: Change, idx: LiveIndex): ChangeCheck {
   }
 
   // memberships: create / make_default, after = { user_id, organization_id } (null where created by this plan)
-  const userId = num(change.after?.user_id);
-  const orgId = num(change.after?.organization_id);
+  // ids the plan could not know (records created by it) are those of the live records with the refs' keys, if any
+  const userId = num(change.after?.user_id) ?? (change.refs?.user ? (idx.userByKey.get(changeKey('user', change.refs.user, match))?.id ?? null) : null);
+  const orgId =
+    num(change.after?.organization_id) ??
+    (change.refs?.organization ? (idx.orgByKey.get(changeKey('organization', change.refs.organization, match))?.id ?? null) : null);
   const user = userId !== null ? idx.userById.get(userId) : undefined;
   if (userId !== null) {
     if (!user) return stale(change, change.zendesk_id, `user id ${userId} no longer exists in Zendesk`);
@@ -343,10 +346,15 @@ export async function lookupLive(changes: Change[], writer: TargetWriter, match:
   }
   const memberships = new Map<number, ZdMembership>();
   const memberUsers = new Set<number>();
+  const userIdByKey = new Map<string, number>();
+  for (const u of users.values()) {
+    const k = userKey(u, match);
+    if (k !== null) userIdByKey.set(k, u.id);
+  }
   for (const c of changes) {
     if (c.type !== 'membership') continue;
-    const u = num(c.after?.user_id);
-    if (u !== null) memberUsers.add(u);
+    const u = num(c.after?.user_id) ?? (c.refs?.user ? userIdByKey.get(changeKey('user', c.refs.user, match)) : undefined);
+    if (u !== null && u !== undefined) memberUsers.add(u);
   }
   for (const ids of chunks([...memberUsers])) for (const m of await writer.findMemberships({ user_ids: ids })) memberships.set(m.id, m);
   return { organizations: [...orgs.values()], users: [...users.values()], memberships: [...memberships.values()] };
