@@ -9,7 +9,7 @@ import { ZdsfError } from '../util/errors.js';
 import type { Emulator, SandboxRequest, SandboxResponse } from './http.js';
 import { loadSeed } from './seed.js';
 import { createZendeskEmulator, type ZendeskEmulator, type ZendeskEmulatorInfo } from './zendesk/index.js';
-import { loadSalesforceEmulator, type SalesforceEmulatorFactory } from './salesforce-loader.js';
+import { createSalesforceEmulator } from './salesforce/index.js';
 
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 700;
 
@@ -141,7 +141,6 @@ function send(res: ServerResponse, r: SandboxResponse): void {
 
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   let seed: SandboxSeed = typeof options.seed === 'string' ? await loadSeed(options.seed) : structuredClone(options.seed);
-  const createSalesforceEmulator: SalesforceEmulatorFactory = await loadSalesforceEmulator();
   const now = options.now ?? (() => Date.now());
   const log = options.logger ?? (() => undefined);
   let baseUrl = 'http://127.0.0.1';

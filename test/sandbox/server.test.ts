@@ -223,3 +223,23 @@ describe('seed files', () => {
     }
   });
 });
+
+describe('Salesforce routes', () => {
+  it('/services/** reaches the Salesforce emulator, with the sandbox URL as instance_url', async () => {
+    sandbox = await startSandbox({ seed: { salesforce: { Account: [{ Id: '001000000000001AAA', Name: 'Acme' }] } }, port: 0 });
+    const res = await fetch(`${sandbox.url}/services/oauth2/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials&client_id=x&client_secret=y',
+    });
+    expect(res.status).toBe(200);
+    const token = (await res.json()) as { access_token: string; instance_url: string };
+    expect(token.instance_url).toBe(sandbox.url);
+    const q = await fetch(`${sandbox.url}/services/data/v62.0/query?q=${encodeURIComponent('SELECT Id, Name FROM Account')}`, { headers: { Authorization: `Bearer ${token.access_token}` } });
+    expect(q.status).toBe(200);
+    expect(((await q.json()) as { records: { Name: string }[] }).records.map((r) => r.Name)).toEqual(['Acme']);
+    expect(sandbox.stats().requests['GET /services/data/v{version}/query']).toBe(1);
+    expect(sandbox.stats().writes).toBe(0);
+    expect((sandbox.state().salesforce?.Account as { Name: string }[])[0].Name).toBe('Acme');
+  });
+});
