@@ -53,7 +53,8 @@ export function readSecretFiles(ctx: CheckContext, data: unknown, configFile: st
         } catch (err) {
           const code = (err as NodeJS.ErrnoException).code;
           const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (code ?? 'unreadable');
-          ctx.report(at, `cannot read secret file "${path}" (${full}): ${reason}`);
+          const where = isAbsolute(path) ? '' : ' (paths are relative to the config file)';
+          ctx.report(at, `cannot read secret file "${path}": ${reason}${where}`);
         }
       }
     }

@@ -17,6 +17,10 @@ export interface SchemaIssue {
   message: string;
   /** point at the key of the node rather than its value */
   atKey: boolean;
+  /** for a missing required property: its name */
+  missing?: string;
+  /** for an unknown property: the known name it is closest to */
+  guess?: string;
 }
 
 type JsonObject = Record<string, unknown>;
@@ -124,9 +128,12 @@ function explain(validate: ValidateFunction, data: unknown, base: Segment[], roo
     return cur;
   };
 
+  // outermost first: shorter paths, and at one path the later error (ajv reports a oneOf after its branches)
   const oneOfs = errors
-    .filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf')
-    .sort((a, b) => a.instancePath.length - b.instancePath.length);
+    .map((e, i) => ({ e, i }))
+    .filter(({ e }) => e.keyword === 'oneOf' || e.keyword === 'anyOf')
+    .sort((a, b) => a.e.instancePath.length - b.e.instancePath.length || b.i - a.i)
+    .map(({ e }) => e);
   for (const o of oneOfs) {
     if (!errors.includes(o)) continue;
     const branches = (Array.isArray(o.schema) ? o.schema : []) as JsonObject[];
@@ -217,7 +224,9 @@ function explain(validate: ValidateFunction, data: unknown, base: Segment[], roo
     const issue = translate(e, base, data);
     if (issue) issues.push(issue);
   }
-  return issues;
+  // `sync:` for `syncs:` is one mistake, not two: drop "missing syncs" when an unknown key is a near miss of it
+  const guesses = new Set(issues.map((i) => i.guess && `${JSON.stringify(i.segments.slice(0, -1))}|${i.guess}`).filter(Boolean));
+  return issues.filter((i) => !(i.missing && guesses.has(`${JSON.stringify(i.segments)}|${i.missing}`)));
 }
 
 function discriminatorOf(branches: JsonObject[]): string | undefined {
@@ -255,13 +264,13 @@ function translate(e: ErrorObject, base: Segment[], data: unknown): SchemaIssue 
   }
   switch (e.keyword) {
     case 'required':
-      return { segments: segs, message: `missing required property "${String(params.missingProperty)}"`, atKey: true };
+      return { segments: segs, message: `missing required property "${String(params.missingProperty)}"`, atKey: true, missing: String(params.missingProperty) };
     case 'additionalProperties': {
       const name = String(params.additionalProperty);
       const known = isObject(parent.properties) ? Object.keys(parent.properties) : [];
       const guess = closest(name, known);
       const hint = guess ? ` (did you mean "${guess}"?)` : known.length > 0 ? `; allowed here: ${known.join(', ')}` : '';
-      return { segments: [...segs, name], message: `unknown property "${name}"${hint}`, atKey: true };
+      return { segments: [...segs, name], message: `unknown property "${name}"${hint}`, atKey: true, guess };
     }
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]).map(String);

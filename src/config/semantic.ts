@@ -245,7 +245,7 @@ function checkSecrets(ctx: CheckContext, at: Segment[], auth: Json): void {
     if (!(key in auth)) continue;
     const segs = [...at, key];
     const raw = ctx.node(segs)?.raw;
-    if (raw === undefined) continue; // not a string: the schema reports it
+    if (raw === undefined || ctx.unresolved(segs)) continue; // not a string (the schema reports it), or a broken reference
     if (isSingleReference(raw.trim())) continue;
     const envName = `${String(at[1]).toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_${key.toUpperCase()}`;
     if (/\$\{[A-Za-z_][A-Za-z0-9_]*:-/.test(raw)) {

@@ -1,6 +1,6 @@
 import { parseQuery } from '@jetstreamapp/soql-parser-js';
 
-const TOKENS: Record<string, string> = { R_PAREN: ')', L_PAREN: '(', COMMA: ',', EQUAL: '=', EOF: 'the end' };
+const TOKENS: Record<string, string> = { R_PAREN: ')', RParen: ')', L_PAREN: '(', LParen: '(', COMMA: ',', COLON: ':', EQUAL: '=', EOF: 'the end' };
 const CLAUSES: Record<string, string> = {
   orderBy: 'ORDER BY',
   limit: 'LIMIT',
@@ -36,14 +36,14 @@ export function soqlConditionProblem(condition: string, object: string): string 
 }
 
 function explain(message: string, offsetBase: number): string {
-  const found = (s: string) => (s === '' ? 'the end of the condition' : `"${s}"`);
-  let m = /Expecting token of type --> (\w+) <-- but found --> '([\s\S]*)' <--/.exec(message);
-  if (m) return `expected "${TOKENS[m[1]] ?? m[1]}" but found ${found(m[2])}`;
+  const token = (t: string) => TOKENS[t] ?? t;
+  let m = /Expecting (?:a )?token (?:of )?type (?:of )?--> (\w+) <-- but found --> '([\s\S]*)' <--/.exec(message);
+  if (m) return m[2] === '' ? `expected "${token(m[1])}" but the condition ends` : `expected "${token(m[1])}" but found "${m[2]}"`;
   m = /Redundant input, expecting EOF but found: ([\s\S]*)$/.exec(message);
-  if (m) return `unexpected ${found(m[1].trim())} (unbalanced parentheses?)`;
+  if (m) return `unexpected "${m[1].trim()}" (unbalanced parentheses?)`;
   m = /unexpected character: ->([\s\S])<- at offset: (\d+)/.exec(message);
   if (m) return `unexpected character "${m[1]}" at character ${Number(m[2]) - offsetBase + 1} of the condition${m[1] === "'" ? ' (unterminated string?)' : ''}`;
   m = /but found: '([\s\S]*)'\s*$/.exec(message);
-  if (m) return `unexpected ${found(m[1])}`;
+  if (m) return m[1] === '' ? 'the condition ends too early' : `unexpected "${m[1]}"`;
   return message.split('\n')[0];
 }

@@ -86,7 +86,9 @@ export function parseYamlTree(source: string, options: ParseOptions): YamlTree {
     if (isAlias(node)) {
       const target = node.resolve(doc as Document);
       if (!target || resolving.has(target)) {
-        diag(at(node.range?.[0]), segments, `alias *${node.source} does not refer to an anchor above it`);
+        const pos = at(node.range?.[0]);
+        diag(pos, segments, `alias *${node.source} does not refer to an anchor (&${node.source}) above it`);
+        tree.nodes.set(pathKey(segments), { pos, keyPos, unresolved: true });
         return null;
       }
       resolving.add(target);
@@ -109,6 +111,7 @@ export function parseYamlTree(source: string, options: ParseOptions): YamlTree {
       if (!value.includes('${')) return value;
       const r = interpolate(value, options.env);
       for (const message of r.errors) diag(info.pos, segments, message);
+      if (r.errors.length > 0) info.unresolved = true; // reported: no further checks on this value
       if (r.references.length > 0) info.references = r.references.map((x) => x.name);
       if (r.unresolved.length > 0) {
         info.unresolved = true;
