@@ -190,7 +190,21 @@ export function createZendeskWriter(instance: ZendeskInstance, options: ZendeskW
         status: 'Failed',
         error: `Zendesk instance ${instance.name} answered a bulk request without a job_status: ${describeZendeskError(result)}`,
       }));
-    return mapJobResults(await followJob(job), batch);
+    let done: JobStatus;
+    try {
+      done = await followJob(job);
+    } catch (err) {
+      // Zendesk accepted the job; whatever happened to it, its records may well be written
+      if (fatal(err)) throw err;
+      const message = err instanceof Error ? err.message : String(err);
+      return batch.map((item) => ({
+        ...item,
+        ok: false,
+        status: 'OutcomeUnknown',
+        error: `Zendesk accepted job ${job.id} but zdsf could not follow it to the end (${message}); run plan again to see what was done`,
+      }));
+    }
+    return mapJobResults(done, batch);
   }
 
   /** errors that make the instance unusable (or are bugs): thrown, not turned into per-record failures */
@@ -359,9 +373,10 @@ export function createZendeskWriter(instance: ZendeskInstance, options: ZendeskW
       const id = isRecord(result) && typeof result.id === 'number' ? result.id : undefined;
       return { index: ref.index, ok: true, ...(id !== undefined ? { id } : {}), status: status === 201 ? 'Created' : 'Updated' };
     } catch (err) {
-      if (err instanceof ZendeskHttpError && err.status !== 401 && err.status !== 403 && err.status < 500)
-        return { index: ref.index, ok: false, status: 'Failed', error: describeZendeskError(err.body) || err.message };
-      throw err;
+      if (fatal(err)) throw err;
+      // one user's failure (422, or 5xx / timeouts after the transport's retries) must not lose the others'
+      const reason = err instanceof ZendeskHttpError && err.status < 500 ? describeZendeskError(err.body) || err.message : err instanceof Error ? err.message : String(err);
+      return { index: ref.index, ok: false, status: 'Failed', error: reason };
     }
   }
 

@@ -121,6 +121,17 @@ describe('createOrganizations', () => {
     expect(lookups).toEqual(['E1,E2', 'E2']);
   });
 
+  it('a job that cannot be followed (status gone) leaves its records OutcomeUnknown, not Failed', async () => {
+    nock(BASE).post('/api/v2/organizations/create_many.json').reply(200, job('GONE', 'queued'));
+    nock(BASE).get('/api/v2/job_statuses/GONE.json').reply(404, { error: 'RecordNotFound' });
+    const results = await writer().createOrganizations([{ name: 'A' }, { name: 'B' }]);
+    expect(results.map((r) => [r.index, r.ok, r.status])).toEqual([
+      [0, false, 'OutcomeUnknown'],
+      [1, false, 'OutcomeUnknown'],
+    ]);
+    expect(results[0].error).toMatch(/accepted job GONE but zdsf could not follow it/);
+  });
+
   it('a 422 on one batch fails that batch and the next batch still goes', async () => {
     nock(BASE)
       .post('/api/v2/organizations/create_many.json')
@@ -259,6 +270,24 @@ describe('upsertUsers', () => {
       { index: 3, ok: true, id: 34, status: 'Created' },
     ]);
     expect(w.requestCount).toBe(5);
+  });
+
+  it('in the single-request fallback, one user failing with 5xx does not lose the others', async () => {
+    nock(BASE).post('/api/v2/users/create_or_update_many.json').reply(403, { error: 'Forbidden' });
+    nock(BASE).post('/api/v2/users/create_or_update.json').reply(201, { user: { id: 1 } });
+    nock(BASE).post('/api/v2/users/create_or_update.json').times(2).reply(500, { error: 'InternalError' });
+    nock(BASE).post('/api/v2/users/create_or_update.json').reply(200, { user: { id: 3 } });
+    const results = await writer(fakeClock(), { maxAttempts: 2 }).upsertUsers([
+      { name: 'A', email: 'a@x.com' },
+      { name: 'B', email: 'b@x.com' },
+      { name: 'C', email: 'c@x.com' },
+    ]);
+    expect(results.map((r) => [r.ok, r.status, r.id])).toEqual([
+      [true, 'Created', 1],
+      [false, 'Failed', undefined],
+      [true, 'Updated', 3],
+    ]);
+    expect(results[1].error).toMatch(/answered 500/);
   });
 
   it('create_or_update_many is a keyed upsert: retried after a 502', async () => {
