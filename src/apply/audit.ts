@@ -22,8 +22,10 @@ export interface AuditEntry {
   outcome: AuditOutcome;
   /** the request that carried the write, e.g. `POST /api/v2/organizations/create_many.json (batch 1 of 3)` */
   request?: string;
-  /** failures: Zendesk's reason; skipped: why nothing was sent */
+  /** failures: Zendesk's reason, or why apply did not send it */
   error?: string;
+  /** ok / skipped: how the outcome was known (already done, found after an unknown outcome ...) */
+  note?: string;
 }
 
 const SECRET_KEY = /token|password|secret|authorization|private_?key|api_?key|cookie/i;

@@ -285,7 +285,7 @@ class SyncExecutor {
           (c.type === 'organization' ? this.orgIds : this.userIds).set(changeKey(c.type, c.key, this.p.match), check.id);
         }
         this.result.skipped += 1;
-        this.audit(c, 'skipped', { id: check.id ?? c.zendesk_id, after: c.after, error: check.reason });
+        this.audit(c, 'skipped', { id: check.id ?? c.zendesk_id, after: c.after, note: check.reason });
       } else pending.push(c);
     }
     const { phases, unsupported } = orderChanges(pending);
@@ -308,7 +308,11 @@ class SyncExecutor {
 
   // ---- outcomes ----
 
-  private audit(change: Change, outcome: AuditEntry['outcome'], extra: { id?: number | null; after?: Record<string, unknown> | null; request?: string; error?: string }): void {
+  private audit(
+    change: Change,
+    outcome: AuditEntry['outcome'],
+    extra: { id?: number | null; after?: Record<string, unknown> | null; request?: string; error?: string; note?: string },
+  ): void {
     this.options.audit?.({
       time: this.now().toISOString(),
       sync: this.name,
@@ -322,6 +326,7 @@ class SyncExecutor {
       outcome,
       ...(extra.request ? { request: extra.request } : {}),
       ...(extra.error ? { error: extra.error } : {}),
+      ...(extra.note ? { note: extra.note } : {}),
     });
   }
 
@@ -331,14 +336,14 @@ class SyncExecutor {
     else if (c.action === 'delete') this.result.destroyed += 1;
     else this.result.changed += 1;
     this.remaining -= 1;
-    this.audit(c, 'ok', { id: id ?? c.zendesk_id, after: c.action === 'delete' ? null : item.payload, request, error: note });
+    this.audit(c, 'ok', { id: id ?? c.zendesk_id, after: c.action === 'delete' ? null : item.payload, request, note });
     this.progress.tick(1);
   }
 
   private skip(item: Item, reason: string): void {
     this.result.skipped += 1;
     this.remaining -= 1;
-    this.audit(item.change, 'skipped', { after: item.payload, error: reason });
+    this.audit(item.change, 'skipped', { after: item.payload, note: reason });
     this.progress.tick(1);
   }
 
@@ -624,9 +629,8 @@ class SyncExecutor {
         }
         pending = [];
       }
-      for (const item of pending) {
-        this.fail(item, request(batch.indexOf(item)), `outcome unknown after ${s(this.maxAttempts, 'attempt')} (${lastError}); not found in Zendesk, so not sent again`);
-      }
+      const why = spec.recover ? 'not found in Zendesk, so not sent again' : 'run plan again to see what was done';
+      for (const item of pending) this.fail(item, request(batch.indexOf(item)), `outcome unknown after ${s(this.maxAttempts, 'attempt')} (${lastError}); ${why}`);
     }
   }
 }

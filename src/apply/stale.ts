@@ -122,15 +122,31 @@ function num(v: unknown): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
-/** Attributes of `planned` (a create's `after`) the live record does not have. */
-function createMismatches(change: Change, live: Record<string, unknown>): string[] {
+/**
+ * The plan's value of an attribute, with ids the plan could not know (null + refs: records this plan creates)
+ * taken from the live records of the refs' keys. undefined: not known (the referenced record does not exist yet).
+ */
+function planned(change: Change, path: string, value: unknown, idx: LiveIndex): unknown {
+  if (value !== null) return value;
+  if (path === 'organization_id' && change.refs?.organization) return idx.orgByKey.get(changeKey('organization', change.refs.organization, idx.match))?.id;
+  if (path === 'user_id' && change.refs?.user) return idx.userByKey.get(changeKey('user', change.refs.user, idx.match))?.id;
+  return value;
+}
+
+/** Attributes of a create's `after` the live record does not have. */
+function createMismatches(change: Change, live: Record<string, unknown>, idx: LiveIndex): string[] {
   const out: string[] = [];
-  for (const [path, value] of flatten(change.after ?? {})) {
+  for (const [path, raw] of flatten(change.after ?? {})) {
     if (WRITE_ONLY.has(path)) continue;
-    if (path === 'organization_id' && value === null && change.refs?.organization) continue;
-    if (path === 'user_id' && value === null && change.refs?.user) continue;
+    const value = planned(change, path, raw, idx);
+    if (value === undefined) continue;
     const now = getPath(live, path);
-    const same = path === 'tags' ? containsTags(value, now) : sameAttribute(path, value, now);
+    let same = path === 'tags' ? containsTags(value, now) : sameAttribute(path, value, now);
+    // a user's organization_id is its default organization, which the same plan may move (make_default):
+    // a membership in the organization is what the create made
+    if (!same && change.type === 'user' && path === 'organization_id' && typeof value === 'number' && typeof live.id === 'number') {
+      same = idx.membership(live.id, value) !== undefined;
+    }
     if (!same) out.push(`${path} ${show(value)} in the plan, ${show(now)} in Zendesk`);
   }
   return out;
@@ -147,20 +163,20 @@ function beforeMismatches(before: Record<string, unknown> | null, live: Record<s
 }
 
 /** Whether every attribute of an update's `after` already holds (the update was applied). */
-function afterHolds(change: Change, live: Record<string, unknown>): boolean {
-  const leaves = flatten(change.after ?? {}).filter(([p, v]) => !(v === null && ((p === 'organization_id' && change.refs?.organization) || (p === 'user_id' && change.refs?.user))));
-  return leaves.length > 0 && leaves.every(([path, value]) => sameAttribute(path, value, getPath(live, path)));
+function afterHolds(change: Change, live: Record<string, unknown>, idx: LiveIndex): boolean {
+  const leaves = flatten(change.after ?? {}).map(([p, v]) => [p, planned(change, p, v, idx)] as const);
+  return leaves.length > 0 && leaves.every(([path, value]) => value !== undefined && sameAttribute(path, value, getPath(live, path)));
 }
 
 function stale(change: Change, id: number | null | undefined, reason: string): ChangeCheck {
   return { change, status: 'stale', reason: `${describeChange(change, id)}: ${reason}` };
 }
 
-function checkUpdate(change: Change, live: Record<string, unknown> | undefined, what: string): ChangeCheck {
+function checkUpdate(change: Change, live: Record<string, unknown> | undefined, what: string, idx: LiveIndex): ChangeCheck {
   if (!live) return stale(change, change.zendesk_id, `no longer exists in Zendesk`);
   const diffs = beforeMismatches(change.before, live);
   if (diffs.length === 0) return { change, status: 'pending', id: num(live.id) ?? undefined };
-  if (afterHolds(change, live)) return { change, status: 'done', reason: `${what} already applied`, id: num(live.id) ?? undefined };
+  if (afterHolds(change, live, idx)) return { change, status: 'done', reason: `${what} already applied`, id: num(live.id) ?? undefined };
   return stale(change, change.zendesk_id, diffs.join('; '));
 }
 
@@ -180,12 +196,12 @@ function checkChange(change: Change, idx: LiveIndex): ChangeCheck {
     if (change.action === 'create') {
       const existing = idx.orgByKey.get(changeKey('organization', change.key, match));
       if (!existing) return { change, status: 'pending' };
-      const diffs = createMismatches(change, existing);
+      const diffs = createMismatches(change, existing, idx);
       if (diffs.length === 0) return { change, status: 'done', reason: `already exists (id ${existing.id})`, id: existing.id };
       return stale(change, null, `would be created, but it now exists (id ${existing.id}) and differs: ${diffs.join('; ')}`);
     }
     const existing = change.zendesk_id !== null ? idx.orgById.get(change.zendesk_id) : undefined;
-    if (change.action === 'update') return checkUpdate(change, existing, 'update');
+    if (change.action === 'update') return checkUpdate(change, existing, 'update', idx);
     if (change.action === 'delete') {
       if (!existing) return { change, status: 'done', reason: 'already deleted' };
       const diffs = beforeMismatches(change.before, existing);
@@ -200,7 +216,7 @@ function checkChange(change: Change, idx: LiveIndex): ChangeCheck {
       if (!existing) return { change, status: 'pending' };
       const role = endUserProblem(existing);
       if (role) return stale(change, existing.id, `would be created, but it now exists and ${role}`);
-      const diffs = createMismatches(change, existing);
+      const diffs = createMismatches(change, existing, idx);
       if (diffs.length === 0) return { change, status: 'done', reason: `already exists (id ${existing.id})`, id: existing.id };
       return stale(change, null, `would be created, but it now exists (id ${existing.id}) and differs: ${diffs.join('; ')}`);
     }
@@ -208,7 +224,7 @@ function checkChange(change: Change, idx: LiveIndex): ChangeCheck {
       const existing = change.zendesk_id !== null ? idx.userById.get(change.zendesk_id) : undefined;
       const role = existing ? endUserProblem(existing) : null;
       if (existing && role) return stale(change, existing.id, role);
-      return checkUpdate(change, existing, 'update');
+      return checkUpdate(change, existing, 'update', idx);
     }
     return { change, status: 'pending' };
   }
@@ -237,15 +253,17 @@ function checkChange(change: Change, idx: LiveIndex): ChangeCheck {
       if (!membership && userId !== null) return stale(change, change.zendesk_id, 'the membership no longer exists in Zendesk');
     } else if (userId !== null && orgId !== null) membership = idx.membership(userId, orgId);
     if (membership?.default === true) return { change, status: 'done', reason: 'already the default organization', id: membership.id };
-    if (user) {
+    if (user && !change.refs?.user) {
+      // (a user this plan creates had no default to compare with when the plan was made)
       // before: the user's current default (organization_id) and/or the membership's flag (default)
+      // (user_id only says whose default it is: not state)
       const view: Record<string, unknown> = {
-        user_id: user.id,
         organization_id: user.organization_id,
         default_organization_id: user.organization_id,
         default: membership?.default ?? null,
       };
-      const diffs = beforeMismatches(change.before, view);
+      const { user_id: _who, ...before } = change.before ?? {};
+      const diffs = beforeMismatches(before, view);
       if (diffs.length > 0) return stale(change, change.zendesk_id, diffs.join('; '));
     }
     return { change, status: 'pending', id: membership?.id };
@@ -352,6 +370,11 @@ export async function lookupLive(changes: Change[], writer: TargetWriter, match:
     if (k !== null) userIdByKey.set(k, u.id);
   }
   for (const c of changes) {
+    if (c.type === 'user' && c.action === 'create') {
+      // a user the plan creates that exists already (a re-run): its memberships tell whether the create was ours
+      const found = userIdByKey.get(changeKey('user', c.key, match));
+      if (found !== undefined) memberUsers.add(found);
+    }
     if (c.type !== 'membership') continue;
     const u = num(c.after?.user_id) ?? (c.refs?.user ? userIdByKey.get(changeKey('user', c.refs.user, match)) : undefined);
     if (u !== null && u !== undefined) memberUsers.add(u);

@@ -343,6 +343,34 @@ describe('applyPlan: unknown outcomes and crashes', () => {
   });
 });
 
+describe('applyPlan: re-running relationship changes', () => {
+  it('finishes memberships and the default of a user created by the plan after a crash, then writes nothing', async () => {
+    const w = new FakeWriter({ organizations: [{ id: 5, name: 'Existing', external_id: 'EX' }] });
+    const plan = makePlan({
+      global: [
+        orgCreate('A', 'Acme'),
+        userCreate('ann@x.com', 'Ann', 'A'),
+        membershipCreate('ann@x.com', 'EX', { user_id: null, organization_id: 5 }),
+        makeDefault('ann@x.com', 'EX', null, { user_id: null, organization_id: 5 }, null),
+      ],
+    });
+    w.crashAfter = 2; // org and user written and answered; killed while the membership was written
+    const first = await applyPlan({ plan, config, writerFor: () => w });
+    expect(first.errors).toEqual([{ sync: 'global', message: 'killed' }]);
+    const ann = [...w.users.values()][0];
+    expect(ann.organization_id).not.toBe(5);
+    w.crashAfter = undefined;
+    const second = await applyPlan({ plan, config, writerFor: () => w });
+    expect(second).toMatchObject({ ok: true, skipped: 3, added: 0, changed: 1 });
+    expect(w.users.get(ann.id)!.organization_id).toBe(5);
+    expect(w.memberships.size).toBe(2);
+    const writes = w.writesSent().length;
+    const third = await applyPlan({ plan, config, writerFor: () => w });
+    expect(third).toMatchObject({ ok: true, skipped: 4 });
+    expect(w.writesSent().length).toBe(writes);
+  });
+});
+
 describe('applyPlan: several syncs', () => {
   it('applies each sync independently and reports the one that cannot be reached', async () => {
     const cfg = makeConfig([syncConfig('global'), syncConfig('federal')]);

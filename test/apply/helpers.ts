@@ -144,8 +144,9 @@ export function makeDefault(
     key: `${userKey} -> ${orgKey}`,
     zendesk_id: membershipId,
     label: `${userKey} -> ${orgKey}`,
-    before: { organization_id: beforeOrgId },
-    after: { ...ids },
+    // as reconcile writes it: before = whose default and the default now; after = the ids (+ a name for the reader)
+    before: { user_id: ids.user_id, organization_id: beforeOrgId },
+    after: { ...ids, organization_name: orgKey },
     diff: [{ path: 'organization_id', before: beforeOrgId, after: ids.organization_id }],
     reason: 'primary',
     ...(Object.keys(refs).length ? { refs } : {}),
