@@ -6,8 +6,8 @@
 //  2. the keys of the documented example (top level and records) are all present in the sandbox's answer, and
 //     every key the sandbox adds is a property the OAS documents for that object.
 import { readFileSync } from 'node:fs';
-import Ajv, { type AnySchema } from 'ajv';
-import addFormats from 'ajv-formats';
+import { Ajv, type AnySchema, type ErrorObject } from 'ajv';
+import formatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import type { SandboxSeed } from '../../src/model/seed.js';
@@ -43,7 +43,8 @@ defs.JobStatusResultObject = {
 };
 
 const ajv = new Ajv({ allErrors: true, strictTypes: false, allowUnionTypes: true });
-addFormats(ajv);
+// ajv-formats is CommonJS: under NodeNext its plugin is the module's `default`.
+formatsModule.default(ajv);
 // The OAS uses "datetime" (not a JSON Schema format) for user timestamps.
 ajv.addFormat('datetime', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/);
 ajv.addSchema({ $id: 'zendesk-oas', definitions: defs } as AnySchema);
@@ -51,7 +52,7 @@ ajv.addSchema({ $id: 'zendesk-oas', definitions: defs } as AnySchema);
 function validate(definition: string, data: unknown): string[] {
   const v = ajv.getSchema(`zendesk-oas#/definitions/${definition}`);
   if (!v) throw new Error(`no schema ${definition}`);
-  return v(data) ? [] : (v.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
+  return v(data) ? [] : (v.errors ?? []).map((e: ErrorObject) => `${e.instancePath} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
 }
 
 /** every property the OAS documents for a definition (through $ref, allOf, anyOf, oneOf) */

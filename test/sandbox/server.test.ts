@@ -240,6 +240,6 @@ describe('Salesforce routes', () => {
     expect(((await q.json()) as { records: { Name: string }[] }).records.map((r) => r.Name)).toEqual(['Acme']);
     expect(sandbox.stats().requests['GET /services/data/v{version}/query']).toBe(1);
     expect(sandbox.stats().writes).toBe(0);
-    expect((sandbox.state().salesforce?.Account as { Name: string }[])[0].Name).toBe('Acme');
+    expect((sandbox.state().salesforce?.Account ?? [])[0].Name).toBe('Acme');
   });
 });
