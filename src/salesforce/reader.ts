@@ -58,6 +58,28 @@ function lower(s: string): string {
   return s.toLowerCase();
 }
 
+const ATTRIBUTES = new Map<string, { type: string }>();
+
+/** One frozen `attributes` object per sObject type, shared by all records (saves an object per record). */
+function attributesOf(type: string): { type: string } {
+  let a = ATTRIBUTES.get(type);
+  if (!a) {
+    a = Object.freeze({ type });
+    ATTRIBUTES.set(type, a);
+  }
+  return a;
+}
+
+/** Replaces the attributes of parent records nested in a REST record (Owner: { attributes, Name }) by shared ones. */
+function shareParentAttributes(rec: Record<string, unknown>): void {
+  for (const v of Object.values(rec)) {
+    if (!isObject(v) || !isObject(v.attributes)) continue;
+    const t = v.attributes.type;
+    if (typeof t === 'string') v.attributes = attributesOf(t);
+    shareParentAttributes(v);
+  }
+}
+
 function compareIds(a: { Id: string }, b: { Id: string }): number {
   return a.Id < b.Id ? -1 : a.Id > b.Id ? 1 : 0;
 }
@@ -287,8 +309,8 @@ class SyncRead {
   /** Keeps attributes.type only, follows child subqueries to their end, names them as configured. */
   private async completeRecord(record: SfRecord, query: BuiltQuery): Promise<SfRecord> {
     const rec = record as SfRecord & Record<string, unknown>;
-    const type = rec.attributes?.type ?? query.object;
-    rec.attributes = { type };
+    rec.attributes = attributesOf(rec.attributes?.type ?? query.object);
+    shareParentAttributes(rec);
     for (const child of query.children) {
       const key = findKey(rec, child.relationship);
       const value = key ? rec[key] : undefined;
@@ -306,7 +328,8 @@ class SyncRead {
     for (;;) {
       const rows = Array.isArray(page.records) ? (page.records as SfRecord[]) : [];
       for (const r of rows) {
-        r.attributes = { type: r.attributes?.type ?? relationship };
+        r.attributes = attributesOf(r.attributes?.type ?? relationship);
+        shareParentAttributes(r);
         records.push(r);
       }
       if (page.done !== false) break;
@@ -449,7 +472,7 @@ class SyncRead {
   }
 
   private rowToRecord(row: string[], columns: { path: string[]; field: SfFieldDescribe | undefined }[], object: string): SfRecord {
-    const rec: Record<string, unknown> = { attributes: { type: object } };
+    const rec: Record<string, unknown> = { attributes: attributesOf(object) };
     const parents = new Set<string>();
     for (let c = 0; c < columns.length; c += 1) {
       const { path, field } = columns[c];
