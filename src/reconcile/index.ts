@@ -92,8 +92,8 @@ export interface ReconcileResult {
   people: PersonOutcome[];
 }
 
-/** reconcileSync, plus the per-person decisions behind the plan. */
-export function reconcileDetailed(input: ReconcileInput): ReconcileResult {
+/** reconcileSync, plus the per-person decisions behind the plan (`people` is empty unless `explain`). */
+export function reconcileDetailed(input: ReconcileInput, explain = true): ReconcileResult {
   const { sync, zendesk, desired, source, target } = input;
   const settings = relationshipSettings(sync, zendesk);
   const warnings: Warning[] = [...desired.warnings];
@@ -109,7 +109,7 @@ export function reconcileDetailed(input: ReconcileInput): ReconcileResult {
 
   const orgs = reconcileOrganizations({ sync, desired, source, target });
   warnings.push(...orgs.warnings);
-  const users = reconcileUsers({ sync, desired, source, target, organizations: orgs, settings });
+  const users = reconcileUsers({ sync, desired, source, target, organizations: orgs, settings, explain });
   warnings.push(...users.warnings);
   const index = new MembershipIndex(target.memberships);
   const membershipList = users.memberships.flatMap((u) => membershipChanges(u, index));
@@ -143,5 +143,5 @@ export function reconcileDetailed(input: ReconcileInput): ReconcileResult {
 /** Desired vs actual for one sync -> its plan: changes in apply order, warnings (map's first), summary
  * (create = creates; update = updates + make_default; delete = deletes), and orphans when asked. */
 export function reconcileSync(input: ReconcileInput): SyncPlan {
-  return reconcileDetailed(input).plan;
+  return reconcileDetailed(input, false).plan;
 }

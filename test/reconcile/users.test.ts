@@ -210,6 +210,19 @@ describe('users: shared emails', () => {
   });
 });
 
+describe('users: leads', () => {
+  it('a lead has no account: like a contact without one (S1/S2), its organization is left alone', () => {
+    const lead = dPerson('00QA', 'lee@x.com', { object: 'Lead', attributes: { name: 'Lee' } });
+    const { plan, people } = setup({
+      people: [lead],
+      orgs: [dOrg('001A', 'Acme')],
+      target: { organizations: [zOrg(10, 'Acme', '001A')], users: [zUser(1, 'lee@x.com', { name: 'Old', organization_id: 10 })] },
+    });
+    expect(people[0].decision).toMatchObject({ scenario: 'S1', A: '✗', F: '✓' });
+    expect(plan.changes).toEqual([expect.objectContaining({ type: 'user', action: 'update', after: { name: 'Lee' } })]);
+  });
+});
+
 describe('users: organizations and memberships beyond the table', () => {
   it('S6 with the organization created by the same plan: the user is created with refs.organization', () => {
     const { plan, replan } = setup({ people: [dPerson('003A', 'ann@acme.com', { accountId: '001A' })], orgs: [dOrg('001A', 'Acme')], multi: true });
@@ -246,7 +259,7 @@ describe('users: organizations and memberships beyond the table', () => {
       ['membership', 'create', 'ann@acme.com -> 001A'],
       ['membership', 'make_default', 'ann@acme.com -> 001A'],
     ]);
-    expect(plan.changes[2]).toMatchObject({ before: { user_id: 1, organization_id: null }, after: { user_id: 1, organization_id: 10 }, reason: 'primary', zendesk_id: null });
+    expect(plan.changes[2]).toMatchObject({ before: { user_id: 1, organization_id: null }, after: { user_id: 1, organization_id: 10, organization_name: 'Acme' }, reason: 'primary', zendesk_id: null });
     expect(plan.summary).toEqual({ create: 1, update: 2, delete: 0 });
     const next = replan();
     expect(next.changes).toEqual([]);
@@ -357,6 +370,20 @@ describe('users: secondary relationships', () => {
     expect(plan.changes).toEqual([]);
     expect(plan.warnings).toEqual([expect.objectContaining({ code: 'secondary_without_multi_org' })]);
     expect(plan.warnings[0].message).toContain('multiple_organizations is off');
+  });
+
+  it('secondary with primary off: a secondary_inactive warning saying why, no memberships', () => {
+    const { plan } = setup({
+      people: [ann()],
+      orgs,
+      multi: true,
+      opts: { users: { relationships: { primary: false, secondary: true } } },
+      source: { relations },
+      target: { organizations: [...zorgs, zOrg(13, 'Delta', '001D')], users: [zUser(1, 'ann@acme.com', { name: 'Ann', organization_id: 10 })], memberships: [zMembership(1, 1, 10, true)] },
+    });
+    expect(plan.changes).toEqual([]);
+    expect(plan.warnings).toEqual([expect.objectContaining({ code: 'secondary_inactive' })]);
+    expect(plan.warnings[0].message).toContain('users.relationships.primary is off');
   });
 
   it('secondary off: relations are ignored', () => {

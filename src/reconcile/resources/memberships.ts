@@ -109,7 +109,8 @@ export function membershipChanges(u: UserMemberships, index: MembershipIndex): C
     const org = u.makeDefault;
     // before: the user's default organization as it is now (none: make_default is only planned then);
     // after: the membership to make default, as { user_id, organization_id } (nulls + refs when this plan
-    // creates them). Zendesk: PUT /api/v2/users/{user_id}/organizations/{organization_id}/make_default.
+    // creates them), plus organization_name for the reader (render prints it; apply reads only the ids).
+    // Zendesk: PUT /api/v2/users/{user_id}/organizations/{organization_id}/make_default.
     const change: Change = {
       type: 'membership',
       action: 'make_default',
@@ -117,7 +118,7 @@ export function membershipChanges(u: UserMemberships, index: MembershipIndex): C
       zendesk_id: u.userId !== null && org.id !== null ? index.membershipId(u.userId, org.id) : null,
       label: `${u.email} -> ${org.name}`,
       before: { user_id: u.userId, organization_id: null },
-      after: { user_id: u.userId, organization_id: org.id },
+      after: { user_id: u.userId, organization_id: org.id, organization_name: org.name },
       diff: [{ path: 'default_organization', before: null, after: org.name }],
       reason: 'primary',
       sources: u.intents.find((i) => i.org.key === org.key)?.sources ?? [],

@@ -58,6 +58,8 @@ export interface UsersInput {
   target: TargetData;
   organizations: OrganizationsResult;
   settings: RelationshipSettings;
+  /** collect a PersonOutcome per group (memory: one object per person group; off for plain plans) */
+  explain?: boolean;
 }
 
 export interface UsersResult {
@@ -281,13 +283,14 @@ export function reconcileUsers(input: UsersInput): UsersResult {
   // organization whose external_id is the Account Id. Skipped, protected or retention-deleted: none.
   const desiredAccounts = new Set(sync.organizations ? desired.organizations.map((o) => o.accountId) : []);
   const deleted = new Set(organizations.deletes.flatMap((c) => c.sources ?? []));
+  const retention = new Set(source.retention);
   const byExternalId = new Map<string, ZdOrganization>();
   for (const o of target.organizations) if (o.external_id) byExternalId.set(o.external_id, o);
   const linkedOrg = (accountId: string | null): LinkedOrganization | null => {
     if (!accountId) return null;
     const linked = organizations.linked.get(accountId);
     if (linked) return linked;
-    if (desiredAccounts.has(accountId) || deleted.has(accountId) || source.retention.includes(accountId)) return null;
+    if (desiredAccounts.has(accountId) || deleted.has(accountId) || retention.has(accountId)) return null;
     const o = byExternalId.get(accountId);
     if (!o || organizations.protectedIds.has(o.id)) return null;
     const key = sync.organizations?.match === 'name' ? normalizeName(o.name) : accountId;
@@ -320,7 +323,7 @@ export function reconcileUsers(input: UsersInput): UsersResult {
     const ids = all.map((p) => p.sourceId);
     const userKey = plugin.userKey(g);
     const outcome: PersonOutcome = { email: g.email, userKey, syncRecordId: g.syncRecord.sourceId, sourceIds: ids, userId: null, decision: null, skipped: null };
-    result.outcomes.push(outcome);
+    if (input.explain) result.outcomes.push(outcome);
     planned.add(g.email);
 
     const found = plugin.find(g);
@@ -415,6 +418,8 @@ export function reconcileUsers(input: UsersInput): UsersResult {
         }
       }
     }
+    const makeDefault = decision.makeDefault && primaryOrg ? primaryOrg : null;
+    if (intents.length === 0 && !makeDefault) continue;
     const implicit = new Set<string>();
     if (!user && decision.A === '✓' && primaryOrg) implicit.add(primaryOrg.key);
     result.memberships.push({
@@ -424,7 +429,7 @@ export function reconcileUsers(input: UsersInput): UsersResult {
       existingOrgIds: user ? memberships.orgIds(user) : new Set(),
       implicitOrgKeys: implicit,
       intents,
-      makeDefault: decision.makeDefault && primaryOrg ? primaryOrg : null,
+      makeDefault,
     });
   }
 
