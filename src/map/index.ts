@@ -31,64 +31,72 @@ export * from './tags.js';
 export * from './values.js';
 export * from './field-types.js';
 
+/** The record being mapped, for warnings (the label is only built when a warning is). */
+interface Subject {
+  object: string;
+  record: SfRecord;
+  name?: string | null;
+}
+
 class Collector {
   readonly warnings: Warning[] = [];
-  invalid(record: string, label: string, mapping: Mapping, reason: string, what: string): void {
+  invalid(subject: Subject, mapping: Mapping, reason: string, what: string): void {
+    const { object, record, name } = subject;
+    const label = name ? `${object} ${record.Id} (${name})` : `${object} ${record.Id}`;
     this.warnings.push({
       code: 'invalid_value',
       message: `${label}: ${mapping.name}: ${reason}${what}; left out for this record`,
-      records: [record],
+      records: [record.Id],
     });
   }
 }
 
-function recordLabel(object: string, record: SfRecord, name?: string | null): string {
-  return name ? `${object} ${record.Id} (${name})` : `${object} ${record.Id}`;
-}
-
 /** Evaluates a mapping; a MapValueError becomes a warning and `undefined`. */
-function evaluate(
-  mapping: Mapping,
-  record: SfRecord,
-  ctx: MapContext,
-  label: string,
-  out: Collector,
-): Scalar | undefined {
+function evaluate(mapping: Mapping, subject: Subject, ctx: MapContext, out: Collector): Scalar | undefined {
   try {
-    return evaluateMapping(mapping, record, ctx);
+    return evaluateMapping(mapping, subject.record, ctx);
   } catch (e) {
     if (e instanceof MapValueError) {
-      out.invalid(record.Id, label, mapping, e.message, '');
+      out.invalid(subject, mapping, e.message, '');
       return undefined;
     }
     throw e;
   }
 }
 
+/** A custom field mapping with its Zendesk definition (undefined when the key does not exist). */
+interface FieldPlan {
+  key: string;
+  mapping: Mapping;
+  def: ZdFieldDef | undefined;
+}
+
+function planFields(fields: Record<string, Mapping>, defs: ZdFieldDef[]): FieldPlan[] {
+  const byKey = new Map(defs.map((d) => [d.key, d]));
+  return Object.entries(fields).map(([key, mapping]) => ({ key, mapping, def: byKey.get(key) }));
+}
+
 function customFields(
-  fields: Record<string, Mapping>,
-  defs: ZdFieldDef[],
+  fields: FieldPlan[],
   what: 'organization' | 'user',
-  record: SfRecord,
+  subject: Subject,
   ctx: MapContext,
-  label: string,
   out: Collector,
 ): Record<string, unknown> {
   const result: Record<string, unknown> = {};
-  for (const [key, mapping] of Object.entries(fields)) {
-    const raw = evaluate(mapping, record, ctx, label, out);
+  for (const { key, mapping, def } of fields) {
+    const raw = evaluate(mapping, subject, ctx, out);
     if (raw === undefined) continue;
-    const def = defs.find((d) => d.key === key);
     const v = toZendeskFieldValue(raw, def);
     if (v.ok) result[key] = v.value;
-    else out.invalid(record.Id, label, mapping, v.reason, ` for Zendesk ${what} field "${key}" (${def?.type ?? 'unknown'})`);
+    else out.invalid(subject, mapping, v.reason, ` for Zendesk ${what} field "${key}" (${def?.type ?? 'unknown'})`);
   }
   return result;
 }
 
-function textAttr(mapping: Mapping | undefined, record: SfRecord, ctx: MapContext, label: string, out: Collector): string | null | undefined {
+function textAttr(mapping: Mapping | undefined, subject: Subject, ctx: MapContext, out: Collector): string | null | undefined {
   if (!mapping) return undefined;
-  const raw = evaluate(mapping, record, ctx, label, out);
+  const raw = evaluate(mapping, subject, ctx, out);
   return raw === undefined ? undefined : normalizeText(raw);
 }
 
@@ -96,11 +104,12 @@ function mapOrganization(
   orgs: OrganizationSync,
   users: UserSync | undefined,
   account: SfRecord,
-  defs: ZdFieldDef[],
+  fields: FieldPlan[],
   ctx: MapContext,
   out: Collector,
 ): DesiredOrganization | null {
-  const rawName = evaluate(orgs.name, account, ctx, recordLabel('Account', account), out);
+  const subject: Subject = { object: 'Account', record: account };
+  const rawName = evaluate(orgs.name, subject, ctx, out);
   const name = rawName === undefined ? null : normalizeText(rawName);
   if (name === null) {
     out.warnings.push({
@@ -110,19 +119,19 @@ function mapOrganization(
     });
     return null;
   }
-  const label = recordLabel('Account', account, name);
+  subject.name = name;
   const attributes: DesiredOrganization['attributes'] = {
     name,
     external_id: account.Id,
-    organization_fields: customFields(orgs.fields, defs, 'organization', account, ctx, label, out),
+    organization_fields: customFields(fields, 'organization', subject, ctx, out),
   };
   if (orgs.domain_names) {
-    const raw = evaluate(orgs.domain_names, account, ctx, label, out);
+    const raw = evaluate(orgs.domain_names, subject, ctx, out);
     if (raw !== undefined) attributes.domain_names = normalizeDomains(raw);
   }
-  const notes = textAttr(orgs.notes, account, ctx, label, out);
+  const notes = textAttr(orgs.notes, subject, ctx, out);
   if (notes !== undefined) attributes.notes = notes;
-  const details = textAttr(orgs.details, account, ctx, label, out);
+  const details = textAttr(orgs.details, subject, ctx, out);
   if (details !== undefined) attributes.details = details;
 
   const newOrganizationUsers: DesiredOrganization['newOrganizationUsers'] = [];
@@ -158,25 +167,25 @@ function stringOrNull(value: unknown): string | null {
   return v === null || v === '' ? null : String(v);
 }
 
-function mapPerson(users: UserSync, record: SfRecord, defs: ZdFieldDef[], out: Collector): DesiredPerson {
+function mapPerson(users: UserSync, record: SfRecord, fields: FieldPlan[], out: Collector): DesiredPerson {
   const object = personObject(record);
   const ctx: MapContext = { objectName: object };
   const email = normalizeEmail(readPath(record, users.email, ctx));
-  const label0 = recordLabel(object, record);
-  const rawName = evaluate(users.name, record, ctx, label0, out);
+  const subject: Subject = { object, record };
+  const rawName = evaluate(users.name, subject, ctx, out);
   const name = (rawName === undefined ? null : normalizeText(rawName)) ?? email ?? record.Id;
-  const label = recordLabel(object, record, name);
+  subject.name = name;
   const attributes: DesiredPerson['attributes'] = {
     name,
     email,
-    user_fields: customFields(users.fields, defs, 'user', record, ctx, label, out),
+    user_fields: customFields(fields, 'user', subject, ctx, out),
   };
   if (users.match === 'external_id') attributes.external_id = record.Id;
-  const phone = textAttr(users.phone, record, ctx, label, out);
+  const phone = textAttr(users.phone, subject, ctx, out);
   if (phone !== undefined) attributes.phone = phone;
-  const notes = textAttr(users.notes, record, ctx, label, out);
+  const notes = textAttr(users.notes, subject, ctx, out);
   if (notes !== undefined) attributes.notes = notes;
-  const details = textAttr(users.details, record, ctx, label, out);
+  const details = textAttr(users.details, subject, ctx, out);
   if (details !== undefined) attributes.details = details;
 
   const isContact = object === 'Contact';
@@ -211,13 +220,15 @@ export function mapSync(
     const children = orgs.include.map((i) => i.relationship);
     if (sync.users?.create_for_new_organizations) children.push(sync.users.create_for_new_organizations.from);
     const ctx: MapContext = { objectName: 'Account', childRelationships: children };
+    const fields = planFields(orgs.fields, target.organizationFields);
     for (const account of source.accounts) {
-      const org = mapOrganization(orgs, sync.users, account, target.organizationFields, ctx, out);
+      const org = mapOrganization(orgs, sync.users, account, fields, ctx, out);
       if (org) organizations.push(org);
     }
   }
   if (sync.users) {
-    for (const record of source.people) people.push(mapPerson(sync.users, record, target.userFields, out));
+    const fields = planFields(sync.users.fields, target.userFields);
+    for (const record of source.people) people.push(mapPerson(sync.users, record, fields, out));
   }
   return {
     organizations,

@@ -42,22 +42,54 @@ function findKey(obj: Record<string, unknown>, name: string): string | undefined
   return Object.keys(obj).find((k) => k !== 'attributes' && k.toLowerCase() === lower);
 }
 
+const segmentCache = new Map<string, readonly string[]>();
+
+/** `path` split on dots (cached: paths come from the config, records are many). */
+function segmentsOf(path: string): readonly string[] {
+  let segments = segmentCache.get(path);
+  if (segments === undefined) {
+    segments = path
+      .split('.')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
+    if (segmentCache.size < 10_000) segmentCache.set(path, segments);
+  }
+  return segments;
+}
+
 /** The segments of `path`, without the queried object's own prefix (`Account.Name` on Account -> [Name]). */
 export function splitPath(path: string, record?: Record<string, unknown>, objectName?: string): string[] {
-  const segments = path
-    .split('.')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
+  return [...ownSegments(path, record, objectName)];
+}
+
+function ownSegments(path: string, record?: Record<string, unknown>, objectName?: string): readonly string[] {
+  const segments = segmentsOf(path);
+  if (segments.length < 2) return segments;
   const own = objectName ?? recordType(record);
   if (
-    segments.length > 1 &&
     own !== undefined &&
+    segments[0].length === own.length &&
     segments[0].toLowerCase() === own.toLowerCase() &&
     (record === undefined || findKey(record, segments[0]) === undefined)
   ) {
     return segments.slice(1);
   }
   return segments;
+}
+
+const childSetCache = new WeakMap<object, ReadonlySet<string>>();
+const NO_CHILDREN: ReadonlySet<string> = new Set();
+
+/** The lowercased names of the declared child relationships (cached per options list). */
+function childSet(options: PathOptions): ReadonlySet<string> {
+  const list = options.childRelationships;
+  if (list === undefined) return NO_CHILDREN;
+  let set = childSetCache.get(list);
+  if (set === undefined) {
+    set = new Set([...list].map((n) => n.toLowerCase()));
+    childSetCache.set(list, set);
+  }
+  return set;
 }
 
 function recordType(record: Record<string, unknown> | undefined): string | undefined {
@@ -78,21 +110,16 @@ export function childRecords(record: Record<string, unknown>, name: string): SfR
 /** Whether `path` (after the own-prefix rule) goes through one of the given child relationships or through
  * a subquery result present on the record. */
 export function isChildPath(record: Record<string, unknown>, path: string, options: PathOptions = {}): boolean {
-  const segments = splitPath(path, record, options.objectName);
-  return childIndex(record, segments, options) !== -1;
-}
-
-function childIndex(record: Record<string, unknown>, segments: string[], options: PathOptions): number {
-  const names = new Set([...(options.childRelationships ?? [])].map((n) => n.toLowerCase()));
-  if (segments.length > 0 && names.has(segments[0].toLowerCase())) return 0;
+  const segments = ownSegments(path, record, options.objectName);
+  if (segments.length > 0 && childSet(options).has(segments[0].toLowerCase())) return true;
   let current: unknown = record;
-  for (let i = 0; i < segments.length; i++) {
-    if (typeof current !== 'object' || current === null) return -1;
-    const next = getField(current as Record<string, unknown>, segments[i]);
-    if (isChildResult(next)) return i;
+  for (const segment of segments) {
+    if (typeof current !== 'object' || current === null) return false;
+    const next = getField(current as Record<string, unknown>, segment);
+    if (isChildResult(next)) return true;
     current = next;
   }
-  return -1;
+  return false;
 }
 
 /**
@@ -101,34 +128,36 @@ function childIndex(record: Record<string, unknown>, segments: string[], options
  * relationship, the list of the children's values (flattened, nulls kept so `count` can tell).
  */
 export function readPath(record: Record<string, unknown>, path: string, options: PathOptions = {}): unknown {
-  const segments = splitPath(path, record, options.objectName);
+  const segments = ownSegments(path, record, options.objectName);
   if (segments.length === 0) return null;
-  const names = new Set([...(options.childRelationships ?? [])].map((n) => n.toLowerCase()));
-  return walk(record, segments, names, true);
+  const children = childSet(options);
+  if (children.size > 0 && children.has(segments[0].toLowerCase())) {
+    const value = getField(record, segments[0]);
+    const rows = isChildResult(value) ? value.records : [];
+    if (segments.length === 1) return rows;
+    return collect(rows, segments, 1);
+  }
+  return walk(record, segments, 0);
 }
 
-function walk(record: unknown, segments: string[], children: Set<string>, top: boolean): unknown {
+function walk(record: unknown, segments: readonly string[], from: number): unknown {
   let current: unknown = record;
-  for (let i = 0; i < segments.length; i++) {
-    if (typeof current !== 'object' || current === null || Array.isArray(current)) {
-      return top && i === 0 && children.has(segments[0].toLowerCase()) ? [] : null;
-    }
+  for (let i = from; i < segments.length; i++) {
+    if (typeof current !== 'object' || current === null || Array.isArray(current)) return null;
     const value = getField(current as Record<string, unknown>, segments[i]);
-    const rest = segments.slice(i + 1);
-    const declaredChild = top && i === 0 && children.has(segments[i].toLowerCase());
-    if (rest.length > 0 && (isChildResult(value) || declaredChild)) {
-      if (!isChildResult(value)) return [];
-      return value.records.flatMap((child) => {
-        const v = walk(child, rest, children, false);
-        return Array.isArray(v) ? (v as unknown[]) : [v];
-      });
-    }
-    if (rest.length === 0) {
-      if (isChildResult(value)) return value.records;
-      if (declaredChild) return [];
-      return value === undefined ? null : value;
-    }
+    if (isChildResult(value)) return i === segments.length - 1 ? value.records : collect(value.records, segments, i + 1);
+    if (i === segments.length - 1) return value === undefined ? null : value;
     current = value;
   }
   return null;
+}
+
+function collect(rows: SfRecord[], segments: readonly string[], from: number): unknown[] {
+  const out: unknown[] = [];
+  for (const child of rows) {
+    const v = walk(child, segments, from);
+    if (Array.isArray(v)) out.push(...(v as unknown[]));
+    else out.push(v);
+  }
+  return out;
 }

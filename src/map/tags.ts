@@ -19,31 +19,69 @@ export function normalizeTagPrefix(prefix: string): string {
   return prefix.replace(/^[\s,]+/, '').toLowerCase().replace(/[\s,]+/g, '_');
 }
 
-function valuesOf(value: unknown): string[] {
-  if (Array.isArray(value)) return value.flatMap(valuesOf);
-  const scalar = toScalar(value);
-  if (scalar === null) return [];
-  return String(scalar)
-    .split(';')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
+function addValues(value: unknown, out: (v: string) => void): void {
+  if (value === null || value === undefined) return;
+  if (Array.isArray(value)) {
+    for (const v of value) addValues(v, out);
+    return;
+  }
+  const scalar = typeof value === 'string' ? value : toScalar(value);
+  if (scalar === null) return;
+  const text = String(scalar);
+  if (!text.includes(';')) {
+    const t = text.trim();
+    if (t !== '') out(t);
+    return;
+  }
+  for (const part of text.split(';')) {
+    const t = part.trim();
+    if (t !== '') out(t);
+  }
 }
 
 /** The raw (un-prefixed) values a rule's `from` paths give for a record. */
 export function tagValues(rule: TagRule, record: Record<string, unknown>, ctx: PathOptions = {}): string[] {
-  return rule.from.flatMap((path) => valuesOf(readPath(record, path, ctx)));
+  const out: string[] = [];
+  for (const path of rule.from) addValues(readPath(record, path, ctx), (v) => out.push(v));
+  return out;
+}
+
+// Tag values repeat a lot (Type, Region, Title ...): remember their normalised form.
+const tagCache = new Map<string, string | null>();
+
+function cachedTag(raw: string): string | null {
+  let t = tagCache.get(raw);
+  if (t === undefined) {
+    t = normalizeTag(raw);
+    if (tagCache.size >= 100_000) tagCache.clear();
+    tagCache.set(raw, t);
+  }
+  return t;
+}
+
+const prepared = new WeakMap<TagRule, { prefix: string; statics: string[] }>();
+
+function prepare(rule: TagRule): { prefix: string; statics: string[] } {
+  let p = prepared.get(rule);
+  if (!p) {
+    p = { prefix: normalizeTagPrefix(rule.prefix), statics: normalizeTags(rule.static) };
+    prepared.set(rule, p);
+  }
+  return p;
 }
 
 /** The tags a rule gives for a record: prefixed values and static tags, normalised, sorted, unique. */
 export function tagsFor(rule: TagRule | undefined, record: Record<string, unknown>, ctx: PathOptions = {}): string[] {
   if (!rule) return [];
-  const prefix = normalizeTagPrefix(rule.prefix);
-  const produced: string[] = [];
-  for (const v of tagValues(rule, record, ctx)) {
-    const t = normalizeTag(`${prefix}${v}`);
-    if (t !== null) produced.push(t);
-  }
-  return normalizeTags([...produced, ...rule.static]);
+  const { prefix, statics } = prepare(rule);
+  const tags = new Set<string>(statics);
+  const add = (v: string): void => {
+    const t = cachedTag(prefix + v);
+    if (t !== null) tags.add(t);
+  };
+  for (const path of rule.from) addValues(readPath(record, path, ctx), add);
+  const out = [...tags];
+  return out.length > 1 ? out.sort() : out;
 }
 
 /** Which tags a rule owns (for DesiredState.organizationTags / userTags). */
