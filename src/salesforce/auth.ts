@@ -146,7 +146,9 @@ export async function requestToken(
   const obj = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
   if (!res.ok) {
     const code = typeof obj.error === 'string' ? obj.error : `HTTP ${res.status}`;
-    const description = typeof obj.error_description === 'string' ? obj.error_description : text.slice(0, 200);
+    const html = /html/i.test(res.headers.get('content-type') ?? '') || /^\s*</.test(text);
+    const description =
+      typeof obj.error_description === 'string' ? obj.error_description : html ? 'an HTML page, not a Salesforce token answer' : text.slice(0, 200);
     const detail = redact(description ? `${code}: ${description}` : code, secrets);
     if (res.status === 400 || res.status === 401 || res.status === 403) {
       throw new ZdsfError(
@@ -217,7 +219,7 @@ export async function connectSalesforce(instance: SalesforceInstance, options: C
   const loginUrl = trimSlash(instance.login_url);
 
   if (auth.method === 'access_token') {
-    return new Connection({ version, loginUrl, instanceUrl: trimSlash(auth.instance_url ?? loginUrl), accessToken: auth.token });
+    return new Connection({ version, loginUrl, instanceUrl: trimSlash(auth.instance_url ?? loginUrl), accessToken: auth.token, logLevel: 'NONE' });
   }
 
   const params = tokenParams(instance, options);
@@ -229,6 +231,7 @@ export async function connectSalesforce(instance: SalesforceInstance, options: C
       loginUrl,
       instanceUrl: token.instance_url,
       accessToken: token.access_token,
+      logLevel: 'NONE',
       refreshFn: (_conn, callback) => {
         refreshes += 1;
         if (refreshes > MAX_REFRESHES) {
@@ -246,7 +249,7 @@ export async function connectSalesforce(instance: SalesforceInstance, options: C
 
   // password without a client id/secret: jsforce's SOAP login (username + password + security token)
   if (auth.method !== 'password') throw new Error(`unsupported Salesforce auth method`);
-  const conn = new Connection({ version, loginUrl });
+  const conn = new Connection({ version, loginUrl, logLevel: 'NONE' }); // jsforce's SOAP debug log would show the session id
   try {
     await conn.login(auth.username, auth.password + (auth.security_token ?? ''));
   } catch (err) {

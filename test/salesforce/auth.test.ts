@@ -184,6 +184,26 @@ describe('password', () => {
   });
 });
 
+describe('token endpoint oddities', () => {
+  it('says so when login_url answers with an HTML page', async () => {
+    nock(LOGIN_URL).post('/services/oauth2/token').reply(404, '<html><body>Not here</body></html>', { 'content-type': 'text/html' });
+    const err = await rejection(
+      connectSalesforce(tokenInstance({ auth: { method: 'client_credentials', client_id: 'cid', client_secret: 'csec-value' } })),
+    );
+    expect(err.message).toBe(
+      `Salesforce token endpoint ${LOGIN_URL}/services/oauth2/token answered HTTP 404 for instance production (HTTP 404: an HTML page, not a Salesforce token answer).`,
+    );
+  });
+
+  it('refuses a 200 answer without an access token', async () => {
+    nock(LOGIN_URL).post('/services/oauth2/token').reply(200, { instance_url: INSTANCE_URL });
+    const err = await rejection(
+      connectSalesforce(tokenInstance({ auth: { method: 'client_credentials', client_id: 'cid', client_secret: 'csec-value' } })),
+    );
+    expect(err.message).toContain('answered without an access_token for instance production');
+  });
+});
+
 describe('access_token and unreachable hosts', () => {
   it('builds a connection from the token and instance_url without a request', async () => {
     const conn = await connectSalesforce(tokenInstance());
