@@ -11,6 +11,17 @@
 //  - M in the table is about the contact's primary account. Secondary relationships and the accounts of
 //    other contacts sharing the email are extra memberships (multiple organizations + primary on), also for
 //    a user this plan creates: otherwise the next plan would not be empty (apply-then-plan converges).
+//
+// Where the table and a rule of section 5 seem to conflict, the table wins:
+//  - S6 under multiple organizations + primary: A ✓, although "with multiple organizations on, never write
+//    organization_id". That rule exists because the write replaces a user's memberships; a user being created
+//    has none, so creating it with organization_id loses nothing and gives it its default membership.
+//  - S4 under primary (multiple organizations off): A ✓ moves the user to the account's organization even if
+//    someone set its organization by hand. "An existing, manually assigned default membership wins" is about
+//    default memberships, which only exist with multiple organizations on; without them, the standard account
+//    sync owns the user's single organization.
+//  - S4 under multiple organizations + primary: M ✓ but F ✗, and no make_default: the existing default wins, so
+//    the contact's fields stop syncing until someone makes the account's organization the default in Zendesk.
 import type { Sync, ZendeskInstance } from '../model/config.js';
 
 export type Outcome = '✓' | '✗' | '–';
