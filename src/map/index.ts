@@ -19,10 +19,10 @@ import type { Warning } from '../model/plan.js';
 import type { SfRecord, SourceData } from '../model/salesforce.js';
 import type { TargetData, ZdFieldDef } from '../model/zendesk.js';
 import { evaluateMapping, MapValueError, toScalar, type MapContext } from './mapping.js';
-import { normalizeDomains, normalizeEmail, normalizeName, normalizeText } from './normalize.js';
+import { normalizeEmail, normalizeName, normalizeText } from './normalize.js';
 import { childRecords, readPath } from './path.js';
 import { tagOwnership, tagsFor } from './tags.js';
-import { toZendeskFieldValue } from './values.js';
+import { cleanDomains, toZendeskFieldValue } from './values.js';
 
 export * from './normalize.js';
 export * from './path.js';
@@ -127,7 +127,13 @@ function mapOrganization(
   };
   if (orgs.domain_names) {
     const raw = evaluate(orgs.domain_names, subject, ctx, out);
-    if (raw !== undefined) attributes.domain_names = normalizeDomains(raw);
+    if (raw !== undefined) {
+      const { domains, invalid } = cleanDomains(raw);
+      attributes.domain_names = domains;
+      if (invalid.length > 0) {
+        out.invalid(subject, orgs.domain_names, `${invalid.map((d) => JSON.stringify(d)).join(', ')} ${invalid.length === 1 ? 'is not a domain name' : 'are not domain names'}`, '');
+      }
+    }
   }
   const notes = textAttr(orgs.notes, subject, ctx, out);
   if (notes !== undefined) attributes.notes = notes;

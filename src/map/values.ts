@@ -3,7 +3,7 @@
 // what normalizeFieldValue would silently bend (text into a number, 2.5 into an integer, an unknown dropdown
 // value, "maybe" into a checkbox, an unparseable date) is refused here instead, and mapSync reports it.
 import type { ZdFieldDef } from '../model/zendesk.js';
-import { normalizeFieldValue, normalizeTag, normalizeText } from './normalize.js';
+import { normalizeDomains, normalizeFieldValue, normalizeTag, normalizeText } from './normalize.js';
 import { asNumber, isEmpty, toScalar } from './mapping.js';
 
 export type FieldValueResult = { ok: true; value: unknown } | { ok: false; reason: string };
@@ -90,4 +90,33 @@ export function toZendeskFieldValue(raw: unknown, field?: ZdFieldDef): FieldValu
     default:
       return { ok: true, value: normalizeFieldValue(toScalar(raw), field) };
   }
+}
+
+const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/**
+ * Domain names for an organization: split and normalised as normalizeDomains does, with what people type in
+ * Salesforce cleaned up the way Zendesk would need it (`https://www.acme.com/path` -> `www.acme.com`,
+ * `@acme.com` -> `acme.com`, a trailing dot dropped). Entries that are still not host names (`n/a`, `acme`)
+ * are returned apart, so the caller can report them; Zendesk would refuse the whole organization for them.
+ */
+export function cleanDomains(value: unknown): { domains: string[]; invalid: string[] } {
+  const parts = normalizeDomains(value);
+  const domains = new Set<string>();
+  const invalid: string[] = [];
+  for (const part of parts) {
+    let d = part;
+    if (d.includes('://')) {
+      try {
+        d = new URL(d).hostname;
+      } catch {
+        invalid.push(part);
+        continue;
+      }
+    }
+    d = d.replace(/^@+/, '').replace(/\/.*$/, '').replace(/\.$/, '');
+    if (HOSTNAME.test(d)) domains.add(d);
+    else invalid.push(part);
+  }
+  return { domains: [...domains].sort(), invalid };
 }

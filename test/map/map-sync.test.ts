@@ -139,6 +139,15 @@ describe('mapSync: organizations', () => {
     });
   });
 
+  it('reports domain entries that are not host names and keeps the others', () => {
+    const rows = [{ ...accounts[2], Domain_Mapping__c: 'https://cyberdyne.example/ n/a' }];
+    const out = mapSync(makeSync({ users: null }), source({ accounts: rows }), target);
+    expect(out.organizations[0].attributes.domain_names).toEqual(['cyberdyne.example']);
+    expect(out.warnings.map((w) => w.message)).toContain(
+      'Account 0015g0000000003AAA (Cyberdyne Partners): syncs.global.organizations.domain_names: "n/a" is not a domain name; left out for this record',
+    );
+  });
+
   it('maps details, templates and constants, and nothing without an organizations section', () => {
     const s = makeSync({ users: null });
     s.organizations!.details = { kind: 'template', template: '{Type} account owned by {Owner.Name}', name: 'syncs.global.organizations.details' };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findOption, isCalendarDate, optionList, toZendeskFieldValue } from '../../src/map/values.js';
+import { cleanDomains, findOption, isCalendarDate, optionList, toZendeskFieldValue } from '../../src/map/values.js';
 import type { ZdFieldDef } from '../../src/model/zendesk.js';
 
 const def = (type: string, extra: Partial<ZdFieldDef> = {}): ZdFieldDef => ({ id: 1, key: 'k', type, title: 'K', active: true, ...extra });
@@ -63,5 +63,21 @@ describe('value helpers', () => {
     expect(optionList(many, 3)).toBe('o0, o1, o2, … (25 in all)');
     expect(isCalendarDate('2024-02-29')).toBe(true);
     expect(isCalendarDate('2023-02-29')).toBe(false);
+  });
+});
+
+describe('cleanDomains', () => {
+  it('splits, lowercases, de-duplicates and sorts like normalizeDomains', () => {
+    expect(cleanDomains('b.example, A.example  a.example;c.example')).toEqual({ domains: ['a.example', 'b.example', 'c.example'], invalid: [] });
+    expect(cleanDomains(null)).toEqual({ domains: [], invalid: [] });
+  });
+  it('turns URLs and @domains into host names', () => {
+    expect(cleanDomains('https://www.Acme.example/contact @acme.example acme.example.')).toEqual({
+      domains: ['acme.example', 'www.acme.example'],
+      invalid: [],
+    });
+  });
+  it('returns entries that are not host names apart', () => {
+    expect(cleanDomains('acme.example n/a localhost http://')).toEqual({ domains: ['acme.example'], invalid: ['http://', 'localhost', 'n/a'] });
   });
 });
