@@ -83,6 +83,6 @@ Exit codes: 0 success; 1 error or any record that failed.`;
       progress,
     });
     process.stdout.write(formatApplyResult(result));
-    if (result.failures.length > 0 || result.syncs.some((s) => s.error)) this.exit(1);
+    if (!result.ok) this.exit(1);
   }
 }

@@ -85,6 +85,8 @@ export interface SyncPlan {
   orphans?: Orphans;
   /** set when reading or planning this sync failed: the other syncs still plan */
   error?: string;
+  /** organizations in the Zendesk instance at plan time: the base of the default max_deletes (10%) */
+  zendesk_organization_count?: number;
 }
 
 export interface Plan {

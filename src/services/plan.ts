@@ -65,6 +65,7 @@ async function planSync(sync: Sync, options: PlanOptions): Promise<SyncPlan> {
   const plan = reconcileSync({ sync, zendesk: zdInstance, desired, source, target, reportOrphans: options.reportOrphans });
   const rate = Math.min(target.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT, zdInstance.max_requests_per_minute ?? Infinity);
   plan.estimate = estimateApply(plan.changes, rate);
+  plan.zendesk_organization_count = target.organizations.length;
   return plan;
 }
 

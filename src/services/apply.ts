@@ -1,0 +1,68 @@
+// apply: carry a plan out through the Zendesk writers. Options in, result out; the command prints.
+import { applyPlan, createAuditLog, type ApplyResult } from '../apply/index.js';
+import type { Config, ZendeskInstance } from '../model/config.js';
+import type { Plan } from '../model/plan.js';
+import type { Progress, TargetWriter } from '../model/ports.js';
+
+export interface ApplyServiceOptions {
+  config: Config;
+  plan: Plan;
+  writerFor: (instance: ZendeskInstance) => TargetWriter;
+  allowDelete?: boolean;
+  force?: boolean;
+  /** append a JSON-lines audit log of every write here */
+  logFile?: string;
+  progress?: Progress;
+}
+
+export async function runApply(options: ApplyServiceOptions): Promise<ApplyResult> {
+  const { config, plan } = options;
+  const audit = options.logFile ? createAuditLog(options.logFile) : undefined;
+  const writers = new Map<string, TargetWriter>();
+  try {
+    return await applyPlan({
+      plan,
+      config,
+      writerFor: (syncName) => {
+        const sync = config.syncs.find((s) => s.name === syncName);
+        if (!sync) throw new Error(`the configuration has no sync "${syncName}"`);
+        // one writer (and so one rate-limit budget) per Zendesk instance, shared by the syncs that write to it
+        let writer = writers.get(sync.to);
+        if (!writer) {
+          writer = options.writerFor(config.zendesk[sync.to]);
+          writers.set(sync.to, writer);
+        }
+        return writer;
+      },
+      organizationCount: (syncName) => {
+        const count = plan.syncs.find((s) => s.name === syncName)?.zendesk_organization_count;
+        if (count === undefined) throw new Error(`the plan does not record how many organizations Zendesk held; set retention.max_deletes`);
+        return count;
+      },
+      allowDelete: options.allowDelete,
+      force: options.force,
+      progress: options.progress,
+      audit: audit?.write,
+    });
+  } finally {
+    audit?.close();
+  }
+}
+
+/** `Apply complete! Resources: X added, Y changed, Z destroyed.` and every failure with its record and reason. */
+export function formatApplyResult(result: ApplyResult): string {
+  const lines: string[] = [];
+  for (const sync of result.syncs) {
+    if (sync.error) lines.push(`Error: sync "${sync.name}": ${sync.error}${sync.notAttempted ? ` (${sync.notAttempted} changes not attempted)` : ''}`);
+  }
+  if (result.failures.length > 0) {
+    lines.push(`${result.failures.length} record${result.failures.length === 1 ? '' : 's'} failed:`);
+    for (const f of result.failures) {
+      lines.push(`  - ${f.type} ${JSON.stringify(f.label)} (${f.action}, sync "${f.sync}"): ${f.reason} [${f.request}]`);
+    }
+  }
+  const skipped = result.skipped > 0 ? ` (${result.skipped} already done, skipped)` : '';
+  const head = result.ok ? 'Apply complete!' : 'Apply finished with errors.';
+  lines.push(`${head} Resources: ${result.added} added, ${result.changed} changed, ${result.destroyed} destroyed.${skipped}`);
+  return `${lines.join('\n')}\n`;
+}
