@@ -152,8 +152,10 @@ describe('DESIGN.md section 5: relationships table', () => {
       expect(user).toBeDefined();
       if (created) expect(user?.after?.name).toBe('Ann Example');
       else expect(user?.diff).toContainEqual({ path: 'name', before: 'Old Name', after: 'Ann Example' });
+      expect(plan.warnings).toEqual([]);
     } else {
       expect(user).toBeUndefined();
+      expect(plan.warnings).toEqual([expect.objectContaining({ code: 'fields_not_synced', records: ['C1', 'ann@acme.com'] })]);
     }
 
     // Apply, then plan again: nothing left to do, and the outcome holds in Zendesk.

@@ -318,6 +318,7 @@ export function reconcileUsers(input: UsersInput): UsersResult {
   }
 
   const planned = new Set<string>();
+  const fieldsNotSynced: { email: string; sourceId: string }[] = [];
   for (const g of groups) {
     const all = [g.syncRecord, ...g.others];
     const ids = all.map((p) => p.sourceId);
@@ -386,6 +387,8 @@ export function reconcileUsers(input: UsersInput): UsersResult {
     } else if (decision.F === '✓') {
       const c = plugin.compare(g, user);
       if (c.diff.length > 0) change = plugin.update(g, user, c);
+    } else if (plugin.compare(g, user).diff.length > 0) {
+      fieldsNotSynced.push({ email: g.email, sourceId: g.syncRecord.sourceId });
     }
     // A: set the user's organization_id. The table has A only with multiple organizations off for existing
     // users (writing organization_id would replace their memberships), and in S6 for a user this plan creates,
@@ -430,6 +433,20 @@ export function reconcileUsers(input: UsersInput): UsersResult {
       implicitOrgKeys: implicit,
       intents,
       makeDefault,
+    });
+  }
+
+  // S4 under multiple organizations + primary: the existing default organization wins, so fields that differ
+  // are not synced. Said once, so that a reviewer knows why those users' changes do not show up.
+  if (fieldsNotSynced.length > 0) {
+    const emails = fieldsNotSynced.map((f) => f.email);
+    result.warnings.push({
+      code: 'fields_not_synced',
+      message:
+        `${emails.length} ${emails.length === 1 ? 'user has' : 'users have'} mapped fields that differ but are not synced, because the ` +
+        `default organization in Zendesk is not the contact's primary account (an existing default wins; make that account's organization ` +
+        `the default in Zendesk to resume): ${listForMessage(emails)}`,
+      records: fieldsNotSynced.flatMap((f) => [f.sourceId, f.email]),
     });
   }
 
