@@ -205,8 +205,10 @@ function tokenParams(instance: SalesforceInstance, options: ConnectOptions): Rec
   }
 }
 
-/** How many times one connection may renew its session (guards jsforce's refresh-on-401 loop). */
+/** How many times one connection may renew its session within REFRESH_WINDOW_MS (guards jsforce's
+ * refresh-on-401 loop when fresh sessions are refused too, yet lets a long read outlive many sessions). */
 const MAX_REFRESHES = 3;
+const REFRESH_WINDOW_MS = 60_000;
 
 /**
  * Authenticates to a Salesforce instance and returns a jsforce Connection (API version from the config).
@@ -225,7 +227,7 @@ export async function connectSalesforce(instance: SalesforceInstance, options: C
   const params = tokenParams(instance, options);
   if (params) {
     const token = await requestToken(instance, params, options);
-    let refreshes = 0;
+    let refreshes: number[] = [];
     return new Connection({
       version,
       loginUrl,
@@ -233,8 +235,9 @@ export async function connectSalesforce(instance: SalesforceInstance, options: C
       accessToken: token.access_token,
       logLevel: 'NONE',
       refreshFn: (_conn, callback) => {
-        refreshes += 1;
-        if (refreshes > MAX_REFRESHES) {
+        const now = Date.now();
+        refreshes = [...refreshes.filter((t) => now - t < REFRESH_WINDOW_MS), now];
+        if (refreshes.length > MAX_REFRESHES) {
           callback(new Error(`Salesforce keeps rejecting fresh sessions for instance ${instance.name}`));
           return;
         }

@@ -260,6 +260,7 @@ class SyncRead {
 
   /** Runs a query to the end: REST paging, or Bulk API 2.0 when large and without subqueries. */
   async run(query: BuiltQuery, label: string, describe: SfObjectDescribe | undefined): Promise<SfRecord[]> {
+    this.logger?.debug(`Salesforce ${this.instance.name}: ${query.purpose} query of sync ${this.sync.name}: ${query.soql}`);
     let page: QueryResultPage;
     try {
       page = await this.request<QueryResultPage>({ method: 'GET', url: `/query?q=${encodeURIComponent(query.soql)}` });
