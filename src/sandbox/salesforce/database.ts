@@ -250,7 +250,8 @@ export class SObjectTable {
 
 export class SfDatabase {
   private readonly tables = new Map<string, SObjectTable>();
-  private readonly globalById = new Map<string, { table: SObjectTable; record: SfSeedRecord }>();
+  /** every record by Id, across objects; built on first use (polymorphic lookups only) */
+  private globalById: Map<string, { table: SObjectTable; record: SfSeedRecord }> | undefined;
 
   constructor(readonly seed: SalesforceSeed) {
     const describe = seed.describe ?? {};
@@ -260,10 +261,7 @@ export class SfDatabase {
       for (const rec of value as SfSeedRecord[]) {
         if (!rec || typeof rec !== 'object') continue;
         table.records.push(rec);
-        if (typeof rec.Id === 'string') {
-          table.byId.set(rec.Id, rec);
-          this.globalById.set(rec.Id, { table, record: rec });
-        }
+        if (typeof rec.Id === 'string') table.byId.set(rec.Id, rec);
       }
     }
     for (const object of Object.keys(describe)) this.ensure(object);
@@ -285,16 +283,24 @@ export class SfDatabase {
         if (!table.field(name)) table.addField({ name, type, label: label(name) });
         if (to && !referenceHints.has(`${table.name}.${name}`)) hint(table, name, [to]);
       }
-      if (!table.field('Name') && table.records.some((r) => 'Name' in r)) table.addField({ name: 'Name', type: 'string', label: 'Name' });
-      const firstValues = new Map<string, unknown>();
+      // every custom object has a Name; standard ones only when their records carry one
+      if (!table.field('Name') && (table.custom || table.records.some((r) => 'Name' in r))) table.addField({ name: 'Name', type: 'string', label: 'Name' });
+      // the first non-null value of every key (a plain object: far cheaper than a Map at 500k records)
+      const firstValues: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
       for (const rec of table.records) {
         for (const key in rec) {
-          const v = rec[key];
-          if (!firstValues.has(key) || (isNullish(firstValues.get(key)) && !isNullish(v))) firstValues.set(key, v);
+          const cur = firstValues[key];
+          if (cur === undefined || cur === null || cur === '') {
+            const v = rec[key];
+            if (cur === undefined || !isNullish(v)) firstValues[key] = v === undefined ? null : v;
+          }
         }
       }
-      for (const [key, v] of firstValues) {
+      for (const key in firstValues) {
+        const v = firstValues[key];
         if (table.field(key)) continue;
+        // `attributes` and nested objects come from records copied out of a REST answer: not fields
+        if (key === 'attributes' || (v !== null && typeof v === 'object' && !Array.isArray(v))) continue;
         let type = inferType(key, v);
         const target = this.referenceTarget(table, key, v);
         if (target) {
@@ -363,8 +369,7 @@ export class SfDatabase {
     if (!isLookupName) return undefined;
     if (!isNullish(value) && (typeof value !== 'string' || !ID_LIKE.test(value))) return undefined;
     if (typeof value === 'string') {
-      const found = this.globalById.get(value);
-      if (found) return found.table.name;
+      for (const t of this.tables.values()) if (t.byId.has(value)) return t.name;
     }
     const rel = defaultRelationshipName(field);
     if (!rel) return undefined;
@@ -383,8 +388,35 @@ export class SfDatabase {
     return [...this.tables.values()];
   }
 
+  /** any record by Id, whatever its object (builds a global index on first use) */
   recordById(id: unknown): { table: SObjectTable; record: SfSeedRecord } | undefined {
-    return typeof id === 'string' ? this.globalById.get(id) : undefined;
+    if (typeof id !== 'string') return undefined;
+    if (!this.globalById) {
+      this.globalById = new Map();
+      for (const table of this.tables.values()) for (const [key, record] of table.byId) this.globalById.set(key, { table, record });
+    }
+    return this.globalById.get(id);
+  }
+
+  /**
+   * How to find the parent a lookup points at: through the target object's own Id index when the
+   * lookup has exactly one target (the common case, and the fastest), else through the global index.
+   */
+  parentLookup(rel: ParentRelationship): (id: unknown) => { table: SObjectTable; record: SfSeedRecord } | undefined {
+    const only = rel.targets.length === 1 ? this.table(rel.targets[0]) : undefined;
+    if (!only) return (id) => this.recordById(id);
+    return (id) => {
+      const record = typeof id === 'string' ? only.byId.get(id) : undefined;
+      return record ? { table: only, record } : undefined;
+    };
+  }
+
+  /** like parentLookup, the record only (no allocation): for WHERE and ORDER BY paths */
+  parentRecordLookup(rel: ParentRelationship): (id: unknown) => SfSeedRecord | undefined {
+    const only = rel.targets.length === 1 ? this.table(rel.targets[0]) : undefined;
+    if (!only) return (id) => this.recordById(id)?.record;
+    const index = only.byId;
+    return (id) => (typeof id === 'string' ? index.get(id) : undefined);
   }
 
   /** A describe result in the REST API's shape (the subset zdsf and jsforce use, plus the common flags). */
@@ -392,7 +424,7 @@ export class SfDatabase {
     const table = this.table(object);
     if (!table) return undefined;
     const base = `/services/data/v${version}/sobjects/${table.name}`;
-    const fields = [...table.fields.values()].map((f) => describeField(f));
+    const fields = [...table.fields.values()].map((f) => describeField(f, table));
     const childRelationships = [...table.children.values()].map((c) => ({
       cascadeDelete: false,
       childSObject: c.childObject,
@@ -459,8 +491,21 @@ const SOAP_TYPES: Record<string, string> = {
   datetime: 'xsd:dateTime',
 };
 
-function describeField(f: FieldInfo): Record<string, unknown> {
+/** the distinct values of a picklist without declared values, as Salesforce would list them (at most 1000) */
+function observedPicklist(f: FieldInfo, table: SObjectTable): { value: string; label?: string; active?: boolean }[] {
+  const seen = new Set<string>();
+  for (const rec of table.records) {
+    const v = f.get(rec);
+    if (typeof v !== 'string' || v === '') continue;
+    for (const part of f.type === 'multipicklist' ? v.split(';') : [v]) seen.add(part);
+    if (seen.size >= 1000) break;
+  }
+  return [...seen].sort().map((value) => ({ value, label: value, active: true }));
+}
+
+function describeField(f: FieldInfo, table: SObjectTable): Record<string, unknown> {
   const d = f.describe;
+  const picklist = d.picklistValues ?? (f.type === 'picklist' || f.type === 'multipicklist' ? observedPicklist(f, table) : []);
   const custom = d.name.endsWith('__c');
   return {
     autoNumber: d.autoNumber ?? false,
@@ -476,7 +521,7 @@ function describeField(f: FieldInfo): Record<string, unknown> {
     length: ['string', 'textarea', 'picklist', 'multipicklist', 'email', 'phone', 'url'].includes(f.type) ? 255 : 0,
     name: d.name,
     nillable: f.type !== 'boolean' && d.name !== 'Id',
-    picklistValues: (d.picklistValues ?? []).map((p) => ({ active: p.active ?? true, defaultValue: false, label: p.label ?? p.value, validFor: null, value: p.value })),
+    picklistValues: picklist.map((p) => ({ active: p.active ?? true, defaultValue: false, label: p.label ?? p.value, validFor: null, value: p.value })),
     precision: NUMERIC_TYPES.has(f.type) ? 18 : 0,
     referenceTo: d.referenceTo ?? [],
     relationshipName: d.relationshipName ?? null,

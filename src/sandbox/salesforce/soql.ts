@@ -26,7 +26,7 @@ type Category = 'text' | 'number' | 'boolean' | 'temporal';
 
 type ProjEntry =
   | { kind: 'field'; key: string; get: Getter }
-  | { kind: 'parent'; key: string; rel: ParentRelationship; node: ProjNode }
+  | { kind: 'parent'; key: string; rel: ParentRelationship; node: ProjNode; lookup: (id: unknown) => { table: SObjectTable; record: SfSeedRecord } | undefined }
   | { kind: 'children'; key: string; sub: CompiledQuery; child: ChildRelationship };
 
 interface ProjNode {
@@ -140,7 +140,7 @@ function renderNode(ctx: Ctx, node: ProjNode, table: SObjectTable, rec: SfSeedRe
   for (const e of node.entries) {
     if (e.kind === 'field') out[e.key] = e.get(rec);
     else if (e.kind === 'parent') {
-      const p = ctx.db.recordById(rec[e.rel.field.name]);
+      const p = e.lookup(rec[e.rel.field.name]);
       out[e.key] = p ? renderNode(ctx, e.node, p.table, p.record) : null;
     } else {
       const rows = typeof rec.Id === 'string' ? e.sub.runChildren(e.child.field, rec.Id) : [];
@@ -192,27 +192,34 @@ function resolvePath(ctx: Ctx, table: SObjectTable, aliases: string[], segments:
   const f = field;
   let get: Getter = f.get;
   if (hops.length) {
-    const db = ctx.db;
-    const idFields = hops.map((h) => h.rel.field.name);
-    get = (rec) => {
-      let r: SfSeedRecord | undefined = rec;
-      for (const idField of idFields) {
-        r = db.recordById(r[idField])?.record;
-        if (!r) return null;
-      }
-      return f.get(r);
-    };
+    const steps = hops.map((h) => ({ idField: h.rel.field.name, lookup: ctx.db.parentRecordLookup(h.rel) }));
+    if (steps.length === 1) {
+      const [{ idField, lookup }] = steps;
+      get = (rec) => {
+        const p = lookup(rec[idField]);
+        return p ? f.get(p) : null;
+      };
+    } else {
+      get = (rec) => {
+        let r: SfSeedRecord | undefined = rec;
+        for (const step of steps) {
+          r = step.lookup(r[step.idField]);
+          if (!r) return null;
+        }
+        return f.get(r);
+      };
+    }
   }
   const header = [...hops.map((h) => h.rel.name), f.name].join('.');
   return { hops, field: f, get, header };
 }
 
-function addToProjection(q: CompiledQuery, r: Resolved): void {
+function addToProjection(ctx: Ctx, q: CompiledQuery, r: Resolved): void {
   let node = q.projection;
   for (const hop of r.hops) {
     let entry = node.byKey.get(hop.rel.name);
     if (!entry || entry.kind !== 'parent') {
-      entry = { kind: 'parent', key: hop.rel.name, rel: hop.rel, node: { entries: [], byKey: new Map() } };
+      entry = { kind: 'parent', key: hop.rel.name, rel: hop.rel, node: { entries: [], byKey: new Map() }, lookup: ctx.db.parentLookup(hop.rel) };
       node.byKey.set(entry.key, entry);
       node.entries.push(entry);
     }
@@ -242,10 +249,10 @@ function compile(ctx: Ctx, table: SObjectTable, aliases: string[], query: Query 
   for (const f of fields) {
     switch (f.type) {
       case 'Field':
-        addToProjection(q, resolvePath(ctx, table, aliases, f.field.split('.'), f.field));
+        addToProjection(ctx, q, resolvePath(ctx, table, aliases, f.field.split('.'), f.field));
         break;
       case 'FieldRelationship':
-        addToProjection(q, resolvePath(ctx, table, aliases, [...f.relationships, f.field], f.rawValue ?? [...f.relationships, f.field].join('.')));
+        addToProjection(ctx, q, resolvePath(ctx, table, aliases, [...f.relationships, f.field], f.rawValue ?? [...f.relationships, f.field].join('.')));
         break;
       case 'FieldSubquery': {
         if (isSub) throw malformed('Nesting of semi join sub-selects is not supported: a child subquery cannot contain another subquery');
@@ -272,7 +279,7 @@ function compile(ctx: Ctx, table: SObjectTable, aliases: string[], query: Query 
           for (const info of table.fields.values()) {
             const custom = info.name.endsWith('__c');
             if (which === 'ALL' || (which === 'CUSTOM' && custom) || (which === 'STANDARD' && !custom)) {
-              addToProjection(q, { hops: [], field: info, get: info.get, header: info.name });
+              addToProjection(ctx, q, { hops: [], field: info, get: info.get, header: info.name });
             }
           }
         } else {

@@ -90,6 +90,35 @@ describe('REST resources', () => {
     expect(missing.body).toEqual([{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
   });
 
+  it('lists observed picklist values when the seed declares none, and keeps declared ones', async () => {
+    const seed = smallOrg();
+    seed.describe = { Contact: { fields: [{ name: 'Id', type: 'id' }, { name: 'Level__c', type: 'picklist', picklistValues: [{ value: 'Gold' }, { value: 'Silver', active: false }] }] } };
+    const emu = createSalesforceEmulator(seed, { baseUrl: () => BASE });
+    const account = (await call(emu, 'GET', '/services/data/v62.0/sobjects/Account/describe')).body as { fields: { name: string; picklistValues: { value: string; active: boolean }[] }[] };
+    expect(account.fields.find((f) => f.name === 'Type')?.picklistValues.map((p) => p.value)).toEqual(['Customer', 'Former Customer', 'Partner']);
+    const contact = (await call(emu, 'GET', '/services/data/v62.0/sobjects/Contact/describe')).body as typeof account;
+    expect(contact.fields.find((f) => f.name === 'Level__c')?.picklistValues).toEqual([
+      { active: true, defaultValue: false, label: 'Gold', validFor: null, value: 'Gold' },
+      { active: false, defaultValue: false, label: 'Silver', validFor: null, value: 'Silver' },
+    ]);
+  });
+
+  it('ignores attributes and nested objects copied from REST answers, and gives custom objects a Name', async () => {
+    const emu = createSalesforceEmulator(
+      {
+        Account: [{ Id: A1, Name: 'Acme' }],
+        Contact: [{ Id: '003SB0000000000001', attributes: { type: 'Contact' }, AccountId: A1, Account: { Name: 'Acme' } }],
+        Thing__c: [{ Id: 'a0XSB0000000000001' }],
+      },
+      { baseUrl: () => BASE },
+    );
+    const d = (await call(emu, 'GET', '/services/data/v62.0/sobjects/Contact/describe')).body as { fields: { name: string }[] };
+    expect(d.fields.map((f) => f.name)).not.toContain('attributes');
+    expect(d.fields.map((f) => f.name)).not.toContain('Account');
+    expect((await call(emu, 'GET', q('SELECT Account.Name FROM Contact'))).body).toMatchObject({ records: [{ Account: { Name: 'Acme' } }] });
+    expect((await call(emu, 'GET', q('SELECT Id, Name FROM Thing__c'))).body).toMatchObject({ records: [{ Id: 'a0XSB0000000000001', Name: null }] });
+  });
+
   it('retrieves a record by id and lists the objects', async () => {
     const emu = make();
     const rec = await call(emu, 'GET', `/services/data/v62.0/sobjects/Account/${A1}`);
