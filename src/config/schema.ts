@@ -185,10 +185,7 @@ function explain(validate: ValidateFunction, data: unknown, base: Segment[], roo
     let chosen = -1;
     if (discriminator) {
       const values = resolved.map((b) => (b.properties as JsonObject)[discriminator] as JsonObject).map((p) => p.const);
-      if (!isObject(here)) {
-        issues.push({ segments: segs, message: 'must be a mapping (key: value)', atKey: false });
-        continue;
-      }
+      if (!isObject(here)) continue; // the parent's `type: object` reports it
       if (!(discriminator in here)) continue; // the parent's `required` reports it
       chosen = values.findIndex((v) => v === here[discriminator]);
       if (chosen < 0) {
@@ -284,7 +281,10 @@ function translate(e: ErrorObject, base: Segment[], data: unknown): SchemaIssue 
     case 'type': {
       const expected = describeType(params.type);
       let hint = '';
-      if (params.type === 'string' && typeof e.data === 'number') hint = ` (quote it: "${String(e.data)}${Number.isInteger(e.data) ? '.0' : ''}")`;
+      if (params.type === 'string' && typeof e.data === 'number') {
+        const asWritten = segs[segs.length - 1] === 'api_version' && Number.isInteger(e.data) ? `${e.data}.0` : String(e.data);
+        hint = ` (quote it: "${asWritten}")`;
+      }
       if (params.type === 'string' && typeof e.data === 'boolean') hint = ` (quote it: "${String(e.data)}")`;
       const got = e.data === null ? 'is empty' : `got ${Array.isArray(e.data) ? 'a list' : isObject(e.data) ? 'a mapping' : JSON.stringify(e.data)}`;
       return { segments: segs, message: `must be ${expected}, ${got}${hint}`, atKey: false };

@@ -72,7 +72,7 @@ function checkSync(ctx: CheckContext, at: Segment[], sync: Json, salesforce: Jso
 
   if (users) {
     const u = [...at, 'users'];
-    if (!Array.isArray(users.sources) && !isObj(users.create_for_new_organizations)) {
+    if (!('sources' in users) && !('create_for_new_organizations' in users)) {
       ctx.report(u, 'users needs sources (Contact, Lead) or create_for_new_organizations', { atKey: true });
     }
     if (Array.isArray(users.sources)) {
