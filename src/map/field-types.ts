@@ -371,7 +371,12 @@ function checkMapping(
       continue;
     }
     if (!canFeed(source, zd ?? '')) {
-      const hint = zd === 'dropdown' ? '; or add a map: from its values to the dropdown\'s option values' : '';
+      const hint =
+        zd === 'dropdown'
+          ? "; or add a map: from its values to the dropdown's option values"
+          : salesforceTypeRow(source) === 'Picklist'
+            ? '; or give map: and default: so that every value comes from the config'
+            : '';
       out.push(`${at}${sourceText} cannot feed ${targetText}; allowed: ${allowedText(source)}${hint}`);
     }
   }

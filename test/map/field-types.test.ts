@@ -199,7 +199,7 @@ describe('checkFieldTypes', () => {
     sync.organizations!.fields.plan = fieldMapping(`${o}.fields.plan`, 'Type', { pos: pos(29, 15) });
     expect(check(sync)).toEqual([
       'sync.yaml:26:17: syncs.global.organizations.fields.health: Salesforce Account.Name (string) cannot feed Zendesk field "health" (dropdown); allowed: text, textarea, regexp; or add a map: from its values to the dropdown\'s option values',
-      'sync.yaml:29:15: syncs.global.organizations.fields.plan: Salesforce Account.Type (picklist) cannot feed Zendesk field "plan" (text); allowed: dropdown',
+      'sync.yaml:29:15: syncs.global.organizations.fields.plan: Salesforce Account.Type (picklist) cannot feed Zendesk field "plan" (text); allowed: dropdown; or give map: and default: so that every value comes from the config',
     ]);
     sync.organizations!.fields.health = fieldMapping(`${o}.fields.health`, 'GS_Health_Score_Color__c');
     sync.organizations!.fields.plan = fieldMapping(`${o}.fields.plan`, 'Type', { map: { Customer: 'Customer account' }, default: 'Other' });
