@@ -16,9 +16,11 @@ import {
   describeChange,
   LiveIndex,
   lookupLive,
+  lookupSize,
   matchOptions,
   staleError,
   type ChangeCheck,
+  type LiveRecords,
   type MatchOptions,
   type StaleChange,
 } from './stale.js';
@@ -37,6 +39,14 @@ export interface ApplyOptions {
    * Without it, deletes need `retention.max_deletes` in the config or `force`.
    */
   organizationCount?: (syncName: string) => number | Promise<number>;
+  /**
+   * Reads every organization, user and membership of the sync's Zendesk instance (e.g. a TargetReader's read).
+   * When given, apply uses it instead of looking records up by key whenever a plan has more than
+   * `fullReadThreshold` records to look up: one paged read is cheaper than a search per email.
+   */
+  readLive?: (syncName: string) => Promise<LiveRecords>;
+  /** default 2 000 */
+  fullReadThreshold?: number;
   /** apply only these syncs of the plan (default: all) */
   syncs?: string[];
   progress?: Progress;
@@ -139,7 +149,10 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
       writer = options.writerFor(sync.name);
       const requestsBefore = writer.requestCount;
       const match = matchOptions(config, sync.name);
-      const live = await lookupLive(sync.changes, writer, match);
+      const live =
+        options.readLive && lookupSize(sync.changes) > (options.fullReadThreshold ?? 2_000)
+          ? await options.readLive(sync.name)
+          : await lookupLive(sync.changes, writer, match);
       const index = new LiveIndex(live, match);
       const checks = checkChanges(sync.changes, index, match);
       for (const c of checks) {
@@ -229,7 +242,8 @@ interface PhaseSpec {
   recoverWhen?: RegExp;
   /** safe to send again after an unknown outcome (updates, make_default) */
   resend: boolean;
-  onOk?: (item: Item, id: number | null) => void;
+  /** status: Zendesk's (Created, Updated ...), or 'Found' when the record was looked up after an unknown outcome */
+  onOk?: (item: Item, id: number | null, status?: string) => void;
 }
 
 const DUPLICATE = /taken|duplicate|already (exists|a member|been)/i;
@@ -251,6 +265,8 @@ class SyncExecutor {
   /** `${type}:${key}` -> why its create failed */
   private readonly failed = new Map<string, string>();
   private readonly labels = new Map<string, string>();
+  /** users created by this apply -> the organization_id they were created with */
+  private readonly newUsers = new Map<number, number | null>();
   private readonly result: SyncApplyResult;
   private readonly writer: TargetWriter;
   private readonly progress: Progress;
@@ -481,8 +497,11 @@ class SyncExecutor {
               return id === undefined ? [] : [[i, id] as [Item, number]];
             }));
           },
-          onOk: (i, id) => {
-            if (id !== null) this.userIds.set(changeKey('user', i.change.key, match), id);
+          onOk: (i, id, status) => {
+            if (id === null) return;
+            this.userIds.set(changeKey('user', i.change.key, match), id);
+            // a new user's only membership is the one its organization_id made (Zendesk makes it the default)
+            if (!/updated/i.test(status ?? '')) this.newUsers.set(id, num(i.payload.organization_id));
           },
         });
       }
@@ -505,14 +524,39 @@ class SyncExecutor {
           }
         }
         // users created (or found) during this apply: their memberships were not looked up before
-        const unknownUsers = [...new Set(resolved.filter((r) => r.fromRef || (phase === 'membership:make_default' && r.change.zendesk_id === null && !this.p.index.membership(r.user, r.org))).map((r) => r.user))];
-        for (const ids of chunk(unknownUsers, BULK_SIZE)) for (const m of await w.findMemberships({ user_ids: ids })) this.p.index.addMembership(m);
+        // users created (or found) during this apply: their memberships were not looked up before; a user this
+        // apply created has only the membership of its organization_id, known without asking (id unknown: 0)
+        for (const r of resolved) {
+          const org = this.newUsers.get(r.user);
+          if (org !== undefined && org !== null && !this.p.index.membership(r.user, org)) {
+            this.p.index.addMembership({ id: -r.user, user_id: r.user, organization_id: org, default: true });
+          }
+        }
+        const unknownUsers = [
+          ...new Set(
+            resolved
+              .filter((r) => {
+                const known = this.p.index.membership(r.user, r.org);
+                if (phase === 'membership:make_default') return r.change.zendesk_id === null && (!known || known.id <= 0);
+                return r.fromRef && !this.newUsers.has(r.user);
+              })
+              .map((r) => r.user),
+          ),
+        ];
+        for (const ids of chunk(unknownUsers, BULK_SIZE)) {
+          const found = await w.findMemberships({ user_ids: ids });
+          for (const u of ids) this.p.index.forgetMemberships(u, (m) => m.id <= 0);
+          for (const m of found) this.p.index.addMembership(m);
+        }
 
         if (phase === 'membership:create') {
           for (const r of resolved) {
             const payload = { user_id: r.user, organization_id: r.org };
             const existing = this.p.index.membership(r.user, r.org);
-            if (existing) this.skip({ change: r.change, payload }, `membership already exists (id ${existing.id})`);
+            if (existing) {
+              const why = existing.id > 0 ? `membership already exists (id ${existing.id})` : 'the user was created with this organization, which made the membership';
+              this.skip({ change: r.change, payload }, why);
+            }
             else items.push({ change: r.change, payload });
           }
           return this.batches(items, {
@@ -595,7 +639,7 @@ class SyncExecutor {
           if (spec.recover) {
             const found = await spec.recover(pending);
             for (const [item, id] of found) this.ok(item, id, request(batch.indexOf(item)), `outcome unknown (${lastError}); found in Zendesk afterwards`);
-            for (const [item, id] of found) spec.onOk?.(item, id);
+            for (const [item, id] of found) spec.onOk?.(item, id, 'Found');
             pending = pending.filter((i) => !found.has(i));
           } else if (!spec.resend) break;
           continue;
@@ -608,7 +652,7 @@ class SyncExecutor {
           if (!r) this.fail(item, req, 'Zendesk reported no result for this record');
           else if (r.ok) {
             this.ok(item, r.id ?? null, req);
-            spec.onOk?.(item, r.id ?? null);
+            spec.onOk?.(item, r.id ?? null, r.status);
           } else {
             const reason = r.error ?? r.status ?? 'failed';
             // the writer could not tell (it already looked once): look again by key, never send again
@@ -623,7 +667,7 @@ class SyncExecutor {
             if (found.has(item)) {
               const id = found.get(item)!;
               this.ok(item, id, req, `Zendesk answered "${reason}"; the record is there as planned`);
-              spec.onOk?.(item, id);
+              spec.onOk?.(item, id, 'Found');
             } else this.fail(item, req, reason);
           }
         }

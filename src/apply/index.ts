@@ -7,6 +7,7 @@ export {
   checkConfigDigest,
   findStaleChanges,
   lookupLive,
+  lookupSize,
   matchOptions,
   staleError,
   LiveIndex,

@@ -106,6 +106,13 @@ export class LiveIndex {
     this.membershipsByUser.set(m.user_id, list);
   }
 
+  /** drops a user's memberships that match (placeholders replaced by what Zendesk says) */
+  forgetMemberships(userId: number, which: (m: ZdMembership) => boolean): void {
+    const list = this.membershipsByUser.get(userId) ?? [];
+    for (const m of list.filter(which)) this.membershipById.delete(m.id);
+    this.membershipsByUser.set(userId, list.filter((m) => !which(m)));
+  }
+
   membership(userId: number, organizationId: number): ZdMembership | undefined {
     return (this.membershipsByUser.get(userId) ?? []).find((m) => m.organization_id === organizationId);
   }
@@ -323,6 +330,13 @@ function chunks<T>(items: T[], size = 100): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+/** How many records lookupLive would look up for these changes (by id or by key). */
+export function lookupSize(changes: Change[]): number {
+  let n = 0;
+  for (const c of changes) n += c.type === 'membership' ? 1 : 1 + (c.refs ? 1 : 0);
+  return n;
 }
 
 /**

@@ -117,6 +117,7 @@ describe('applyPlan: references between changes', () => {
     expect(w.callsOf('createMemberships')[0].items).toEqual([{ user_id: ann.id, organization_id: 5 }]);
     expect(ann.organization_id).toBe(5); // make_default found the membership created in the same apply
     expect(result).toMatchObject({ added: 3, changed: 1 });
+    expect(w.callsOf('findMemberships')).toHaveLength(0); // a new user's memberships are known without asking
   });
 
   it('does not create a membership the user already got by being created with that organization', async () => {
@@ -127,6 +128,7 @@ describe('applyPlan: references between changes', () => {
     const result = await applyPlan({ plan, config, writerFor: () => w });
     expect(result.failures).toEqual([]);
     expect(w.callsOf('createMemberships')).toHaveLength(0);
+    expect(w.callsOf('findMemberships')).toHaveLength(0);
     expect(result).toMatchObject({ added: 2, skipped: 1 });
     expect(w.memberships.size).toBe(1);
   });
@@ -368,6 +370,19 @@ describe('applyPlan: re-running relationship changes', () => {
     const third = await applyPlan({ plan, config, writerFor: () => w });
     expect(third).toMatchObject({ ok: true, skipped: 4 });
     expect(w.writesSent().length).toBe(writes);
+  });
+});
+
+describe('applyPlan: reading everything instead of looking up', () => {
+  it('uses readLive above the threshold, and still detects stale records', async () => {
+    const w = new FakeWriter({ organizations: [{ id: 1, name: 'Acme', external_id: 'ACME', notes: 'changed' }] });
+    const readLive = async () => ({ organizations: [...w.orgs.values()], users: [...w.users.values()], memberships: [...w.memberships.values()] });
+    const stalePlan = makePlan({ global: [orgUpdate(1, 'ACME', 'Acme', { notes: 'x' }, { notes: 'y' }), orgCreate('B', 'Beta')] });
+    await expectZdsfError(applyPlan({ plan: stalePlan, config, writerFor: () => w, readLive, fullReadThreshold: 1 }), 'stale_plan');
+    expect(w.calls).toEqual([]);
+    const result = await applyPlan({ plan: makePlan({ global: orgCreates(3) }), config, writerFor: () => w, readLive, fullReadThreshold: 1 });
+    expect(result.added).toBe(3);
+    expect(w.calls.map((c) => c.method)).toEqual(['createOrganizations']);
   });
 });
 
