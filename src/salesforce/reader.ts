@@ -556,11 +556,19 @@ export class SalesforceReader implements SourceReader {
     if (queries.relations) {
       const contactIds = new Set(data.people.filter((p) => p.attributes?.type === 'Contact').map((p) => p.Id));
       const acr = await r.describe('AccountContactRelation', false);
-      const rows = await r.run(queries.relations, `account contact relations (${sync.name})`, acr);
-      data.relations = rows
-        .map(toRelation)
-        .filter((x) => contactIds.has(x.ContactId))
-        .sort(compareIds);
+      if (!acr) {
+        // DESIGN.md section 5: secondary relationships need Contacts to Multiple Accounts in Salesforce
+        options.logger?.warn(
+          `Salesforce ${instance.name} has no AccountContactRelation object (Contacts to Multiple Accounts is not enabled): ` +
+            `sync ${sync.name} creates no secondary memberships although users.relationships.secondary is on.`,
+        );
+      } else {
+        const rows = await r.run(queries.relations, `account contact relations (${sync.name})`, acr);
+        data.relations = rows
+          .map(toRelation)
+          .filter((x) => contactIds.has(x.ContactId))
+          .sort(compareIds);
+      }
     }
     if (queries.retention) {
       const rows = await r.run(queries.retention, `accounts to delete (${sync.name})`, account);

@@ -251,7 +251,7 @@ describe('REST reading', () => {
       .query({ q: leadSoql })
       .reply(200, { totalSize: 1, done: true, records: [{ attributes: { type: 'Lead' }, Id: '00QA', CreatedDate: '2024-01-01T00:00:00.000+0000', Email: 'l@x.test', Name: 'L' }] })
       .get(`${API}/sobjects/AccountContactRelation/describe`)
-      .reply(404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }])
+      .reply(200, { name: 'AccountContactRelation', fields: [{ name: 'Id', type: 'id' }, { name: 'IsDirect', type: 'boolean' }] })
       .get(`${API}/query`)
       .query({ q: relSoql })
       .reply(200, {
@@ -283,7 +283,29 @@ describe('REST reading', () => {
     expect(data.people[1].AccountId).toBeNull();
     expect(data.relations).toEqual([{ Id: '07kA', AccountId: '001Z', ContactId: '003A', IsDirect: false, IsActive: true }]);
     expect(data.retention).toEqual(['001X', '001Y']);
-    expect(Object.keys(data.describe).sort()).toEqual(['Account', 'Contact', 'Lead']);
+    expect(Object.keys(data.describe).sort()).toEqual(['Account', 'AccountContactRelation', 'Contact', 'Lead']);
+  });
+
+  it('reads no relations, with a warning, when the org has no AccountContactRelation', async () => {
+    const warnings: string[] = [];
+    const scope = sf()
+      .get(`${API}/sobjects/Contact/describe`)
+      .reply(200, contactDescribe)
+      .get(`${API}/sobjects/Account/describe`)
+      .reply(200, accountDescribe)
+      .get(`${API}/query`)
+      .query(true)
+      .reply(200, { totalSize: 0, done: true, records: [] })
+      .get(`${API}/sobjects/AccountContactRelation/describe`)
+      .reply(404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
+    const data = await createSalesforceReader(noRetry).read({
+      instance: tokenInstance(),
+      sync: sync({ users: users({ relationships: { primary: true, secondary: true } }) }),
+      logger: { info: () => {}, debug: () => {}, warn: (m) => warnings.push(m) },
+    });
+    scope.done();
+    expect(data.relations).toEqual([]);
+    expect(warnings.join('\n')).toContain('Contacts to Multiple Accounts is not enabled');
   });
 });
 
