@@ -13,6 +13,8 @@
 // - users.create_for_new_organizations reads its child relationship on the account record; children without a
 //   valid email are dropped silently (they matter only if the organization gets created), duplicates by email
 //   are kept once; a missing name falls back to the email.
+// - domain_names: URLs and `@domain` entries become host names; entries that are still not host names are
+//   dropped with an `invalid_value` warning (Zendesk would refuse the organization for them).
 import type { Mapping, OrganizationSync, Scalar, Sync, UserSync } from '../model/config.js';
 import type { DesiredOrganization, DesiredPerson, DesiredState } from '../model/desired.js';
 import type { Warning } from '../model/plan.js';
