@@ -93,7 +93,7 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
   }
   const failed = plan.syncs.filter((s) => s.error);
   if (failed.length > 0) head.push(`> :x: ${failed.length} of ${plan.syncs.length} syncs could not be planned.`, '');
-  head.push(`**${summaryText(plan.summary)}**`, '');
+  if (failed.length === 0 || failed.length < plan.syncs.length) head.push(`**${summaryText(plan.summary)}**`, '');
 
   const sections = plan.syncs.map((s) => {
     const summary = s.error ? 'could not be planned' : summaryText(s.summary).replace(/^Plan: /, '').replace(/\.$/, '');

@@ -46,7 +46,12 @@ export function renderText(plan: Plan, options: TextOptions = {}): string {
     }
   }
   const failed = plan.syncs.filter((s) => s.error).length;
-  if (failed > 0) out.push(chalk.red(`${failed} of ${plan.syncs.length} syncs could not be planned.`));
-  out.push(chalk.bold(summaryText(plan.summary)));
+  if (failed > 0 && failed === plan.syncs.length) {
+    // nothing was planned: "No changes" would be a lie
+    out.push(chalk.red(failed === 1 ? 'Plan failed: the sync could not be planned.' : `Plan failed: none of the ${failed} syncs could be planned.`));
+  } else {
+    if (failed > 0) out.push(chalk.red(`${failed} of ${plan.syncs.length} syncs could not be planned.`));
+    out.push(chalk.bold(summaryText(plan.summary)));
+  }
   return `${out.join('\n')}\n`;
 }

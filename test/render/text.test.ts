@@ -54,6 +54,14 @@ describe('renderText', () => {
     expect(out).toContain('1 of 2 syncs could not be planned.');
     expect(out).toContain('+ organization "Acme" {');
   });
+
+  it('never says "No changes" when nothing could be planned', () => {
+    const plan = emptyPlan();
+    plan.syncs[0].error = 'Cannot reach Zendesk instance global at https://x.example';
+    const out = renderText(plan);
+    expect(out).not.toContain('No changes');
+    expect(out.trimEnd().split('\n').at(-1)).toBe('Plan failed: the sync could not be planned.');
+  });
 });
 
 describe('renderJson and renderReport', () => {
