@@ -27,7 +27,7 @@ function diffLine(line: Line): string {
     case '!':
       return `! ${pad}${line.text}`;
     case ' ':
-      return `  ${pad}  ${line.text}`;
+      return `  ${pad}${line.text}`;
     default:
       return line.text;
   }
@@ -46,9 +46,10 @@ function syncBody(sync: SyncPlan): string[] {
   const lines: string[] = [];
   if (sync.changes.length > 0) {
     lines.push('```diff');
-    for (const change of sync.changes) {
+    sync.changes.forEach((change, i) => {
+      if (i > 0 && (change.type !== 'membership' || sync.changes[i - 1].type !== 'membership')) lines.push('');
       for (const l of changeLines(change, 0)) lines.push(diffLine(l));
-    }
+    });
     lines.push('```');
   } else {
     lines.push('No changes. Zendesk matches the configuration.');
