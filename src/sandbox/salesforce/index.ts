@@ -21,6 +21,8 @@ export interface SalesforceEmulatorOptions {
   bulkInProgressChecks?: number;
   /** records a Bulk API 2.0 results page holds when the client sends no maxRecords (default 50000) */
   bulkMaxRecords?: number;
+  /** children of one parent answered inline by a subquery before it pages with nextRecordsUrl (default 200) */
+  childBatchSize?: number;
   /** Sforce-Limit-Info's daily maximum (default 15000) */
   apiLimit?: number;
 }
@@ -54,6 +56,7 @@ const GRANTS = new Set([
 ]);
 const DELIMITERS: Record<string, string> = { COMMA: ',', TAB: '\t', PIPE: '|', SEMICOLON: ';', CARET: '^', BACKQUOTE: '`' };
 const MAX_CURSORS = 100;
+const MAX_CHILD_CURSORS = 100_000;
 const DEFAULT_BATCH = 2000;
 const DEFAULT_MAX_RECORDS = 50_000;
 
@@ -140,9 +143,12 @@ export function createSalesforceEmulator(seed: SalesforceSeed | undefined, optio
   let apiUsage = 0;
   let sequence = 0;
   const cursors = new Map<string, Cursor>();
+  /** child subquery results not yet read to the end (kept apart: one query may open thousands) */
+  const childCursors = new Map<string, Cursor>();
   const jobs = new Map<string, BulkJob>();
   const apiLimit = options.apiLimit ?? 15_000;
   const inProgressChecks = options.bulkInProgressChecks ?? 1;
+  const childBatchSize = Math.max(1, options.childBatchSize ?? 200);
   const now = (): Date => (options.now ? options.now() : new Date());
 
   const nextId = (prefix: string): string => {
@@ -280,7 +286,10 @@ export function createSalesforceEmulator(seed: SalesforceSeed | undefined, optio
     const end = Math.min(cursor.rows.length, offset + batchSize);
     const records = cursor.rows.slice(offset, end).map((r) => cursor.query.render(r));
     const done = end >= cursor.rows.length;
-    if (done) cursors.delete(cursorId);
+    if (done) {
+      cursors.delete(cursorId);
+      childCursors.delete(cursorId);
+    }
     return json(200, {
       totalSize: cursor.rows.length,
       done,
@@ -300,13 +309,23 @@ export function createSalesforceEmulator(seed: SalesforceSeed | undefined, optio
     const batchSize = batchSizeOf(req);
     if (locator) {
       const m = /^(.+)-(\d+)$/.exec(locator);
-      const cursor = m ? cursors.get(m[1]) : undefined;
+      const child = m ? childCursors.get(m[1]) : undefined;
+      const cursor = m ? (cursors.get(m[1]) ?? child) : undefined;
       if (!m || !cursor) return sfError(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator');
-      return page(v, m[1], cursor, Number(m[2]), batchSize);
+      return page(v, m[1], cursor, Number(m[2]), child ? childBatchSize : batchSize);
     }
     const soql = req.url.searchParams.get('q');
     if (!soql) return sfError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
-    const q = compileQuery(db, soql, { now: now(), version: v, includeDeleted: all });
+    const childPage = {
+      size: childBatchSize,
+      register: (query: CompiledQuery, rows: SfSeedRecord[]): string => {
+        const id = nextId('01g');
+        childCursors.set(id, { query, rows });
+        while (childCursors.size > MAX_CHILD_CURSORS) childCursors.delete(childCursors.keys().next().value as string);
+        return `/services/data/v${v}/query/${id}-${childBatchSize}`;
+      },
+    };
+    const q = compileQuery(db, soql, { now: now(), version: v, includeDeleted: all, childPage });
     const rows = q.run();
     if (q.count) return json(200, { totalSize: rows.length, done: true, records: [] });
     const cursorId = nextId('01g');
@@ -498,6 +517,7 @@ export function createSalesforceEmulator(seed: SalesforceSeed | undefined, optio
       current = next ?? initial;
       db = new SfDatabase(current);
       cursors.clear();
+      childCursors.clear();
       jobs.clear();
       apiUsage = 0;
     },

@@ -17,6 +17,12 @@ export interface QueryOptions {
   version?: string;
   /** queryAll: include records with IsDeleted = true */
   includeDeleted?: boolean;
+  /**
+   * Child subquery paging, as the REST API does it: a parent with more than `size` children gets the
+   * first `size` with `done: false` and the nextRecordsUrl that `register` returns for the rest.
+   * Without it, every child is inline.
+   */
+  childPage?: { size: number; register: (query: CompiledQuery, rows: SfSeedRecord[]) => string };
 }
 
 type Getter = (rec: SfSeedRecord) => unknown;
@@ -47,6 +53,7 @@ interface Ctx {
   now: Date;
   version: string;
   includeDeleted: boolean;
+  childPage: QueryOptions['childPage'];
 }
 
 interface OrderKey {
@@ -144,7 +151,16 @@ function renderNode(ctx: Ctx, node: ProjNode, table: SObjectTable, rec: SfSeedRe
       out[e.key] = p ? renderNode(ctx, e.node, p.table, p.record) : null;
     } else {
       const rows = typeof rec.Id === 'string' ? e.sub.runChildren(e.child.field, rec.Id) : [];
-      out[e.key] = rows.length ? { totalSize: rows.length, done: true, records: rows.map((r) => e.sub.render(r)) } : null;
+      const page = ctx.childPage;
+      if (!rows.length) out[e.key] = null;
+      else if (page && rows.length > page.size) {
+        out[e.key] = {
+          totalSize: rows.length,
+          done: false,
+          nextRecordsUrl: page.register(e.sub, rows),
+          records: rows.slice(0, page.size).map((r) => e.sub.render(r)),
+        };
+      } else out[e.key] = { totalSize: rows.length, done: true, records: rows.map((r) => e.sub.render(r)) };
     }
   }
   return out as SfRecord;
@@ -721,6 +737,7 @@ export function compileQuery(db: SfDatabase, soql: string, options: QueryOptions
     now: options.now ?? new Date(),
     version: options.version ?? '62.0',
     includeDeleted: options.includeDeleted ?? false,
+    childPage: options.childPage,
   };
   return compileTop(ctx, parse(soql));
 }

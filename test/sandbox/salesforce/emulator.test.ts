@@ -179,6 +179,22 @@ describe('query paging', () => {
     expect(res.body).toEqual([{ message: 'invalid query locator', errorCode: 'INVALID_QUERY_LOCATOR' }]);
   });
 
+  it('pages a child subquery with more children than childBatchSize through its own nextRecordsUrl', async () => {
+    const emu = createSalesforceEmulator(smallOrg(), { baseUrl: () => BASE, childBatchSize: 2 });
+    const res = (await call(emu, 'GET', q(`SELECT Name, (SELECT Name FROM Customer_Subscriptions__r ORDER BY Name) FROM Account WHERE Id = '${A1}'`))).body as {
+      records: { Customer_Subscriptions__r: { totalSize: number; done: boolean; nextRecordsUrl: string; records: { Name: string }[] } }[];
+    };
+    const child = res.records[0].Customer_Subscriptions__r;
+    expect(child).toMatchObject({ totalSize: 3, done: false });
+    expect(child.records.map((r) => r.Name)).toEqual(['S1', 'S2']);
+    expect(child.nextRecordsUrl).toMatch(/^\/services\/data\/v62\.0\/query\/01g\w+-2$/);
+    const rest = (await call(emu, 'GET', child.nextRecordsUrl)).body as { totalSize: number; done: boolean; records: { attributes: { type: string }; Name: string }[] };
+    expect(rest).toMatchObject({ totalSize: 3, done: true });
+    expect(rest.records).toEqual([{ attributes: { type: 'Customer_Subscription__c', url: '/services/data/v62.0/sobjects/Customer_Subscription__c/a0BSB0000000000003' }, Name: 'S3' }]);
+    // read to the end: the locator is gone
+    expect((await call(emu, 'GET', child.nextRecordsUrl)).status).toBe(400);
+  });
+
   it('COUNT() answers totalSize and no records; queryAll includes deleted records', async () => {
     const emu = make();
     expect((await call(emu, 'GET', q('SELECT COUNT() FROM Account'))).body).toEqual({ totalSize: 4, done: true, records: [] });

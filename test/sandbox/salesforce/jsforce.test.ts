@@ -69,6 +69,20 @@ describe('jsforce against the sandbox', () => {
     });
   });
 
+  it('follows paged child subqueries with autoFetch', async () => {
+    const paged = await startSalesforce(smallOrg(), { childBatchSize: 1 });
+    try {
+      const conn = new Connection({ instanceUrl: paged.url, accessToken: 'sandbox-token', version: '62.0' });
+      const res = await conn.query(`SELECT Name, (SELECT Name FROM Customer_Subscriptions__r ORDER BY Name) FROM Account WHERE Id = '${A1}'`, { autoFetch: true, maxFetch: 10_000 });
+      const subs = res.records[0].Customer_Subscriptions__r as { done: boolean; records: { Name: string }[] };
+      expect(subs.done).toBe(true);
+      expect(subs.records.map((r) => r.Name)).toEqual(['S1', 'S2', 'S3']);
+      expect(paged.requests.filter((r) => /\/query\/01g/.test(r))).toHaveLength(2);
+    } finally {
+      await paged.close();
+    }
+  });
+
   it('describes an object', async () => {
     const conn = connect();
     const d = await conn.sobject('Account').describe();
