@@ -404,7 +404,8 @@ class SyncExecutor {
           recoverWhen: DUPLICATE,
           recover: async (list) => {
             const keys = list.map((i) => i.change.key);
-            const found = await w.findOrganizations(match.organizations === 'name' ? { names: keys } : { external_ids: keys });
+            const names = [...new Set(list.flatMap((i) => [i.change.key, typeof i.payload.name === 'string' ? i.payload.name : i.change.key]))];
+            const found = await w.findOrganizations(match.organizations === 'name' ? { names } : { external_ids: keys });
             const byKey = new Map<string, number>();
             for (const o of found) {
               const k = match.organizations === 'name' ? changeKey('organization', o.name, match) : o.external_id;

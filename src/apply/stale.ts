@@ -367,8 +367,13 @@ export async function lookupLive(changes: Change[], writer: TargetWriter, match:
   const orgs = new Map<number, ZdOrganization>();
   const users = new Map<number, ZdUser>();
   for (const ids of chunks([...orgIds])) for (const o of await writer.findOrganizations({ ids })) orgs.set(o.id, o);
+  // with match: name, keys may be normalised names: search by the names the plan writes where it has them
+  const nameOf = new Map<string, string>();
+  for (const c of changes) {
+    if (c.type === 'organization' && typeof c.after?.name === 'string') nameOf.set(c.key, c.after.name);
+  }
   for (const keys of chunks([...orgKeys])) {
-    const query = match.organizations === 'name' ? { names: keys } : { external_ids: keys };
+    const query = match.organizations === 'name' ? { names: [...new Set(keys.flatMap((k) => [k, nameOf.get(k) ?? k]))] } : { external_ids: keys };
     for (const o of await writer.findOrganizations(query)) orgs.set(o.id, o);
   }
   for (const ids of chunks([...userIds])) for (const u of await writer.findUsers({ ids })) users.set(u.id, u);

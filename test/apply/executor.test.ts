@@ -296,6 +296,22 @@ describe('applyPlan: unknown outcomes and crashes', () => {
     expect(w.orgs.get(seeded.id)!.notes).toBe('b');
   });
 
+  it('looks organizations up by name with match: name', async () => {
+    const base = syncConfig();
+    const byName = makeConfig([{ ...base, organizations: { ...base.organizations!, match: 'name' } }]);
+    const w = new FakeWriter();
+    w.loseAnswerOnce.add('createOrganizations');
+    const create = { ...orgCreate('acme corp', 'Acme Corp'), after: { name: 'Acme Corp', tags: ['salesforce'] } };
+    const result = await applyPlan({ plan: makePlan({ global: [create, userCreate('ann@x.com', 'Ann', 'acme corp')] }), config: byName, writerFor: () => w });
+    expect(result.failures).toEqual([]);
+    expect(w.orgs.size).toBe(1);
+    const [org] = [...w.orgs.values()];
+    expect([...w.users.values()][0].organization_id).toBe(org.id);
+    expect(w.callsOf('findOrganizations').map((c) => c.items[0])).toContainEqual({ names: ['acme corp', 'Acme Corp'] });
+    const again = await applyPlan({ plan: makePlan({ global: [create] }), config: byName, writerFor: () => w });
+    expect(again).toMatchObject({ skipped: 1, added: 0 });
+  });
+
   it('gives up on a record whose outcome stays unknown, and says so', async () => {
     const w = new FakeWriter();
     const orig = w.createOrganizations.bind(w);
