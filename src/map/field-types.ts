@@ -263,6 +263,8 @@ interface Scope {
   include: Set<string>;
   /** an example of one, as written */
   example?: string;
+  /** aggregates over child relationships that are not included are read all the same (organizations) */
+  aggregatesRead?: boolean;
   includeName: string;
 }
 
@@ -329,16 +331,18 @@ function checkMapping(
       continue;
     }
     const child = r.child;
-    if (child !== undefined && !scope.include.has(child.toLowerCase())) {
-      out.push(`${at}child relationship ${child} is not read: add it to ${scope.includeName}`);
-      continue;
-    }
     if (child !== undefined && !mapping.aggregate && !listOk) {
       out.push(`${at}${mapping.from} goes through the child relationship ${child}: add aggregate: first, last, min, max, sum, count or join`);
       continue;
     }
+    // The Salesforce reader reads an aggregated child relationship that is not `include`d as a subquery
+    // without a filter; anything else through a child relationship must be included to be read at all.
+    if (child !== undefined && !scope.include.has(child.toLowerCase()) && !(mapping.aggregate && scope.aggregatesRead)) {
+      out.push(`${at}child relationship ${child} is not read: add it to ${scope.includeName}`);
+      continue;
+    }
     if (child === undefined && mapping.aggregate && r.kind !== 'unknown') {
-      out.push(`${at}aggregate: ${mapping.aggregate} needs a path through an included child relationship (e.g. ${scope.example ?? 'Children__r'}.Field__c); ${mapping.from} is not one`);
+      out.push(`${at}aggregate: ${mapping.aggregate} needs a path through a child relationship (e.g. ${scope.example ?? 'Children__r'}.Field__c); ${mapping.from} is not one`);
       continue;
     }
     if (r.kind === 'relationship' && mapping.aggregate !== 'count') {
@@ -432,7 +436,8 @@ function checkPaths(
  * - a Salesforce type that cannot feed the Zendesk type (seed 000's table; `number` with scale 0 may feed
  *   integer, with decimals only decimal);
  * - map values or a default that are not among a dropdown's options (or not valid for the field's type);
- * - a child path without aggregate, an aggregate without a child path, a child relationship not `include`d.
+ * - a child path without aggregate, an aggregate without a child path, a child relationship read by a template
+ *   or a tag rule but not `include`d (aggregates over one that is not included are read without a filter).
  * `{ value }` and `{ template }` mappings are checked against the Zendesk type only (and a template's paths exist).
  * Objects, or parents, missing from the describe are not checked (there is nothing to check them against).
  */
@@ -449,6 +454,7 @@ export function checkFieldTypes(
       objects: ['Account'],
       include: new Set(orgs.include.map((i) => i.relationship.toLowerCase())),
       example: orgs.include[0]?.relationship,
+      aggregatesRead: true,
       includeName: `syncs.${sync.name}.organizations.include`,
     };
     const account = describeOf(describe, 'Account');

@@ -228,11 +228,12 @@ describe('checkFieldTypes', () => {
     ]);
   });
 
-  it('checks aggregates: child paths need one, plain paths cannot have one, children must be included', () => {
+  it('checks aggregates: child paths need one, plain paths cannot have one', () => {
     const sync = makeSync();
     sync.organizations!.fields = {
       plan: fieldMapping(`${o}.fields.plan`, 'Customer_Subscriptions__r.Plan_Name__c', { pos: pos(1, 1) }),
       seats: fieldMapping(`${o}.fields.seats`, 'Number_of_Licenses_This_Account__c', { aggregate: 'sum', pos: pos(2, 1) }),
+      // an aggregate over a relationship that is not included is read without a filter: fine
       salesforce_id: fieldMapping(`${o}.fields.salesforce_id`, 'Contacts.Name', { aggregate: 'join', pos: pos(3, 1) }),
       arr: fieldMapping(`${o}.fields.arr`, 'Customer_Subscriptions__r.Plan_Name__c', { aggregate: 'sum', pos: pos(4, 1) }),
       summary: fieldMapping(`${o}.fields.summary`, 'Customer_Subscriptions__r', { aggregate: 'join', pos: pos(5, 1) }),
@@ -241,8 +242,7 @@ describe('checkFieldTypes', () => {
     const errors = check(sync);
     expect(errors).toEqual([
       'sync.yaml:1:1: syncs.global.organizations.fields.plan: Customer_Subscriptions__r.Plan_Name__c goes through the child relationship Customer_Subscriptions__r: add aggregate: first, last, min, max, sum, count or join',
-      'sync.yaml:2:1: syncs.global.organizations.fields.seats: aggregate: sum needs a path through an included child relationship (e.g. Customer_Subscriptions__r.Field__c); Number_of_Licenses_This_Account__c is not one',
-      'sync.yaml:3:1: syncs.global.organizations.fields.salesforce_id: child relationship Contacts is not read: add it to syncs.global.organizations.include',
+      'sync.yaml:2:1: syncs.global.organizations.fields.seats: aggregate: sum needs a path through a child relationship (e.g. Customer_Subscriptions__r.Field__c); Number_of_Licenses_This_Account__c is not one',
       'sync.yaml:4:1: syncs.global.organizations.fields.arr: aggregate: sum needs a number field; Salesforce Customer_Subscription__c.Plan_Name__c is string',
       'sync.yaml:5:1: syncs.global.organizations.fields.summary: Customer_Subscriptions__r is a child relationship: only aggregate: count applies to it; name a field of it for join',
       // count of Customer_Subscriptions__r (int) cannot feed account_owner (text)
@@ -260,10 +260,13 @@ describe('checkFieldTypes', () => {
       },
     });
     sync.organizations!.include.push({ relationship: 'Opportunities', fields: [], pos: pos(33, 9) });
-    sync.organizations!.tags!.from.push('Customer_Subscriptions__r.Product_Tier__c', 'Region__c');
+    sync.organizations!.tags!.from.push('Customer_Subscriptions__r.Product_Tier__c', 'Region__c', 'Contacts.Title');
+    sync.organizations!.details = { kind: 'template', template: '{Name}: {Contacts.Name}', name: 'syncs.global.organizations.details', pos: pos(23, 14) };
     expect(check(sync)).toEqual([
       'sync.yaml:33:9: syncs.global.organizations.include.Opportunities: Salesforce Account has no child relationship "Opportunities"',
+      'sync.yaml:23:14: syncs.global.organizations.details: child relationship Contacts is not read: add it to syncs.global.organizations.include',
       'sync.yaml:32:13: syncs.global.organizations.tags.from: Salesforce field Account.Region__c does not exist',
+      'sync.yaml:32:13: syncs.global.organizations.tags.from: child relationship Contacts is not read: add it to syncs.global.organizations.include',
       'sync.yaml:38:5: syncs.global.users.email: Salesforce field Contact.Email__c does not exist',
       'sync.yaml:38:5: syncs.global.users.email: Salesforce field Lead.Email__c does not exist',
       'sync.yaml:45:9: syncs.global.users.tags.from: Salesforce Lead has no relationship "Account" (in the path Account.Type)',
