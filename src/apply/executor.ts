@@ -35,8 +35,9 @@ export interface ApplyOptions {
   /** allows more deletes than max_deletes */
   force?: boolean;
   /**
-   * The number of organizations in the sync's Zendesk instance, for the default max_deletes (10% of them).
-   * Without it, deletes need `retention.max_deletes` in the config or `force`.
+   * The number of organizations in the sync's Zendesk instance, for the default max_deletes (10% of them, at
+   * least 1). Without it (or when it throws), the plan's `zendesk_organization_count`; without both, deletes need
+   * `retention.max_deletes` in the config or `force`.
    */
   organizationCount?: (syncName: string) => number | Promise<number>;
   /**
@@ -185,10 +186,19 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
     const configured = p.config.organizations?.retention?.max_deletes;
     let max: number | undefined = configured;
     let basis = `retention.max_deletes is ${configured}`;
-    if (max === undefined && options.organizationCount) {
-      const count = await options.organizationCount(p.sync.name);
-      max = Math.max(1, Math.floor(count / 10));
-      basis = `the default limit is 10% of the ${s(count, 'organization')} in Zendesk "${p.config.to}", ${max}`;
+    if (max === undefined) {
+      // the count from the caller, else the one the plan recorded
+      let count: number | undefined;
+      try {
+        count = options.organizationCount ? await options.organizationCount(p.sync.name) : undefined;
+      } catch {
+        count = undefined;
+      }
+      count ??= p.sync.zendesk_organization_count;
+      if (typeof count === 'number' && Number.isFinite(count) && count >= 0) {
+        max = Math.max(1, Math.floor(count / 10));
+        basis = `the default limit is 10% of the ${s(count, 'organization')} in Zendesk "${p.config.to}", ${max}`;
+      }
     }
     if (max === undefined) {
       refusals.push(

@@ -249,8 +249,16 @@ describe('applyPlan: delete guardrails', () => {
     const base = syncConfig();
     const withMax = makeConfig([{ ...base, organizations: { ...base.organizations!, retention: { delete_when: "Type = 'Former'", max_deletes: 3 } } }]);
     const w = new FakeWriter({ organizations: seedOrgs });
-    const err = await expectZdsfError(applyPlan({ plan, config, writerFor: () => w, allowDelete: true }), 'delete_refused');
+    const err = await expectZdsfError(
+      applyPlan({ plan, config, writerFor: () => w, allowDelete: true, organizationCount: () => Promise.reject(new Error('no count')) }),
+      'delete_refused',
+    );
     expect(err.message).toContain('is unknown');
+    // the count the plan recorded
+    const counted = { ...plan, syncs: plan.syncs.map((s) => ({ ...s, zendesk_organization_count: 20 })) };
+    const err20 = await expectZdsfError(applyPlan({ plan: counted, config, writerFor: () => w, allowDelete: true }), 'delete_refused');
+    expect(err20.message).toContain('10% of the 20 organizations in Zendesk "global", 2)');
+    expect(w.writesSent()).toEqual([]);
     const result = await applyPlan({ plan, config: withMax, writerFor: () => w, allowDelete: true });
     expect(result.destroyed).toBe(3);
   });
