@@ -16,7 +16,7 @@ export class CheckContext {
     return this.tree.nodes.get(pathKey(segments));
   }
 
-  /** the value at `segments` came from an unset `${VAR}` (only possible with checkEnv off, or already reported) */
+  /** the value at `segments` is not usable as written: an unset `${VAR}` (reported unless checkEnv is off), a malformed reference or a dangling alias (reported); no further checks apply to it */
   unresolved(segments: readonly Segment[]): boolean {
     return this.node(segments)?.unresolved === true;
   }

@@ -117,7 +117,8 @@ function checkSync(ctx: CheckContext, at: Segment[], sync: Json, salesforce: Jso
   }
 
   for (const rel of includes) {
-    if (!usedIncludes.has(rel)) {
+    const spec = orgs && isObj(orgs.include) ? orgs.include[rel] : undefined;
+    if (!usedIncludes.has(rel) && (spec === null || isObj(spec))) {
       ctx.warn([...at, 'organizations', 'include', rel], `${rel} is read but no aggregate mapping, fields list or create_for_new_organizations uses it`, true);
     }
   }

@@ -65,9 +65,15 @@ export function parseYamlTree(source: string, options: ParseOptions): YamlTree {
   const diag = (pos: Position, segments: readonly Segment[], message: string, severity: 'error' | 'warning' = 'error') =>
     tree.diagnostics.push({ file: options.file, line: pos.line, col: pos.col, path: displayPath(segments), message, severity });
 
-  for (const e of doc.errors) {
-    const pos = e.linePos?.[0] ?? at(e.pos[0]);
-    diag(pos, [], `YAML syntax error: ${yamlMessage(e.message)}`);
+  // after a few syntax errors the rest are mostly consequences of the first: summarise them
+  const MAX_SYNTAX_ERRORS = 5;
+  doc.errors.slice(0, MAX_SYNTAX_ERRORS).forEach((e) => {
+    diag(e.linePos?.[0] ?? at(e.pos[0]), [], `YAML syntax error: ${yamlMessage(e.message)}`);
+  });
+  if (doc.errors.length > MAX_SYNTAX_ERRORS) {
+    const next = doc.errors[MAX_SYNTAX_ERRORS];
+    const more = doc.errors.length - MAX_SYNTAX_ERRORS;
+    diag(next.linePos?.[0] ?? at(next.pos[0]), [], `YAML syntax error: ${more} more from here on, probably caused by the ones above; fix those first`);
   }
   for (const w of doc.warnings) {
     const pos = w.linePos?.[0] ?? at(w.pos[0]);

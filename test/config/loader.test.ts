@@ -255,6 +255,15 @@ describe('loadConfig: files and errors', () => {
     ]);
   });
 
+  it('reports the first YAML syntax errors and summarises the cascade after them', async () => {
+    const file = write(`version: 1\nsalesforce: { a: 1\n${Array.from({ length: 12 }, (_, i) => `k${i}: "x" y }\n`).join('')}`);
+    const { config, diagnostics } = await loadConfig({ file, env });
+    expect(config).toBeNull();
+    expect(diagnostics.length).toBe(6);
+    expect(diagnostics.every((d) => d.message.startsWith('YAML syntax error: '))).toBe(true);
+    expect(diagnostics[5].message).toMatch(/^YAML syntax error: \d+ more from here on/);
+  });
+
   it('formats diagnostics as FILE:LINE:COL: path: message, warnings marked', () => {
     const d = { file: 'sync.yaml', line: 12, col: 5, path: 'syncs.global.users.match', message: 'must be one of email, external_id' };
     expect(formatDiagnostic({ ...d, severity: 'error' })).toBe('sync.yaml:12:5: syncs.global.users.match: must be one of email, external_id');
