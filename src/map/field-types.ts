@@ -164,6 +164,8 @@ export function resolveFieldPath(
   path: string,
   /** child relationships known to be read (`include`), lowercased: trusted when the describe lists none */
   includes: ReadonlySet<string> = new Set(),
+  /** other own-prefixes (users: Contact and Lead) */
+  ownPrefixes: readonly string[] = [],
 ): Resolved {
   let segments = path
     .split('.')
@@ -172,10 +174,11 @@ export function resolveFieldPath(
   const root = describeOf(describe, objectName);
   if (!root) return { kind: 'unknown' };
   let obj: SfObjectDescribe = root;
+  const head = segments[0]?.toLowerCase();
   if (
     segments.length > 1 &&
-    segments[0].toLowerCase() === objectName.toLowerCase() &&
-    !obj.fields.some((f) => f.relationshipName?.toLowerCase() === segments[0].toLowerCase())
+    [objectName, ...ownPrefixes].some((n) => n.toLowerCase() === head) &&
+    !obj.fields.some((f) => f.relationshipName?.toLowerCase() === head)
   ) {
     segments = segments.slice(1);
   }
@@ -265,6 +268,8 @@ interface Scope {
   example?: string;
   /** aggregates over child relationships that are not included are read all the same (organizations) */
   aggregatesRead?: boolean;
+  /** other own-prefixes */
+  ownPrefixes?: readonly string[];
   includeName: string;
 }
 
@@ -293,7 +298,7 @@ function checkMapping(
   if (mapping.kind === 'template') {
     for (const object of scope.objects) {
       for (const path of mappingPaths(mapping)) {
-        const r = resolveFieldPath(describe, object, path, scope.include);
+        const r = resolveFieldPath(describe, object, path, scope.include, scope.ownPrefixes);
         if (r.kind === 'error') out.push(`${at}${r.message}`);
         else if ((r.kind === 'field' || r.kind === 'unknown') && r.child !== undefined && !scope.include.has(r.child.toLowerCase())) {
           out.push(`${at}child relationship ${r.child} is not read: add it to ${scope.includeName}`);
@@ -325,7 +330,7 @@ function checkMapping(
   const typeFree = mapping.map !== undefined && (zd === 'dropdown' || mapping.default !== undefined);
 
   for (const object of scope.objects) {
-    const r = resolveFieldPath(describe, object, mapping.from, scope.include);
+    const r = resolveFieldPath(describe, object, mapping.from, scope.include, scope.ownPrefixes);
     if (r.kind === 'error') {
       out.push(`${at}${r.message}`);
       continue;
@@ -478,6 +483,7 @@ export function checkFieldTypes(
       objects: [...new Set(users.sources.map((s) => s.object))],
       include: new Set(),
       includeName: `syncs.${sync.name}.users (users have no include)`,
+      ownPrefixes: ['Contact', 'Lead'],
     };
     checkPaths([users.email], `syncs.${sync.name}.users.email`, users.pos, scope, describe, out);
     for (const m of [users.name, users.phone, users.notes, users.details]) {

@@ -164,6 +164,10 @@ function mapOrganization(
   };
 }
 
+const PEOPLE_OBJECTS = ['Contact', 'Lead'] as const;
+const CONTACT_CONTEXT: MapContext = { objectName: 'Contact', ownPrefixes: PEOPLE_OBJECTS };
+const LEAD_CONTEXT: MapContext = { objectName: 'Lead', ownPrefixes: PEOPLE_OBJECTS };
+
 function personObject(record: SfRecord): 'Contact' | 'Lead' {
   const type = record.attributes?.type;
   if (type === 'Lead' || type === 'Contact') return type;
@@ -177,7 +181,7 @@ function stringOrNull(value: unknown): string | null {
 
 function mapPerson(users: UserSync, record: SfRecord, fields: FieldPlan[], out: Collector): DesiredPerson {
   const object = personObject(record);
-  const ctx: MapContext = { objectName: object };
+  const ctx: MapContext = object === 'Lead' ? LEAD_CONTEXT : CONTACT_CONTEXT;
   const email = normalizeEmail(readPath(record, users.email, ctx));
   const subject: Subject = { object, record };
   const rawName = evaluate(users.name, subject, ctx, out);

@@ -17,6 +17,9 @@ export interface PathOptions {
   /** names of child relationships read as subqueries (`include`): a path starting with one always gives a list,
    * even when Salesforce answered null for "no children" */
   childRelationships?: Iterable<string>;
+  /** other names the record's own fields may be prefixed with: a users mapping applies to Contacts and Leads
+   * alike, so `Contact.Title` and `Lead.Title` both read `Title` on either (as the Salesforce reader selects them) */
+  ownPrefixes?: readonly string[];
 }
 
 /** True for a subquery result as the REST API returns it. */
@@ -58,22 +61,25 @@ function segmentsOf(path: string): readonly string[] {
 }
 
 /** The segments of `path`, without the queried object's own prefix (`Account.Name` on Account -> [Name]). */
-export function splitPath(path: string, record?: Record<string, unknown>, objectName?: string): string[] {
-  return [...ownSegments(path, record, objectName)];
+export function splitPath(path: string, record?: Record<string, unknown>, objectName?: string, ownPrefixes?: readonly string[]): string[] {
+  return [...ownSegments(path, record, objectName, ownPrefixes)];
 }
 
-function ownSegments(path: string, record?: Record<string, unknown>, objectName?: string): readonly string[] {
+function sameName(a: string, b: string | undefined): boolean {
+  return b !== undefined && a.length === b.length && a.toLowerCase() === b.toLowerCase();
+}
+
+function ownSegments(
+  path: string,
+  record?: Record<string, unknown>,
+  objectName?: string,
+  ownPrefixes?: readonly string[],
+): readonly string[] {
   const segments = segmentsOf(path);
   if (segments.length < 2) return segments;
-  const own = objectName ?? recordType(record);
-  if (
-    own !== undefined &&
-    segments[0].length === own.length &&
-    segments[0].toLowerCase() === own.toLowerCase() &&
-    (record === undefined || findKey(record, segments[0]) === undefined)
-  ) {
-    return segments.slice(1);
-  }
+  const head = segments[0];
+  const own = sameName(head, objectName ?? recordType(record)) || (ownPrefixes?.some((p) => sameName(head, p)) ?? false);
+  if (own && (record === undefined || findKey(record, head) === undefined)) return segments.slice(1);
   return segments;
 }
 
@@ -110,7 +116,7 @@ export function childRecords(record: Record<string, unknown>, name: string): SfR
 /** Whether `path` (after the own-prefix rule) goes through one of the given child relationships or through
  * a subquery result present on the record. */
 export function isChildPath(record: Record<string, unknown>, path: string, options: PathOptions = {}): boolean {
-  const segments = ownSegments(path, record, options.objectName);
+  const segments = ownSegments(path, record, options.objectName, options.ownPrefixes);
   if (segments.length > 0 && childSet(options).has(segments[0].toLowerCase())) return true;
   let current: unknown = record;
   for (const segment of segments) {
@@ -128,7 +134,7 @@ export function isChildPath(record: Record<string, unknown>, path: string, optio
  * relationship, the list of the children's values (flattened, nulls kept so `count` can tell).
  */
 export function readPath(record: Record<string, unknown>, path: string, options: PathOptions = {}): unknown {
-  const segments = ownSegments(path, record, options.objectName);
+  const segments = ownSegments(path, record, options.objectName, options.ownPrefixes);
   if (segments.length === 0) return null;
   const children = childSet(options);
   if (children.size > 0 && children.has(segments[0].toLowerCase())) {

@@ -239,6 +239,13 @@ describe('mapSync: people', () => {
     ]);
   });
 
+  it('reads Contact.-prefixed paths on leads too, as the reader selects them', () => {
+    const s = makeSync({ users: { fields: { job_title: fieldMapping('syncs.global.users.fields.job_title', 'Contact.Title') } } });
+    expect(checkFieldTypes(s, sfDescribe, organizationFields, userFields)).toEqual([]);
+    const out = mapSync(s, source({ accounts: [] }), target);
+    expect(out.people.map((p) => p.attributes.user_fields.job_title)).toEqual(['VP Engineering', null, 'Procurement']);
+  });
+
   it('gives no people without a users section', () => {
     const out = mapSync(makeSync({ users: null }), source(), target);
     expect(out.people).toEqual([]);

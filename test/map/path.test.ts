@@ -42,6 +42,14 @@ describe('readPath', () => {
     const orphan: SfRecord = { attributes: { type: 'Contact' }, Id: '003B', Name: 'Bob', Account: null };
     expect(readPath(orphan, 'Account.Name')).toBeNull();
   });
+  it('strips other own prefixes given (Contact. and Lead. on people)', () => {
+    const lead: SfRecord = { attributes: { type: 'Lead' }, Id: '00QA', Title: 'CTO' };
+    const opts = { ownPrefixes: ['Contact', 'Lead'] };
+    expect(readPath(lead, 'Contact.Title', opts)).toBe('CTO');
+    expect(readPath(lead, 'Lead.Title', opts)).toBe('CTO');
+    expect(readPath(lead, 'Contact.Title')).toBeNull();
+    expect(splitPath('contact.Title', undefined, 'Lead', ['Contact'])).toEqual(['Title']);
+  });
   it('falls back to case-insensitive field names', () => {
     expect(readPath(account, 'owner.name')).toBe('Alex Morgan');
     expect(readPath(account, 'TYPE')).toBe('Customer');
