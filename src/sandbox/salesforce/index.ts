@@ -373,8 +373,10 @@ export function createSalesforceEmulator(seed: SalesforceSeed | undefined, optio
     if (!delimiter) return sfError(400, 'INVALIDJOB', `InvalidJob : Invalid column delimiter '${delimiterName}'`);
     const lineEnding = body.lineEnding === 'CRLF' ? 'CRLF' : 'LF';
     const q = compileQuery(db, body.query, { now: now(), version: v, includeDeleted: operation === 'queryAll' });
-    if (q.hasSubquery || q.count) {
-      return sfError(400, 'API_ERROR', 'Bulk API 2.0 query does not support nested (parent-to-child) queries or aggregate functions such as COUNT()');
+    // Bulk API 2.0 refuses GROUP BY, OFFSET, TYPEOF, aggregate functions and parent-to-child subqueries
+    // (GROUP BY and TYPEOF are refused by the evaluator already)
+    if (q.hasSubquery || q.count || q.offset !== undefined) {
+      return sfError(400, 'API_ERROR', 'Bulk API 2.0 query does not support OFFSET, aggregate functions such as COUNT() or parent-to-child (nested) queries');
     }
     const job: BulkJob = {
       id: nextId('750'),

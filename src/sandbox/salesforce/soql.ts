@@ -3,7 +3,7 @@
 // parent Ids through Map indexes, WHERE becomes a predicate, ORDER BY a keyed sort, and child
 // subqueries read a per-lookup index of the child records. Errors are Salesforce-shaped (SfApiError).
 import { parseQuery } from '@jetstreamapp/soql-parser-js';
-import type { Condition, FieldType, OrderByClause, Query, Subquery, ValueQueryCondition, WhereClause } from '@jetstreamapp/soql-parser-js';
+import type { Condition, FieldType, NegationCondition, OrderByClause, Query, Subquery, ValueQueryCondition, WhereClause } from '@jetstreamapp/soql-parser-js';
 import type { SfRecord } from '../../model/salesforce.js';
 import type { SfSeedRecord } from '../../model/seed.js';
 import { dateLiteralRange, literalRange, toEpoch, type Range } from './dates.js';
@@ -345,9 +345,12 @@ function sortKey(r: Resolved): (rec: SfSeedRecord) => string | number | null {
 
 // ---------------------------------------------------------------- WHERE
 
-type Tok = { t: '(' | ')' | 'AND' | 'OR' | 'NOT' } | { t: 'cond'; cond: Condition | ValueQueryCondition };
+/** a comparison (field or function, operator, value or semi-join) */
+type Comparison = Exclude<Condition, NegationCondition> | ValueQueryCondition;
 
-function isCondition(left: unknown): left is Condition | ValueQueryCondition {
+type Tok = { t: '(' | ')' | 'AND' | 'OR' | 'NOT' } | { t: 'cond'; cond: Comparison };
+
+function isCondition(left: unknown): left is Comparison {
   return !!left && typeof left === 'object' && ('field' in left || 'fn' in left);
 }
 
@@ -506,10 +509,52 @@ function checkType(ctx: Ctx, cat: Category, field: FieldInfo, written: string, l
   throw new SfApiError('INVALID_FIELD', msg);
 }
 
-function compileCondition(ctx: Ctx, table: SObjectTable, aliases: string[], cond: Condition | ValueQueryCondition): Predicate {
-  if (!('field' in cond)) throw unsupported('a function in WHERE');
-  const written = cond.field;
-  const r = resolvePath(ctx, table, aliases, written.split('.'), written);
+const DAY_MS = 86_400_000;
+
+/** SOQL date functions (UTC; fiscal = calendar year): the value they give for an epoch */
+const DATE_FUNCTIONS: Record<string, { type: string; fn: (t: number) => number | string }> = {
+  CALENDAR_YEAR: { type: 'int', fn: (t) => new Date(t).getUTCFullYear() },
+  CALENDAR_MONTH: { type: 'int', fn: (t) => new Date(t).getUTCMonth() + 1 },
+  CALENDAR_QUARTER: { type: 'int', fn: (t) => Math.floor(new Date(t).getUTCMonth() / 3) + 1 },
+  FISCAL_YEAR: { type: 'int', fn: (t) => new Date(t).getUTCFullYear() },
+  FISCAL_MONTH: { type: 'int', fn: (t) => new Date(t).getUTCMonth() + 1 },
+  FISCAL_QUARTER: { type: 'int', fn: (t) => Math.floor(new Date(t).getUTCMonth() / 3) + 1 },
+  DAY_IN_MONTH: { type: 'int', fn: (t) => new Date(t).getUTCDate() },
+  DAY_IN_WEEK: { type: 'int', fn: (t) => new Date(t).getUTCDay() + 1 },
+  DAY_IN_YEAR: { type: 'int', fn: (t) => Math.floor((t - Date.UTC(new Date(t).getUTCFullYear(), 0, 1)) / DAY_MS) + 1 },
+  HOUR_IN_DAY: { type: 'int', fn: (t) => new Date(t).getUTCHours() },
+  WEEK_IN_MONTH: { type: 'int', fn: (t) => Math.floor((new Date(t).getUTCDate() - 1) / 7) + 1 },
+  WEEK_IN_YEAR: { type: 'int', fn: (t) => Math.floor((t - Date.UTC(new Date(t).getUTCFullYear(), 0, 1)) / (7 * DAY_MS)) + 1 },
+  DAY_ONLY: { type: 'date', fn: (t) => new Date(Math.floor(t / DAY_MS) * DAY_MS).toISOString().slice(0, 10) },
+};
+
+/** the left side of a condition: a field path, or a date function over one */
+function conditionOperand(ctx: Ctx, table: SObjectTable, aliases: string[], cond: Comparison): { written: string; field: FieldInfo; get: Getter } {
+  if ('field' in cond) {
+    const r = resolvePath(ctx, table, aliases, cond.field.split('.'), cond.field);
+    return { written: cond.field, field: r.field, get: r.get };
+  }
+  if (!('fn' in cond)) throw malformed('unexpected token in WHERE');
+  const name = (cond.fn.functionName ?? '').toUpperCase();
+  const def = DATE_FUNCTIONS[name];
+  const param = cond.fn.parameters?.[0];
+  if (!def || typeof param !== 'string' || (cond.fn.parameters?.length ?? 0) !== 1) throw unsupported(`${cond.fn.rawValue ?? name} in WHERE`);
+  const r = resolvePath(ctx, table, aliases, param.split('.'), param);
+  if (category(r.field.type) !== 'temporal') {
+    throw new SfApiError('INVALID_FIELD', `${name} can only be used with date or dateTime fields: '${param}' is of type ${r.field.type}`);
+  }
+  const inner = r.get;
+  const written = cond.fn.rawValue ?? `${name}(${param})`;
+  const get: Getter = (rec) => {
+    const t = toEpoch(inner(rec));
+    return t === undefined ? null : def.fn(t);
+  };
+  return { written, field: { name: written, type: def.type, describe: { name: written, type: def.type }, get }, get };
+}
+
+function compileCondition(ctx: Ctx, table: SObjectTable, aliases: string[], cond: Comparison): Predicate {
+  const r = conditionOperand(ctx, table, aliases, cond);
+  const written = r.written;
   const get = r.get;
   const op = cond.operator.toUpperCase();
 

@@ -247,6 +247,8 @@ describe('Bulk API 2.0 query jobs', () => {
     const sub = await call(emu, 'POST', '/services/data/v62.0/jobs/query', { body: { operation: 'query', query: 'SELECT Id, (SELECT Id FROM Contacts) FROM Account' } });
     expect(sub.status).toBe(400);
     expect((sub.body as { errorCode: string }[])[0].errorCode).toBe('API_ERROR');
+    const offset = await call(emu, 'POST', '/services/data/v62.0/jobs/query', { body: { operation: 'query', query: 'SELECT Id FROM Account OFFSET 2' } });
+    expect((offset.body as { errorCode: string }[])[0].errorCode).toBe('API_ERROR');
     const op = await call(emu, 'POST', '/services/data/v62.0/jobs/query', { body: { operation: 'insert', query: 'SELECT Id FROM Account' } });
     expect((op.body as { errorCode: string }[])[0].errorCode).toBe('INVALIDJOB');
     const bad = await call(emu, 'POST', '/services/data/v62.0/jobs/query', { body: { operation: 'query', query: 'SELECT Nope FROM Account' } });

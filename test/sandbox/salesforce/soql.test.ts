@@ -203,6 +203,19 @@ describe('WHERE', () => {
     expect(names("SELECT Name FROM Account WHERE Regions__c EXCLUDES ('APAC') ORDER BY Name")).toEqual(['Acme Corp', 'hooli', 'Initech 100%_off']);
   });
 
+  it('supports date functions in WHERE (UTC)', () => {
+    expect(names('SELECT Name FROM Account WHERE CALENDAR_YEAR(CreatedDate) = 2026 ORDER BY Name')).toEqual(['Globex', 'Initech 100%_off']);
+    expect(names('SELECT Name FROM Account WHERE CALENDAR_YEAR(Next_Renewal_Date__c) < 2024 ORDER BY Name')).toEqual(['Acme Corp', 'hooli']);
+    expect(names('SELECT Name FROM Account WHERE CALENDAR_MONTH(CreatedDate) IN (1, 12) ORDER BY Name')).toEqual(['Acme Corp', 'hooli']);
+    expect(names('SELECT Name FROM Account WHERE CALENDAR_QUARTER(Next_Renewal_Date__c) = 1')).toEqual(['Acme Corp']);
+    expect(names('SELECT Name FROM Account WHERE DAY_IN_WEEK(CreatedDate) = 2')).toEqual(['Initech 100%_off']); // Monday
+    expect(names('SELECT Name FROM Account WHERE HOUR_IN_DAY(CreatedDate) >= 23 ORDER BY Name')).toEqual(['Globex', 'hooli']);
+    expect(names('SELECT Name FROM Account WHERE DAY_IN_YEAR(CreatedDate) = 365')).toEqual(['hooli']);
+    expect(names('SELECT Name FROM Account WHERE DAY_ONLY(CreatedDate) = 2026-11-22')).toEqual(['Globex']);
+    expect(failure('SELECT Id FROM Account WHERE CALENDAR_YEAR(Name) = 2024').errorCode).toBe('INVALID_FIELD');
+    expect(failure("SELECT Id FROM Account WHERE CALENDAR_YEAR(CreatedDate) = '2024'").message).toContain('must be of type int');
+  });
+
   it('supports semi-joins (Id IN (SELECT ... FROM Child))', () => {
     expect(names("SELECT Name FROM Account WHERE Id IN (SELECT Account__c FROM Customer_Subscription__c WHERE Entitled_Seats__c < 5)")).toEqual(['Globex']);
     expect(names('SELECT Name FROM Account WHERE Id NOT IN (SELECT AccountId FROM Contact) ORDER BY Name')).toEqual(['hooli', 'Initech 100%_off']);
@@ -296,7 +309,7 @@ describe('errors, as Salesforce answers them', () => {
 
   it('unsupported SOQL features fail loudly instead of answering wrongly', () => {
     expect(failure('SELECT Type, COUNT(Id) FROM Account GROUP BY Type').errorCode).toBe('MALFORMED_QUERY');
-    expect(failure('SELECT Id FROM Account WHERE CALENDAR_YEAR(CreatedDate) = 2024').message).toContain('not supported by the zdsf sandbox');
+    expect(failure("SELECT Id FROM Account WHERE DISTANCE(Loc__c, GEOLOCATION(1, 2), 'mi') < 20").message).toContain('not supported by the zdsf sandbox');
   });
 });
 
