@@ -177,6 +177,19 @@ describe('applyPlan: per-record failures', () => {
   });
 });
 
+describe('applyPlan: changes apply cannot carry out', () => {
+  it('reports them as failures and sends nothing for them', async () => {
+    const w = new FakeWriter({ users: [{ id: 3, name: 'Z', email: 'z@x.com' }] });
+    const del = { ...userUpdate(3, 'z@x.com', { name: 'Z' }, null as unknown as Record<string, unknown>), action: 'delete' as const, after: null };
+    const result = await applyPlan({ plan: makePlan({ global: [del, orgCreate('A', 'A')] }), config, writerFor: () => w });
+    expect(result.failures).toEqual([
+      { sync: 'global', type: 'user', action: 'delete', key: 'z@x.com', label: 'z@x.com', zendesk_id: 3, request: 'not sent', reason: 'apply cannot delete a user' },
+    ]);
+    expect(result.added).toBe(1);
+    expect(w.users.size).toBe(1);
+  });
+});
+
 describe('applyPlan: stale plans and the config digest', () => {
   it('refuses the whole apply, naming each stale record and what changed, and writes nothing', async () => {
     const w = new FakeWriter({
