@@ -544,6 +544,11 @@ describe.skipIf(!BUILT)('GitLab seed 003: the zdsf CLI', () => {
     const applied = await cli(['apply', planFile, '-c', GITLAB_CONFIG, '--allow-delete', '-q'], env);
     expect(applied.stderr).not.toContain('sandbox-token');
     expect(applied.code).toBe(0);
+    expect(applied.stdout).toContain('20 added, 7 changed, 2 destroyed');
+    // Issue 7: apply reports each sync with its own summary, plus the combined one. Reported to the apply owner:
+    // today `zdsf apply` prints only the combined line (services/apply.ts formatApplyResult).
+    expect.soft(applied.stdout).toMatch(/global[^\n]*13 added, 4 changed, 2 destroyed/);
+    expect.soft(applied.stdout).toMatch(/us-federal[^\n]*7 added, 3 changed, 0 destroyed/);
 
     const after = await cli(['plan', '-c', GITLAB_CONFIG, '--detailed-exitcode', '-q'], env);
     expect(after.code).toBe(0);
