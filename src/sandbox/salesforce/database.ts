@@ -35,6 +35,7 @@ type DescribeSeed = NonNullable<SalesforceSeed['describe']>[string];
 const NUMERIC_TYPES = new Set(['int', 'double', 'currency', 'percent', 'long']);
 const ID_LIKE = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+const SF_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0000$/;
 const DATETIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
 // Fields every object has, and the standard fields of the objects zdsf reads, so that a seed
@@ -152,6 +153,16 @@ function makeGetter(table: string, name: string, type: string): (rec: SfSeedReco
         return Number.isNaN(n) ? null : n;
       }
       return null;
+    };
+  }
+  if (type === 'datetime') {
+    // the REST API writes datetimes as 2024-01-31T08:00:00.000+0000 whatever the seed's style
+    return (rec) => {
+      const v = rec[name];
+      if (v === undefined || v === '') return null;
+      if (typeof v !== 'string' || SF_DATETIME.test(v)) return v;
+      const t = Date.parse(v.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+      return Number.isNaN(t) ? v : new Date(t).toISOString().replace('Z', '+0000');
     };
   }
   if (type === 'multipicklist') {

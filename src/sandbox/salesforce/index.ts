@@ -23,6 +23,8 @@ export interface SalesforceEmulatorOptions {
   bulkMaxRecords?: number;
   /** children of one parent answered inline by a subquery before it pages with nextRecordsUrl (default 200) */
   childBatchSize?: number;
+  /** query cursors open at once; opening one more releases the oldest, as Salesforce does (default 10) */
+  maxOpenCursors?: number;
   /** Sforce-Limit-Info's daily maximum (default 15000) */
   apiLimit?: number;
 }
@@ -55,7 +57,6 @@ const GRANTS = new Set([
   'authorization_code',
 ]);
 const DELIMITERS: Record<string, string> = { COMMA: ',', TAB: '\t', PIPE: '|', SEMICOLON: ';', CARET: '^', BACKQUOTE: '`' };
-const MAX_CURSORS = 100;
 const MAX_CHILD_CURSORS = 100_000;
 const DEFAULT_BATCH = 2000;
 const DEFAULT_MAX_RECORDS = 50_000;
@@ -149,6 +150,7 @@ export function createSalesforceEmulator(seed: SalesforceSeed | undefined, optio
   const apiLimit = options.apiLimit ?? 15_000;
   const inProgressChecks = options.bulkInProgressChecks ?? 1;
   const childBatchSize = Math.max(1, options.childBatchSize ?? 200);
+  const maxOpenCursors = Math.max(1, options.maxOpenCursors ?? 10);
   const now = (): Date => (options.now ? options.now() : new Date());
 
   const nextId = (prefix: string): string => {
@@ -332,7 +334,7 @@ export function createSalesforceEmulator(seed: SalesforceSeed | undefined, optio
     const cursor = { query: q, rows };
     if (rows.length > batchSize) {
       cursors.set(cursorId, cursor);
-      while (cursors.size > MAX_CURSORS) cursors.delete(cursors.keys().next().value as string);
+      while (cursors.size > maxOpenCursors) cursors.delete(cursors.keys().next().value as string);
     }
     return page(v, cursorId, cursor, 0, batchSize);
   }

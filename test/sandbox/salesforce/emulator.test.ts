@@ -173,6 +173,16 @@ describe('query paging', () => {
     expect(def.records).toHaveLength(2000);
   });
 
+  it('keeps 10 query cursors open: an 11th releases the oldest, whose locator then fails', async () => {
+    const emu = createSalesforceEmulator({ Account: manyAccounts(250) }, { baseUrl: () => BASE });
+    const h = { 'Sforce-Query-Options': 'batchSize=200' };
+    const next: string[] = [];
+    for (let i = 0; i < 11; i++) next.push(((await call(emu, 'GET', q(`SELECT Id FROM Account WHERE NumberOfEmployees >= ${i}`), { headers: h })).body as { nextRecordsUrl: string }).nextRecordsUrl);
+    expect((await call(emu, 'GET', next[0], { headers: h })).body).toEqual([{ message: 'invalid query locator', errorCode: 'INVALID_QUERY_LOCATOR' }]);
+    expect((await call(emu, 'GET', next[1], { headers: h })).status).toBe(200);
+    expect((await call(emu, 'GET', next[10], { headers: h })).body).toMatchObject({ done: true, totalSize: 240 });
+  });
+
   it('answers INVALID_QUERY_LOCATOR for an unknown locator', async () => {
     const res = await call(seeded(), 'GET', '/services/data/v62.0/query/01gSB0000000999AAA-2000');
     expect(res.status).toBe(400);

@@ -104,6 +104,11 @@ describe('SELECT list and record shape', () => {
     expect(r).toMatchObject({ Next_Renewal_Date__c: '2020-03-01', Active__c: true, Regions__c: 'EMEA;AMER' });
     expect(r.Name).toBeUndefined();
   });
+
+  it('writes datetimes the way the REST API does, whatever the seed style', () => {
+    const recs = run(`SELECT CreatedDate FROM Account WHERE Id IN ('${A1}', '${A3}') ORDER BY CreatedDate`).records;
+    expect(recs.map((r) => r.CreatedDate)).toEqual(['2024-01-10T08:00:00.000+0000', '2026-11-23T09:15:00.000+0000']);
+  });
 });
 
 describe('WHERE', () => {
