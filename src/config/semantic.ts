@@ -30,9 +30,21 @@ export function semanticChecks(ctx: CheckContext, data: unknown): void {
     if (isObj(inst.auth)) checkSecrets(ctx, ['zendesk', name, 'auth'], inst.auth);
   }
 
+  const writers = new Map<string, Map<string, string>>(); // "to|section" -> first sync writing it
   for (const [name, sync] of entries(data.syncs)) {
     if (!isObj(sync)) continue;
     checkSync(ctx, ['syncs', name], sync, salesforce, zendesk);
+    const to = str(sync.to);
+    if (to === undefined) continue;
+    for (const section of ['organizations', 'users']) {
+      if (!isObj(sync[section])) continue;
+      const seen = writers.get(to) ?? new Map<string, string>();
+      writers.set(to, seen);
+      const first = seen.get(section);
+      if (first !== undefined) {
+        ctx.warn(['syncs', name, section], `syncs "${first}" and "${name}" both sync ${section} into Zendesk instance "${to}": each may undo the other's changes unless their records never overlap`, true);
+      } else seen.set(section, name);
+    }
   }
 }
 

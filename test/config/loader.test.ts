@@ -289,6 +289,20 @@ describe('loadConfig: files and errors', () => {
   });
 });
 
+describe('cross-sync checks', () => {
+  it('warns when two syncs write the same section of one Zendesk instance', async () => {
+    const file = write(`${HEAD}syncs:
+  a: { from: prod, to: main, organizations: {} }
+  b: { from: prod, to: main, organizations: { where: "Type = 'Partner'" }, users: { sources: [{ object: Lead }] } }
+`);
+    const { config, diagnostics } = await loadConfig({ file, env });
+    expect(config).not.toBeNull();
+    expect(diagnostics.map((d) => `${d.severity} ${d.line}:${d.col} ${d.path}: ${d.message}`)).toEqual([
+      'warning 11:30 syncs.b.organizations: syncs "a" and "b" both sync organizations into Zendesk instance "main": each may undo the other\'s changes unless their records never overlap',
+    ]);
+  });
+});
+
 describe('offline checks', () => {
   it('accepts the SOQL conditions of GitLab\'s syncs (seed 003) and rejects broken ones', () => {
     expect(
