@@ -33,7 +33,24 @@ export function prng(seed: number): () => number {
 
 const ID_CHARS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
-/** An 18-character Salesforce-looking Id with the object's key prefix (001 Account, 003 Contact, 00Q Lead ...). */
+/** Salesforce's 3-character suffix that makes a 15-character, case-sensitive Id unique case-insensitively:
+ * for each 5-character chunk, a bit per upper-case letter, read as an index into A-Z0-5. */
+export function sfIdSuffix(id15: string): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
+  let suffix = '';
+  for (let chunk = 0; chunk < 3; chunk++) {
+    let bits = 0;
+    for (let i = 0; i < 5; i++) {
+      const c = id15[chunk * 5 + i];
+      if (c >= 'A' && c <= 'Z') bits |= 1 << i;
+    }
+    suffix += alphabet[bits];
+  }
+  return suffix;
+}
+
+/** An 18-character Salesforce Id with the object's key prefix (001 Account, 003 Contact, 00Q Lead ...),
+ * with the real case-safety suffix (two Ids never differ only by case). */
 export function sfId(prefix: string, n: number): string {
   let body = '';
   let x = n;
@@ -41,7 +58,8 @@ export function sfId(prefix: string, n: number): string {
     body = ID_CHARS[x % 62] + body;
     x = Math.floor(x / 62);
   }
-  return `${prefix}5g0${body}AAA`;
+  const id15 = `${prefix}5g0${body}`;
+  return id15 + sfIdSuffix(id15);
 }
 
 const ADJ = ['Acme', 'Globex', 'Initech', 'Umbrella', 'Stark', 'Wayne', 'Hooli', 'Vandelay', 'Soylent', 'Tyrell', 'Cyberdyne', 'Wonka', 'Oscorp', 'Gringotts', 'Monarch', 'Nakatomi', 'Pied Piper', 'Aperture', 'Black Mesa', 'Blue Sun', 'Dunder', 'Massive', 'Prestige', 'Sirius', 'Virtucon', 'Zorg', 'Ollivander', 'Bluth', 'Kramerica', 'Duff'];

@@ -2,7 +2,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generateSeed, sfId, writeSeed } from '../../src/seedgen/generate.js';
+import { generateSeed, sfId, sfIdSuffix, writeSeed } from '../../src/seedgen/generate.js';
 
 describe('generateSeed', () => {
   const seed = generateSeed({ accounts: 60, contacts: 200, seed: 3 });
@@ -21,6 +21,13 @@ describe('generateSeed', () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.every((id) => id.length === 18)).toBe(true);
     expect(sfId('001', 1)).not.toBe(sfId('001', 2));
+    // Ids that differ only by case in their first 15 characters differ in the suffix (Zendesk compares
+    // external_ids case-insensitively)
+    const lower = new Set(ids.map((id) => id.toLowerCase()));
+    expect(lower.size).toBe(ids.length);
+    expect(sfIdSuffix('001000000000abc')).toBe('AAA');
+    expect(sfIdSuffix('001000000000ABC')).not.toBe(sfIdSuffix('001000000000abc'));
+    expect(sfIdSuffix('001D0000000000A')).toBe('IAQ');
   });
 
   it('contains the cases the product must handle', () => {
