@@ -40,16 +40,43 @@ interface Subject {
   name?: string | null;
 }
 
+/** Individual invalid_value warnings per mapping; beyond this many, the rest of that mapping's records are
+ * folded into one warning that lists them all (a plan with 100k identical lines helps nobody). */
+export const MAX_VALUE_WARNINGS_PER_MAPPING = 20;
+
 class Collector {
   readonly warnings: Warning[] = [];
+  private readonly overflow = new Map<string, { records: string[]; example: string }>();
+  private readonly counts = new Map<string, number>();
+
   invalid(subject: Subject, mapping: Mapping, reason: string, what: string): void {
     const { object, record, name } = subject;
     const label = name ? `${object} ${record.Id} (${name})` : `${object} ${record.Id}`;
+    const count = (this.counts.get(mapping.name) ?? 0) + 1;
+    this.counts.set(mapping.name, count);
+    if (count > MAX_VALUE_WARNINGS_PER_MAPPING) {
+      const o = this.overflow.get(mapping.name);
+      if (o) o.records.push(record.Id);
+      else this.overflow.set(mapping.name, { records: [record.Id], example: `${label}: ${reason}${what}` });
+      return;
+    }
     this.warnings.push({
       code: 'invalid_value',
       message: `${label}: ${mapping.name}: ${reason}${what}; left out for this record`,
       records: [record.Id],
     });
+  }
+
+  finish(): Warning[] {
+    for (const [mapping, { records, example }] of this.overflow) {
+      this.warnings.push({
+        code: 'invalid_value',
+        message: `${mapping}: ${records.length} more record${records.length === 1 ? ' has a value' : 's have values'} that cannot be used (e.g. ${example}); left out for ${records.length === 1 ? 'it' : 'them'}`,
+        records,
+      });
+    }
+    this.overflow.clear();
+    return this.warnings;
   }
 }
 
@@ -247,6 +274,6 @@ export function mapSync(
     people,
     organizationTags: tagOwnership(orgs?.tags),
     userTags: tagOwnership(sync.users?.tags),
-    warnings: out.warnings,
+    warnings: out.finish(),
   };
 }

@@ -4,7 +4,7 @@
 // value, "maybe" into a checkbox, an unparseable date) is refused here instead, and mapSync reports it.
 import type { ZdFieldDef } from '../model/zendesk.js';
 import { normalizeDomains, normalizeFieldValue, normalizeTag, normalizeText } from './normalize.js';
-import { asNumber, isEmpty, toScalar } from './mapping.js';
+import { asIsoTime, asNumber, isEmpty, toScalar } from './mapping.js';
 
 export type FieldValueResult = { ok: true; value: unknown } | { ok: false; reason: string };
 
@@ -73,6 +73,8 @@ export function toZendeskFieldValue(raw: unknown, field?: ZdFieldDef): FieldValu
       return { ok: false, reason: `${quote(raw)} is not true or false` };
     }
     case 'date': {
+      // only ISO dates and datetimes (what Salesforce sends): Date's own parser accepts too much ("day 10")
+      if (asIsoTime(raw) === null) return { ok: false, reason: `${quote(raw)} is not a date` };
       const v = normalizeFieldValue(toScalar(raw), field);
       if (typeof v !== 'string' || !isCalendarDate(v)) return { ok: false, reason: `${quote(raw)} is not a date` };
       return { ok: true, value: v };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkFieldTypes, mapSync } from '../../src/map/index.js';
+import { checkFieldTypes, mapSync, MAX_VALUE_WARNINGS_PER_MAPPING } from '../../src/map/index.js';
 import type { SourceData } from '../../src/model/salesforce.js';
 import { accounts, fieldMapping, makeSync, organizationFields, people, sfDescribe, userFields } from './fixtures.js';
 
@@ -146,6 +146,25 @@ describe('mapSync: organizations', () => {
     expect(out.warnings.map((w) => w.message)).toContain(
       'Account 0015g0000000003AAA (Cyberdyne Partners): syncs.global.organizations.domain_names: "n/a" is not a domain name; left out for this record',
     );
+  });
+
+  it('folds invalid values beyond the first few of a mapping into one warning listing every record', () => {
+    const rows = Array.from({ length: MAX_VALUE_WARNINGS_PER_MAPPING + 3 }, (_, i) => ({
+      ...accounts[1],
+      Id: `001F${String(i).padStart(3, '0')}`,
+      Next_Renewal_Date__c: `day ${i}`,
+    }));
+    const out = mapSync(makeSync({ users: null }), source({ accounts: rows }), target);
+    expect(out.warnings).toHaveLength(MAX_VALUE_WARNINGS_PER_MAPPING + 1);
+    expect(out.warnings[0].message).toBe(
+      'Account 001F000 (Black Mesa Pharma): syncs.global.organizations.fields.renewal_date: "day 0" is not a date for Zendesk organization field "renewal_date" (date); left out for this record',
+    );
+    expect(out.warnings[MAX_VALUE_WARNINGS_PER_MAPPING]).toEqual({
+      code: 'invalid_value',
+      message: `syncs.global.organizations.fields.renewal_date: 3 more records have values that cannot be used (e.g. Account 001F0${MAX_VALUE_WARNINGS_PER_MAPPING} (Black Mesa Pharma): "day ${MAX_VALUE_WARNINGS_PER_MAPPING}" is not a date for Zendesk organization field "renewal_date" (date)); left out for them`,
+      records: ['001F020', '001F021', '001F022'],
+    });
+    expect(out.organizations.every((o) => !('renewal_date' in o.attributes.organization_fields))).toBe(true);
   });
 
   it('maps details, templates and constants, and nothing without an organizations section', () => {

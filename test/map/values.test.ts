@@ -34,6 +34,10 @@ describe('toZendeskFieldValue', () => {
     expect(toZendeskFieldValue('2026-03-27T23:00:00.000+0000', def('date'))).toEqual({ ok: true, value: '2026-03-27' });
     expect(toZendeskFieldValue('2026-02-30', def('date')).ok).toBe(false);
     expect(toZendeskFieldValue('next week', def('date'))).toEqual({ ok: false, reason: '"next week" is not a date' });
+    // Date's parser would take these; Salesforce never sends them
+    expect(toZendeskFieldValue('day 10', def('date'))).toEqual({ ok: false, reason: '"day 10" is not a date' });
+    expect(toZendeskFieldValue('March 3, 2026', def('date')).ok).toBe(false);
+    expect(toZendeskFieldValue('2026-03-27T23:00:00Z', def('date'))).toEqual({ ok: true, value: '2026-03-27' });
   });
   it('dropdown: the option value, by value, name or tag form; others refused naming the options', () => {
     expect(toZendeskFieldValue('healthy', health)).toEqual({ ok: true, value: 'healthy' });
