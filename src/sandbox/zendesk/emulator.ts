@@ -109,6 +109,20 @@ export function createZendeskEmulator(seed: ZendeskSeed | undefined, options: Ze
   let orgs = new Map<number, Org>();
   let users = new Map<number, User>();
   let memberships = new Map<number, Membership>();
+  // indexes (case-insensitive keys -> ids), kept in step by putOrg/dropOrg, putUser/dropUser, putMembership/dropMembership
+  const orgsByName = new Map<string, Set<number>>();
+  const orgsByExt = new Map<string, Set<number>>();
+  const usersByEmail = new Map<string, Set<number>>();
+  const usersByExt = new Map<string, Set<number>>();
+  const membershipsByUser = new Map<number, Set<number>>();
+  const membershipsByOrg = new Map<number, Set<number>>();
+  // ids of orgs / users / memberships in ascending order, rebuilt after an insert or delete (for paging)
+  const idCache = new Map<Map<number, unknown>, number[]>();
+  const idsOf = (map: Map<number, unknown>): number[] => {
+    let ids = idCache.get(map);
+    if (!ids) idCache.set(map, (ids = [...map.keys()]));
+    return ids;
+  };
   let orgFields: Field[] = [];
   let userFields: Field[] = [];
   let settings: Record<string, unknown> = {};
@@ -131,6 +145,8 @@ export function createZendeskEmulator(seed: ZendeskSeed | undefined, options: Ze
     orgs = new Map();
     users = new Map();
     memberships = new Map();
+    for (const idx of [orgsByName, orgsByExt, usersByEmail, usersByExt, membershipsByUser, membershipsByOrg]) idx.clear();
+    idCache.clear();
     jobs = new Map();
     welcomeEmails = 0;
     jobsCreated = 0;
@@ -177,10 +193,13 @@ export function createZendeskEmulator(seed: ZendeskSeed | undefined, options: Ze
     orgFields = (s.organization_fields ?? []).map((f, i) => loadField(f as Field, 'organization_fields', i));
     userFields = (s.user_fields ?? []).map((f, i) => loadField(f as Field, 'user_fields', i));
 
-    for (const o of s.organizations ?? []) {
-      const id = typeof o.id === 'number' ? o.id : newId();
+    const byId = <T extends { id?: number }>(list: T[] | undefined): (T & { id: number })[] =>
+      (list ?? []).map((r) => ({ ...r, id: typeof r.id === 'number' ? r.id : newId() })).sort((a, b) => a.id - b.id);
+    for (const o of byId(s.organizations)) {
+      const id = o.id;
+      const { url: _url, ...attrs } = o;
       const org: Org = {
-        ...o,
+        ...attrs,
         id,
         name: String(o.name ?? `Organization ${id}`),
         shared_tickets: o.shared_tickets === true,
@@ -195,22 +214,34 @@ export function createZendeskEmulator(seed: ZendeskSeed | undefined, options: Ze
         tags: normalizeTags(o.tags),
         organization_fields: isRecord(o.organization_fields) ? { ...o.organization_fields } : {},
       };
-      delete org.url;
-      orgs.set(id, org);
+      putOrg(org);
     }
-    for (const u of s.users ?? []) {
-      const id = typeof u.id === 'number' ? u.id : newId();
-      const user = newUserRecord(id, u, created);
-      Object.assign(user, { ...u, ...user, organization_id: null });
-      delete user.url;
-      users.set(id, user);
+    const seededUsers = byId(s.users);
+    for (const u of seededUsers) {
+      const id = u.id;
+      // the seed's own attributes are kept (last_login_at, shared ...); the ones the emulator normalises win
+      const { url: _url, ...attrs } = u;
+      const base = newUserRecord(id, u, created);
+      const user: User = {
+        ...base,
+        ...attrs,
+        id,
+        name: base.name,
+        email: base.email,
+        role: base.role,
+        external_id: base.external_id,
+        tags: base.tags,
+        verified: base.verified,
+        user_fields: base.user_fields,
+        organization_id: null,
+      };
+      putUser(user);
     }
-    const seededMemberships = s.organization_memberships ?? [];
-    for (const m of seededMemberships) {
+    for (const m of byId(s.organization_memberships)) {
       if (typeof m.user_id !== 'number' || typeof m.organization_id !== 'number') continue;
       if (!users.has(m.user_id) || !orgs.has(m.organization_id)) continue;
-      const id = typeof m.id === 'number' ? m.id : newId();
-      memberships.set(id, {
+      const id = m.id;
+      putMembership({
         id,
         user_id: m.user_id,
         organization_id: m.organization_id,
@@ -221,11 +252,11 @@ export function createZendeskEmulator(seed: ZendeskSeed | undefined, options: Ze
       });
     }
     // A user's organization_id without a membership in the seed stands for one default membership.
-    for (const u of s.users ?? []) {
-      if (typeof u.id !== 'number' || typeof u.organization_id !== 'number' || !orgs.has(u.organization_id)) continue;
-      if (userMemberships(u.id).length > 0) continue;
+    for (const u of seededUsers) {
+      if (typeof u.organization_id !== 'number' || !orgs.has(u.organization_id)) continue;
+      if (membershipsByUser.get(u.id)?.size) continue;
       const id = newId();
-      memberships.set(id, { id, user_id: u.id, organization_id: u.organization_id, default: true, created_at: created, updated_at: created, view_tickets: true });
+      putMembership({ id, user_id: u.id, organization_id: u.organization_id, default: true, created_at: created, updated_at: created, view_tickets: true });
     }
     for (const user of users.values()) {
       const ms = userMemberships(user.id);
@@ -313,29 +344,84 @@ export function createZendeskEmulator(seed: ZendeskSeed | undefined, options: Ze
   // ---------- lookups ----------
 
   const sortById = <T extends { id: number }>(list: Iterable<T>): T[] => [...list].sort((a, b) => a.id - b.id);
+  const key = (v: string | null | undefined): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim().toLowerCase() : null);
+  function addTo<K>(idx: Map<K, Set<number>>, k: K | null, id: number): void {
+    if (k === null) return;
+    let set = idx.get(k);
+    if (!set) idx.set(k, (set = new Set()));
+    set.add(id);
+  }
+  function removeFrom<K>(idx: Map<K, Set<number>>, k: K | null, id: number): void {
+    if (k === null) return;
+    const set = idx.get(k);
+    if (!set) return;
+    set.delete(id);
+    if (set.size === 0) idx.delete(k);
+  }
+  const first = <T>(map: Map<number, T>, ids: Set<number> | undefined): T | undefined => {
+    for (const id of ids ?? []) {
+      const v = map.get(id);
+      if (v) return v;
+    }
+    return undefined;
+  };
+  /** stores an organization (new or changed) and keeps the name / external_id indexes in step */
+  function putOrg(o: Org): void {
+    const old = orgs.get(o.id);
+    if (old) {
+      removeFrom(orgsByName, key(old.name), old.id);
+      removeFrom(orgsByExt, key(old.external_id), old.id);
+    }
+    if (!old) idCache.delete(orgs);
+    orgs.set(o.id, o);
+    addTo(orgsByName, key(o.name), o.id);
+    addTo(orgsByExt, key(o.external_id), o.id);
+  }
+  function dropOrg(o: Org): void {
+    removeFrom(orgsByName, key(o.name), o.id);
+    removeFrom(orgsByExt, key(o.external_id), o.id);
+    orgs.delete(o.id);
+    idCache.delete(orgs);
+  }
+  function putUser(u: User): void {
+    const old = users.get(u.id);
+    if (old) {
+      removeFrom(usersByEmail, key(old.email), old.id);
+      removeFrom(usersByExt, key(old.external_id), old.id);
+    }
+    if (!old) idCache.delete(users);
+    users.set(u.id, u);
+    addTo(usersByEmail, key(u.email), u.id);
+    addTo(usersByExt, key(u.external_id), u.id);
+  }
+  function dropUser(u: User): void {
+    removeFrom(usersByEmail, key(u.email), u.id);
+    removeFrom(usersByExt, key(u.external_id), u.id);
+    users.delete(u.id);
+    idCache.delete(users);
+  }
+  function putMembership(m: Membership): void {
+    if (!memberships.has(m.id)) idCache.delete(memberships);
+    memberships.set(m.id, m);
+    addTo(membershipsByUser, m.user_id, m.id);
+    addTo(membershipsByOrg, m.organization_id, m.id);
+  }
+  function dropMembership(m: Membership): void {
+    memberships.delete(m.id);
+    idCache.delete(memberships);
+    removeFrom(membershipsByUser, m.user_id, m.id);
+    removeFrom(membershipsByOrg, m.organization_id, m.id);
+  }
   function userMemberships(userId: number): Membership[] {
-    return sortById([...memberships.values()].filter((m) => m.user_id === userId));
+    return sortById([...(membershipsByUser.get(userId) ?? [])].map((id) => memberships.get(id) as Membership));
   }
-  function orgByExternalId(externalId: string): Org | undefined {
-    const e = externalId.toLowerCase();
-    for (const o of orgs.values()) if (o.external_id !== null && o.external_id.toLowerCase() === e) return o;
-    return undefined;
+  function orgMemberships(orgId: number): Membership[] {
+    return sortById([...(membershipsByOrg.get(orgId) ?? [])].map((id) => memberships.get(id) as Membership));
   }
-  function orgByName(name: string): Org | undefined {
-    const n = name.trim().toLowerCase();
-    for (const o of orgs.values()) if (o.name.trim().toLowerCase() === n) return o;
-    return undefined;
-  }
-  function userByEmail(email: string): User | undefined {
-    const e = email.trim().toLowerCase();
-    for (const u of users.values()) if (u.email !== null && u.email.toLowerCase() === e) return u;
-    return undefined;
-  }
-  function userByExternalId(externalId: string): User | undefined {
-    const e = externalId.toLowerCase();
-    for (const u of users.values()) if (u.external_id !== null && u.external_id !== undefined && u.external_id.toLowerCase() === e) return u;
-    return undefined;
-  }
+  const orgByExternalId = (externalId: string): Org | undefined => first(orgs, orgsByExt.get(key(externalId) ?? ''));
+  const orgByName = (name: string): Org | undefined => first(orgs, orgsByName.get(key(name) ?? ''));
+  const userByEmail = (email: string): User | undefined => first(users, usersByEmail.get(key(email) ?? ''));
+  const userByExternalId = (externalId: string): User | undefined => first(users, usersByExt.get(key(externalId) ?? ''));
 
   // ---------- memberships ----------
 
@@ -363,13 +449,13 @@ export function createZendeskEmulator(seed: ZendeskSeed | undefined, options: Ze
     const isDefault = existing.length === 0 || makeDefault;
     if (isDefault) for (const m of existing) if (m.default) { m.default = null; m.updated_at = at; }
     const m: Membership = { id: newId(), user_id: user.id, organization_id: org.id, default: isDefault ? true : null, created_at: at, updated_at: at, view_tickets: true };
-    memberships.set(m.id, m);
+    putMembership(m);
     syncUserOrganization(user.id);
     return { ok: true, value: m, action: 'create' };
   }
 
   function removeMembership(m: Membership): void {
-    memberships.delete(m.id);
+    dropMembership(m);
     syncUserOrganization(m.user_id);
   }
 
@@ -388,11 +474,11 @@ export function createZendeskEmulator(seed: ZendeskSeed | undefined, options: Ze
   function replaceMemberships(user: User, orgId: number | null): void {
     const ms = userMemberships(user.id);
     if (orgId !== null && ms.length === 1 && ms[0].organization_id === orgId) return;
-    for (const m of ms) memberships.delete(m.id);
+    for (const m of ms) dropMembership(m);
     if (orgId !== null) {
       const at = ts();
       const m: Membership = { id: newId(), user_id: user.id, organization_id: orgId, default: true, created_at: at, updated_at: at, view_tickets: true };
-      memberships.set(m.id, m);
+      putMembership(m);
     }
     syncUserOrganization(user.id);
   }
@@ -433,17 +519,17 @@ export function createZendeskEmulator(seed: ZendeskSeed | undefined, options: Ze
       next.id = newId();
       next.created_at = at;
       next.updated_at = at;
-      orgs.set(next.id, next);
+      putOrg(next);
       return { ok: true, value: next, action: 'create' };
     }
     if (JSON.stringify(next) !== JSON.stringify(existing)) next.updated_at = at;
-    orgs.set(next.id, next);
+    putOrg(next);
     return { ok: true, value: next, action: 'update' };
   }
 
   function deleteOrg(org: Org): Outcome<Org> {
-    for (const m of [...memberships.values()]) if (m.organization_id === org.id) removeMembership(m);
-    orgs.delete(org.id);
+    for (const m of orgMemberships(org.id)) removeMembership(m);
+    dropOrg(org);
     return { ok: true, value: org, action: 'delete' };
   }
 
@@ -514,13 +600,13 @@ export function createZendeskEmulator(seed: ZendeskSeed | undefined, options: Ze
       next.id = newId();
       next.created_at = at;
       next.updated_at = at;
-      users.set(next.id, next);
+      putUser(next);
       if (next.email && next.verified !== true && input.skip_verify_email !== true) welcomeEmails++;
       if (orgId !== undefined && orgId !== null) replaceMemberships(next, orgId);
       return { ok: true, value: users.get(next.id) as User, action: 'create' };
     }
     const before = JSON.stringify(existing);
-    users.set(next.id, next);
+    putUser(next);
     if (orgId !== undefined) replaceMemberships(next, orgId);
     const stored = users.get(next.id) as User;
     if (JSON.stringify(stored) !== before) stored.updated_at = at;
@@ -623,6 +709,12 @@ export function createZendeskEmulator(seed: ZendeskSeed | undefined, options: Ze
   }
 
   function page<T extends { id: number }>(req: SandboxRequest, key: string, items: T[], render: (v: T) => unknown): SandboxResponse {
+    const byKey = new Map(items.map((r) => [r.id, r]));
+    return pageIds(req, key, items.map((r) => r.id), (id) => render(byKey.get(id) as T));
+  }
+
+  /** Lists `ids` with cursor pagination (page[size], page[after], page[before]) or offset pagination (page, per_page). */
+  function pageIds(req: SandboxRequest, key: string, items: number[], render: (id: number) => unknown): SandboxResponse {
     const q = req.url.searchParams;
     const link = (params: Record<string, string>): string => {
       const u = new URL(`${base()}${req.url.pathname}`);
@@ -630,32 +722,46 @@ export function createZendeskEmulator(seed: ZendeskSeed | undefined, options: Ze
       for (const [k, v] of Object.entries(params)) u.searchParams.set(k, v);
       return u.toString();
     };
-    const sorted = sortById(items);
+    // Records are kept in id order (seeds are loaded sorted, new ids only grow), so this rarely sorts.
+    let isSorted = true;
+    for (let i = 1; i < items.length && isSorted; i++) if (items[i - 1] > items[i]) isSorted = false;
+    const sorted = isSorted ? items : [...items].sort((a, b) => a - b);
+    /** index of the first record with an id greater than `id` */
+    const firstAfter = (id: number): number => {
+      let lo = 0;
+      let hi = sorted.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (sorted[mid] <= id) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    };
     if (q.has('page[size]') || q.has('page[after]') || q.has('page[before]')) {
       const size = q.has('page[size]') ? Number(q.get('page[size]')) : PAGE_LIMIT;
       if (!Number.isInteger(size) || size < 1) return badRequest('InvalidPaginationParameter', 'page[size] must be a positive integer');
       if (size > PAGE_LIMIT) return badRequest('InvalidPaginationParameter', `page[size] must be at most ${PAGE_LIMIT}`);
-      let slice: T[];
+      let slice: number[];
       let hasMore: boolean;
       const after = q.get('page[after]');
       const before = q.get('page[before]');
       if (before) {
         const b = decodeCursor(before);
         if (b === null) return badRequest('InvalidPaginationParameter', 'page[before] is not a valid cursor');
-        const older = sorted.filter((r) => r.id < b);
-        slice = older.slice(Math.max(0, older.length - size));
-        hasMore = older.length > size;
+        const end = firstAfter(b - 1);
+        slice = sorted.slice(Math.max(0, end - size), end);
+        hasMore = end > size;
       } else {
         const a = after ? decodeCursor(after) : 0;
         if (a === null) return badRequest('InvalidPaginationParameter', 'page[after] is not a valid cursor');
-        const newer = sorted.filter((r) => r.id > a);
-        slice = newer.slice(0, size);
-        hasMore = newer.length > size;
+        const start = firstAfter(a);
+        slice = sorted.slice(start, start + size);
+        hasMore = sorted.length > start + size;
       }
       const first = slice[0];
       const last = slice[slice.length - 1];
-      const afterCursor = last ? encodeCursor(last.id) : null;
-      const beforeCursor = first ? encodeCursor(first.id) : null;
+      const afterCursor = last !== undefined ? encodeCursor(last) : null;
+      const beforeCursor = first !== undefined ? encodeCursor(first) : null;
       return json(200, {
         [key]: slice.map(render),
         meta: { has_more: hasMore, after_cursor: afterCursor, before_cursor: beforeCursor },
@@ -693,7 +799,7 @@ export function createZendeskEmulator(seed: ZendeskSeed | undefined, options: Ze
   const missing = (key: string): SandboxResponse => badRequest('InvalidParameter', `The request body must be {"${key}": { ... }}.`);
 
   // organizations
-  on('GET', 'organizations', (req) => page(req, 'organizations', [...orgs.values()], orgOut));
+  on('GET', 'organizations', (req) => pageIds(req, 'organizations', idsOf(orgs), (id) => orgOut(orgs.get(id) as Org)));
   on('GET', 'organizations/count', () => json(200, { count: { value: orgs.size, refreshed_at: ts() } }));
   on('GET', 'organizations/show_many', (req) => {
     const q = req.url.searchParams;
@@ -718,11 +824,11 @@ export function createZendeskEmulator(seed: ZendeskSeed | undefined, options: Ze
   });
   on('GET', 'organizations/:id/organization_memberships', (req, [id]) => {
     if (!orgs.has(Number(id))) return notFound();
-    return page(req, 'organization_memberships', [...memberships.values()].filter((m) => m.organization_id === Number(id)), membershipOut);
+    return page(req, 'organization_memberships', orgMemberships(Number(id)), membershipOut);
   });
   on('GET', 'organizations/:id/users', (req, [id]) => {
     if (!orgs.has(Number(id))) return notFound();
-    const members = new Set([...memberships.values()].filter((m) => m.organization_id === Number(id)).map((m) => m.user_id));
+    const members = new Set(orgMemberships(Number(id)).map((m) => m.user_id));
     return page(req, 'users', [...users.values()].filter((u) => members.has(u.id)), userOut);
   });
   on('POST', 'organizations', (req) => {
@@ -798,6 +904,7 @@ export function createZendeskEmulator(seed: ZendeskSeed | undefined, options: Ze
     const q = req.url.searchParams;
     const roles = [...q.getAll('role'), ...q.getAll('role[]')];
     const ext = q.get('external_id');
+    if (roles.length === 0 && ext === null) return pageIds(req, 'users', idsOf(users), (id) => userOut(users.get(id) as User));
     const list = [...users.values()].filter((u) => (roles.length === 0 || roles.includes(u.role)) && (ext === null || u.external_id?.toLowerCase() === ext.toLowerCase()));
     return page(req, 'users', list, userOut);
   });
@@ -908,8 +1015,8 @@ export function createZendeskEmulator(seed: ZendeskSeed | undefined, options: Ze
     const u = users.get(Number(id));
     if (!u) return notFound();
     // Real Zendesk soft-deletes (the user stays readable with active: false); the sandbox removes it.
-    for (const m of userMemberships(u.id)) memberships.delete(m.id);
-    users.delete(u.id);
+    for (const m of userMemberships(u.id)) dropMembership(m);
+    dropUser(u);
     return json(200, { user: { ...userOut(u), active: false } });
   });
   on('GET', 'users/:id/organization_memberships', (req, [id]) => {
@@ -949,7 +1056,7 @@ export function createZendeskEmulator(seed: ZendeskSeed | undefined, options: Ze
   });
 
   // organization_memberships
-  on('GET', 'organization_memberships', (req) => page(req, 'organization_memberships', [...memberships.values()], membershipOut));
+  on('GET', 'organization_memberships', (req) => pageIds(req, 'organization_memberships', idsOf(memberships), (id) => membershipOut(memberships.get(id) as Membership)));
   on('GET', 'organization_memberships/:id', (_req, [id]) => {
     const m = memberships.get(Number(id));
     return m ? json(200, { organization_membership: membershipOut(m) }) : notFound();

@@ -147,6 +147,14 @@ export function deepMerge(base: Record<string, unknown>, over: Record<string, un
   return out;
 }
 
+/** A deep copy of JSON-like data (plain objects, arrays, primitives); faster than structuredClone for records. */
 export function clone<T>(value: T): T {
-  return structuredClone(value);
+  if (Array.isArray(value)) return value.map((v: unknown) => clone(v)) as T;
+  if (value !== null && typeof value === 'object') {
+    if (value instanceof Date) return new Date(value.getTime()) as T;
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value)) out[k] = clone((value as Record<string, unknown>)[k]);
+    return out as T;
+  }
+  return value;
 }
