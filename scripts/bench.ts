@@ -105,6 +105,7 @@ try {
         plan: fresh,
         allowDelete: true,
         force: true,
+        target: createZendeskReader(),
         writerFor: (instance) => {
           const w = createZendeskWriter(instance, { pollIntervalMs: 20, maxPollIntervalMs: 200 });
           writers.push(w);

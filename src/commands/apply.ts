@@ -77,6 +77,7 @@ Exit codes: 0 success; 1 error or any record that failed.`;
       config,
       plan,
       writerFor: adapters.writerFor,
+      target: adapters.target,
       allowDelete: flags['allow-delete'],
       force: flags.force,
       logFile: flags['log-file'],

@@ -2,12 +2,14 @@
 import { applyPlan, createAuditLog, type ApplyResult } from '../apply/index.js';
 import type { Config, ZendeskInstance } from '../model/config.js';
 import type { Plan } from '../model/plan.js';
-import type { Progress, TargetWriter } from '../model/ports.js';
+import type { Progress, TargetReader, TargetWriter } from '../model/ports.js';
 
 export interface ApplyServiceOptions {
   config: Config;
   plan: Plan;
   writerFor: (instance: ZendeskInstance) => TargetWriter;
+  /** reads a whole instance: apply uses it instead of per-record look-ups when a plan touches many records */
+  target?: TargetReader;
   allowDelete?: boolean;
   force?: boolean;
   /** append a JSON-lines audit log of every write here */
@@ -34,6 +36,12 @@ export async function runApply(options: ApplyServiceOptions): Promise<ApplyResul
         }
         return writer;
       },
+      readLive: options.target
+        ? (syncName) => {
+            const sync = config.syncs.find((s) => s.name === syncName)!;
+            return options.target!.read({ instance: config.zendesk[sync.to], progress: options.progress });
+          }
+        : undefined,
       organizationCount: (syncName) => {
         const count = plan.syncs.find((s) => s.name === syncName)?.zendesk_organization_count;
         if (count === undefined) throw new Error(`the plan does not record how many organizations Zendesk held; set retention.max_deletes`);
