@@ -938,6 +938,7 @@ export function createZendeskEmulator(seed: ZendeskSeed | undefined, options: Ze
             if (k === 'role') return u.role === val;
             if (k === 'organization_id') return userMemberships(u.id).some((mm) => String(mm.organization_id) === val);
             if (k === 'name') return u.name.toLowerCase().includes(val);
+            if (k === 'type') return val === 'user';
             return false;
           }
           const w = t.replace(/"/g, '').toLowerCase();
