@@ -1,6 +1,18 @@
 // The Salesforce half of the sandbox: OAuth token (any grant) and SOAP login, the REST API's versions,
 // resources, limits, describe, SOQL query / queryAll with queryMore paging, and Bulk API 2.0 query jobs,
 // over the seed's records. jsforce 3.10.16 is the reference client: it works against this unmodified.
+//
+// Where the sandbox differs from Salesforce on purpose:
+// - any credentials and any bearer token are accepted (only a missing Authorization header is refused);
+//   every API version vNN.N is served the same way.
+// - SOQL is a subset (see soql.ts): no GROUP BY / HAVING / aggregate functions other than COUNT(),
+//   no TYPEOF, no DISTANCE / GEOLOCATION, no USING SCOPE; these answer MALFORMED_QUERY saying so.
+// - the user's time zone is UTC and the fiscal year is the calendar year (date literals, date functions);
+//   text sorts by lower-cased code points, not by the org's locale collation.
+// - the top-level batch size is not reduced for queries with subqueries; child subqueries page after
+//   `childBatchSize` (200) children; query locators do not expire (but only 10 stay open, as in Salesforce).
+// - Bulk API 2.0 query jobs are evaluated when created (a snapshot) and move one state per status check.
+// - the org is read-only: no sObject writes (zdsf only reads Salesforce).
 import { randomBytes } from 'node:crypto';
 import type { SalesforceSeed, SfSeedRecord } from '../../model/seed.js';
 import type { Emulator, SandboxRequest, SandboxResponse } from '../http.js';
