@@ -13,7 +13,7 @@ const ROOTS = [
   'OrganizationResponse', 'OrganizationsResponse', 'UserResponse', 'UsersResponse',
   'OrganizationMembershipResponse', 'OrganizationMembershipsResponse', 'OrganizationFieldsResponse',
   'UserFieldsResponse', 'OrganizationFieldResponse', 'UserFieldResponse', 'JobStatusResponse', 'JobStatusesResponse',
-  'AccountSettingsResponse', 'Pagination', 'OffsetPaginationObject', 'CountOrganizationResponse',
+  'AccountSettingsResponse', 'Pagination', 'OffsetPaginationObject', 'CountOrganizationResponse', 'CountResponse',
 ];
 const EXAMPLES = {
   OrganizationsResponseExample: 'https://developer.zendesk.com/api-reference/ticketing/organizations/organizations/#list-organizations',
@@ -38,6 +38,11 @@ const EXAMPLES = {
   OrganizationFieldsResponseExample: 'https://developer.zendesk.com/api-reference/ticketing/organizations/organization_fields/#list-organization-fields',
   UserFieldsResponseExample: 'https://developer.zendesk.com/api-reference/ticketing/users/user_fields/#list-user-fields',
   AccountSettingsResponseExample: 'https://developer.zendesk.com/api-reference/ticketing/account-configuration/account_settings/#show-settings',
+  OrganizationFieldResponseExample: 'https://developer.zendesk.com/api-reference/ticketing/organizations/organization_fields/#show-organization-field',
+  UserFieldResponseExample: 'https://developer.zendesk.com/api-reference/ticketing/users/user_fields/#show-user-field',
+  CountOrganizationsResponseExample: 'https://developer.zendesk.com/api-reference/ticketing/organizations/organizations/#count-organizations',
+  UserCountResponseExample: 'https://developer.zendesk.com/api-reference/ticketing/users/users/#count-users',
+  DeleteUserResponseExample: 'https://developer.zendesk.com/api-reference/ticketing/users/users/#delete-user',
 };
 const COMPONENT_EXAMPLES = {
   OrganizationObject: 'https://developer.zendesk.com/api-reference/ticketing/organizations/organizations/#json-format',
