@@ -5,3 +5,5 @@ export { loadSeed, parseSeed, checkSeed, saveSeed } from './seed.js';
 export { createZendeskEmulator, normalizeTags, checkCustomFields, DEFAULT_SETTINGS } from './zendesk/index.js';
 export type { ZendeskEmulator, ZendeskEmulatorInfo, ZendeskEmulatorOptions, ZdErrorDetail, ZdErrorDetails } from './zendesk/index.js';
 export type { Emulator, Route, SandboxRequest, SandboxResponse } from './http.js';
+export { createSalesforceEmulator } from './salesforce/index.js';
+export type { SalesforceEmulator, SalesforceEmulatorOptions } from './salesforce/index.js';
