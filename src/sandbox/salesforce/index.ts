@@ -136,7 +136,7 @@ function xmlEscape(s: string): string {
 function csvCell(v: unknown): string {
   if (v === null || v === undefined) return '""';
   const s = typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
-  return `"${s.replace(/"/g, '""')}"`;
+  return s.indexOf('"') === -1 ? `"${s}"` : `"${s.replace(/"/g, '""')}"`;
 }
 
 /** Base64 of the offset, as Salesforce's Bulk API 2.0 locators are. */
