@@ -1,6 +1,73 @@
 // How many requests an apply needs, and how long at the instance's rate limit (pure; used by plan).
 import type { Change, Estimate } from '../model/plan.js';
 
+/** How many records the Zendesk instance holds (from the plan), to price a full read. */
+export interface InstanceSize {
+  organizations: number;
+  users: number;
+  memberships: number;
+}
+
+/** Page size of Zendesk's cursor pagination. */
+const PAGE = 100;
+
+/**
+ * Requests the stale check needs when it looks records up one by one (mirrors lookupLive): show_many by ids
+ * and external ids carry 100 a request; users created by email are searched one by one (Zendesk has no
+ * show_many by email), and so are organizations matched by name; memberships are read per user.
+ */
+export function lookupRequests(changes: Change[], match: { organizations: 'external_id' | 'name'; users: 'email' | 'external_id' } = { organizations: 'external_id', users: 'email' }): number {
+  const orgIds = new Set<number>();
+  const orgKeys = new Set<string>();
+  const userIds = new Set<number>();
+  const userKeys = new Set<string>();
+  const memberUsers = new Set<string>();
+  for (const c of changes) {
+    if (c.type === 'organization') {
+      if (c.action === 'create') orgKeys.add(c.key);
+      else if (c.zendesk_id !== null) orgIds.add(c.zendesk_id);
+    } else if (c.type === 'user') {
+      if (c.action === 'create') userKeys.add(c.key);
+      else if (c.zendesk_id !== null) userIds.add(c.zendesk_id);
+    } else {
+      const u = c.after?.user_id;
+      const o = c.after?.organization_id;
+      if (typeof u === 'number') {
+        userIds.add(u);
+        memberUsers.add(String(u));
+      }
+      if (typeof o === 'number') orgIds.add(o);
+      if (c.refs?.user) memberUsers.add(c.refs.user);
+    }
+    if (c.refs?.organization) orgKeys.add(c.refs.organization);
+    if (c.refs?.user) userKeys.add(c.refs.user);
+  }
+  const byKey = (n: number, oneByOne: boolean): number => (oneByOne ? n : Math.ceil(n / PAGE));
+  return (
+    Math.ceil(orgIds.size / PAGE) +
+    byKey(orgKeys.size, match.organizations === 'name') +
+    Math.ceil(userIds.size / PAGE) +
+    byKey(userKeys.size, match.users === 'email') +
+    memberUsers.size
+  );
+}
+
+/** Requests to read the whole instance (organizations, users, memberships in pages of 100, plus fields and settings). */
+export function fullReadRequests(size: InstanceSize): number {
+  return Math.ceil(size.organizations / PAGE) + Math.ceil(size.users / PAGE) + Math.ceil(size.memberships / PAGE) + 3;
+}
+
+/**
+ * Whether apply should read the whole instance rather than look records up one by one. With the instance's
+ * size known (the plan records it), the cheaper of the two; without it, above `threshold` records.
+ */
+export function preferFullRead(changes: Change[], size: InstanceSize | undefined, threshold = 2_000, match?: Parameters<typeof lookupRequests>[1]): boolean {
+  if (size) return fullReadRequests(size) < lookupRequests(changes, match);
+  let n = 0;
+  for (const c of changes) n += c.type === 'membership' ? 1 : 1 + (c.refs ? 1 : 0);
+  return n > threshold;
+}
+
 /** Records a bulk request carries (Zendesk's limit for create_many / update_many / destroy_many). */
 export const BULK_SIZE = 100;
 
@@ -9,12 +76,9 @@ function isBulk(change: Change): boolean {
   return change.action !== 'make_default';
 }
 
-/**
- * requests = per change kind (type + action): one bulk request per 100 records plus at least one job-status poll
- * per bulk request, and one request per make_default; seconds = requests at `rateLimitPerMinute`, rounded up.
- * Users may cost more where the account answers 403 to bulk import (one request a user): that is not foreseen here.
- */
-export function estimateApply(changes: Change[], rateLimitPerMinute: number): Estimate {
+/** Write requests: per change kind (type + action), one bulk request per 100 records plus at least one
+ * job-status poll per bulk request, and one request per make_default. */
+export function writeRequests(changes: Change[]): number {
   const counts = new Map<string, number>();
   let singles = 0;
   for (const c of changes) {
@@ -22,9 +86,20 @@ export function estimateApply(changes: Change[], rateLimitPerMinute: number): Es
     else counts.set(`${c.type}:${c.action}`, (counts.get(`${c.type}:${c.action}`) ?? 0) + 1);
   }
   let requests = singles;
-  for (const n of counts.values()) {
-    const bulk = Math.ceil(n / BULK_SIZE);
-    requests += bulk * 2; // the bulk request and its job-status poll
+  for (const n of counts.values()) requests += Math.ceil(n / BULK_SIZE) * 2; // the bulk request and its job-status poll
+  return requests;
+}
+
+/**
+ * requests = the stale check's look-ups (one by one, or one read of the whole instance when `size` is known and
+ * that is cheaper: what apply will do) + writeRequests; seconds = requests at `rateLimitPerMinute`, rounded up.
+ * Users may cost more where the account answers 403 to bulk import (one request a user): that is not foreseen here.
+ */
+export function estimateApply(changes: Change[], rateLimitPerMinute: number, size?: InstanceSize, match?: Parameters<typeof lookupRequests>[1]): Estimate {
+  let requests = writeRequests(changes);
+  if (changes.length > 0) {
+    const lookups = lookupRequests(changes, match);
+    requests += size && fullReadRequests(size) < lookups ? fullReadRequests(size) : lookups;
   }
   const rate = rateLimitPerMinute > 0 ? rateLimitPerMinute : 0;
   const seconds = rate > 0 ? Math.ceil((requests * 60) / rate) : 0;

@@ -6,7 +6,7 @@ import { silentProgress, type Progress, type TargetWriter, type WriteResult } fr
 import { ZdsfError } from '../util/errors.js';
 import type { AuditEntry } from './audit.js';
 import { expand } from './compare.js';
-import { BULK_SIZE } from './estimate.js';
+import { BULK_SIZE, preferFullRead, type InstanceSize } from './estimate.js';
 import { orderChanges, type PhaseName } from './order.js';
 import { errorMessage, isOutcomeUnknown } from './outcome.js';
 import {
@@ -16,7 +16,6 @@ import {
   describeChange,
   LiveIndex,
   lookupLive,
-  lookupSize,
   matchOptions,
   staleError,
   type ChangeCheck,
@@ -110,6 +109,12 @@ interface Prepared {
   result: SyncApplyResult;
 }
 
+/** the instance's size at plan time, when the plan recorded it */
+function instanceSize(sync: SyncPlan): InstanceSize | undefined {
+  const { zendesk_organization_count: organizations, zendesk_user_count: users, zendesk_membership_count: memberships } = sync;
+  return organizations !== undefined && users !== undefined && memberships !== undefined ? { organizations, users, memberships } : undefined;
+}
+
 function emptyResult(name: string): SyncApplyResult {
   return { name, added: 0, changed: 0, destroyed: 0, skipped: 0, failures: [], notAttempted: 0, requests: 0 };
 }
@@ -151,7 +156,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
       const requestsBefore = writer.requestCount;
       const match = matchOptions(config, sync.name);
       const live =
-        options.readLive && lookupSize(sync.changes) > (options.fullReadThreshold ?? 2_000)
+        options.readLive && preferFullRead(sync.changes, instanceSize(sync), options.fullReadThreshold, match)
           ? await options.readLive(sync.name)
           : await lookupLive(sync.changes, writer, match);
       const index = new LiveIndex(live, match);

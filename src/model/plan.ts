@@ -87,6 +87,10 @@ export interface SyncPlan {
   error?: string;
   /** organizations in the Zendesk instance at plan time: the base of the default max_deletes (10%) */
   zendesk_organization_count?: number;
+  /** users and memberships in the Zendesk instance at plan time: apply reads the whole instance instead of
+   * looking records up one by one when that is cheaper */
+  zendesk_user_count?: number;
+  zendesk_membership_count?: number;
 }
 
 export interface Plan {

@@ -64,8 +64,12 @@ async function planSync(sync: Sync, options: PlanOptions): Promise<SyncPlan> {
   const desired = mapSync(sync, source, target);
   const plan = reconcileSync({ sync, zendesk: zdInstance, desired, source, target, reportOrphans: options.reportOrphans });
   const rate = Math.min(target.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT, zdInstance.max_requests_per_minute ?? Infinity);
-  plan.estimate = estimateApply(plan.changes, rate);
-  plan.zendesk_organization_count = target.organizations.length;
+  const size = { organizations: target.organizations.length, users: target.users.length, memberships: target.memberships.length };
+  const match = { organizations: sync.organizations?.match ?? 'external_id', users: sync.users?.match ?? 'email' } as const;
+  plan.estimate = estimateApply(plan.changes, rate, size, match);
+  plan.zendesk_organization_count = size.organizations;
+  plan.zendesk_user_count = size.users;
+  plan.zendesk_membership_count = size.memberships;
   return plan;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeEstimate, estimateApply } from '../../src/apply/estimate.js';
+import { describeEstimate, estimateApply, fullReadRequests, lookupRequests, preferFullRead, writeRequests } from '../../src/apply/estimate.js';
 import type { Change } from '../../src/model/plan.js';
 import { makeDefault, membershipCreate, orgCreate, orgUpdate, userCreate } from './helpers.js';
 
@@ -14,22 +14,43 @@ describe('estimateApply', () => {
       ...times(1000, (i) => membershipCreate(`u${i}@x.com`, 'A1', { user_id: i, organization_id: 1 })), // 10 + 10
       ...times(5, (i) => makeDefault(`u${i}@x.com`, 'A1', i, { user_id: i, organization_id: 1 }, null)), // 5
     ];
+    expect(writeRequests(changes)).toBe(6 + 2 + 4 + 20 + 5);
     const e = estimateApply(changes, 200);
-    expect(e).toEqual({ requests: 6 + 2 + 4 + 20 + 5, rate_limit_per_minute: 200, seconds: Math.ceil((37 * 60) / 200) });
-    expect(describeEstimate(e)).toBe('apply needs ~37 requests, ~12 seconds at 200 requests/minute');
+    const lookups = lookupRequests(changes);
+    expect(e).toEqual({ requests: 37 + lookups, rate_limit_per_minute: 200, seconds: Math.ceil(((37 + lookups) * 60) / 200) });
   });
 
   it('estimates a large first sync of secondary relationships in minutes', () => {
-    const e = estimateApply(times(50_000, (i) => membershipCreate(`u${i}@x.com`, 'A', { user_id: i, organization_id: 1 })), 700);
-    expect(e.requests).toBe(1000);
-    expect(e.seconds).toBe(Math.ceil((1000 * 60) / 700));
-    expect(describeEstimate(e)).toBe('apply needs ~1000 requests, ~2 minutes at 700 requests/minute');
+    const changes = times(50_000, (i) => membershipCreate(`u${i}@x.com`, 'A', { user_id: i, organization_id: 1 }));
+    // 500 bulk requests + 500 polls; the look-ups: one full read of an instance of 1,000 orgs, 60,000 users and
+    // 50,000 memberships (10 + 600 + 500 pages + 3) instead of 50,000 per-user membership reads
+    const size = { organizations: 1_000, users: 60_000, memberships: 50_000 };
+    expect(preferFullRead(changes, size)).toBe(true);
+    const e = estimateApply(changes, 700, size);
+    expect(e.requests).toBe(1000 + fullReadRequests(size));
+    expect(fullReadRequests(size)).toBe(1113);
+    expect(e.seconds).toBe(Math.ceil((2113 * 60) / 700));
+    expect(describeEstimate(e)).toBe('apply needs ~2113 requests, ~4 minutes at 700 requests/minute');
   });
 
   it('is zero for no changes, and has no time without a known rate limit', () => {
     expect(estimateApply([], 400)).toEqual({ requests: 0, rate_limit_per_minute: 400, seconds: 0 });
     const e = estimateApply([orgCreate('A', 'A')], 0);
-    expect(e).toEqual({ requests: 2, rate_limit_per_minute: 0, seconds: 0 });
-    expect(describeEstimate(e)).toBe('apply needs ~2 requests');
+    // one create_many, one poll, one show_many by external_id (the stale check)
+    expect(e).toEqual({ requests: 3, rate_limit_per_minute: 0, seconds: 0 });
+    expect(describeEstimate(e)).toBe('apply needs ~3 requests');
+  });
+
+  it('prices look-ups as apply makes them: 100 a request by id or external id, one a request by email', () => {
+    const creates = times(250, (i) => userCreate(`u${i}@x.com`, `U${i}`));
+    expect(lookupRequests(creates)).toBe(250);
+    expect(lookupRequests(creates, { organizations: 'external_id', users: 'external_id' })).toBe(3);
+    expect(lookupRequests(times(250, (i) => orgCreate(`A${i}`, `A${i}`)))).toBe(3);
+    // a small instance is cheaper to read whole than 250 searches; a huge one is not
+    expect(preferFullRead(creates, { organizations: 50, users: 900, memberships: 300 })).toBe(true);
+    expect(preferFullRead(creates, { organizations: 100_000, users: 500_000, memberships: 400_000 })).toBe(false);
+    // without the size: above the threshold of records
+    expect(preferFullRead(creates, undefined, 100)).toBe(true);
+    expect(preferFullRead(creates, undefined)).toBe(false);
   });
 });
