@@ -252,6 +252,14 @@ describe('Bulk API 2.0 query jobs', () => {
     expect(p3.headers['Sforce-NumberOfRecords']).toBe('1');
   });
 
+  it('quotes every CSV value and doubles quotes inside values', async () => {
+    const emu = make({ bulkInProgressChecks: 0 });
+    const job = (await call(emu, 'POST', '/services/data/v62.0/jobs/query', { body: { query: `SELECT Description, NumberOfEmployees FROM Account WHERE Id = '${A1}'` } })).body as { id: string };
+    await call(emu, 'GET', `/services/data/v62.0/jobs/query/${job.id}`);
+    const res = await call(emu, 'GET', `/services/data/v62.0/jobs/query/${job.id}/results`);
+    expect(res.text).toBe('"Description","NumberOfEmployees"\n"It\'s ""quoted"" \\ back","120"\n');
+  });
+
   it('refuses subqueries, unknown operations and bad SOQL at job creation', async () => {
     const emu = make();
     const sub = await call(emu, 'POST', '/services/data/v62.0/jobs/query', { body: { operation: 'query', query: 'SELECT Id, (SELECT Id FROM Contacts) FROM Account' } });
