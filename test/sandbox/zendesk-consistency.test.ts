@@ -64,3 +64,21 @@ describe('jobs and paging under change', () => {
     expect((await s.api('POST', '/api/v2/organizations.json', { organization: { name: 'Twin' } })).status).toBe(201);
   });
 });
+
+describe('account switches', () => {
+  it('users bulk endpoints answer 403 when the seed turns bulk user import off', async () => {
+    const s = await withSandbox({ zendesk: { settings: { sandbox: { bulk_user_import: false } } } });
+    sandbox = s.sandbox;
+    const r = await s.api('POST', '/api/v2/users/create_or_update_many.json', { users: [{ email: 'x@example.com', name: 'X' }] });
+    expect(r.status).toBe(403);
+    expect((await s.api('POST', '/api/v2/users/create_many.json', { users: [] })).status).toBe(403);
+    // single-record endpoints still work
+    expect((await s.api('POST', '/api/v2/users/create_or_update.json', { user: { email: 'x@example.com', name: 'X' } })).status).toBe(201);
+  });
+
+  it('a known path with another method answers 405', async () => {
+    const s = await withSandbox({});
+    sandbox = s.sandbox;
+    expect((await s.api('PATCH', '/api/v2/organizations.json', {})).status).toBe(405);
+  });
+});
