@@ -301,6 +301,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 
     if (faults.error_rate > 0 && random() < faults.error_rate) {
       stats.faults_injected++;
+      // 503 carries Retry-After (Zendesk sends it when overloaded); node-zendesk treats any Retry-After as a 429.
       const unavailable = random() < 0.5;
       return unavailable
         ? { status: 503, headers: { ...rateHeaders, 'Retry-After': '1' }, body: { error: 'ServiceUnavailable', description: 'Injected fault (sandbox error_rate): service unavailable.' } }
