@@ -92,6 +92,43 @@ interface BulkJob {
   apiVersion: number;
 }
 
+/** a JWT bearer assertion's claims, when it is shaped like one (the signature is not checked) */
+function jwtClaims(assertion: string | undefined): Record<string, unknown> | undefined {
+  const parts = assertion?.split('.');
+  if (!parts || parts.length !== 3) return undefined;
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
+    return claims && typeof claims === 'object' && !Array.isArray(claims) ? (claims as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function grantRefusal(grant: string, form: Record<string, string>): { error: string; error_description: string } | undefined {
+  switch (grant) {
+    case 'password':
+      if (!form.client_id) return { error: 'invalid_client_id', error_description: 'client identifier invalid' };
+      if (!form.username || !form.password) return { error: 'invalid_grant', error_description: 'authentication failure' };
+      return undefined;
+    case 'client_credentials':
+      if (!form.client_id || !form.client_secret) return { error: 'invalid_client', error_description: 'invalid client credentials' };
+      return undefined;
+    case 'urn:ietf:params:oauth:grant-type:jwt-bearer': {
+      const claims = jwtClaims(form.assertion);
+      if (!claims || !claims.iss || !claims.sub || !claims.aud || typeof claims.exp !== 'number') return { error: 'invalid_grant', error_description: 'invalid assertion' };
+      return undefined;
+    }
+    case 'refresh_token':
+      if (!form.refresh_token) return { error: 'invalid_grant', error_description: 'expired access/refresh token' };
+      return undefined;
+    case 'authorization_code':
+      if (!form.code) return { error: 'invalid_grant', error_description: 'invalid authorization code' };
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
 function json(status: number, body: unknown, headers: Record<string, string> = {}): SandboxResponse {
   return { status, headers: { 'Content-Type': 'application/json;charset=UTF-8', ...headers }, body };
 }
@@ -179,6 +216,9 @@ export function createSalesforceEmulator(seed: SalesforceSeed | undefined, optio
     if (!grant || !GRANTS.has(grant)) {
       return json(400, { error: 'unsupported_grant_type', error_description: 'grant type not supported' });
     }
+    // any credentials are accepted, but a request missing what its grant needs is refused as Salesforce does
+    const refusal = grantRefusal(grant, form);
+    if (refusal) return json(400, refusal);
     const base = options.baseUrl();
     const body: Record<string, string> = {
       access_token: `${ORG_ID.slice(0, 15)}!${randomBytes(24).toString('base64url')}`,

@@ -9,9 +9,17 @@ const make = (options: { bulkInProgressChecks?: number } = {}) => createSalesfor
 const q = (soql: string): string => `/services/data/v62.0/query?q=${encodeURIComponent(soql)}`;
 
 describe('authentication', () => {
-  it.each(['password', 'client_credentials', 'urn:ietf:params:oauth:grant-type:jwt-bearer', 'refresh_token'])('answers a token for the %s grant', async (grant) => {
+  const jwt = (claims: Record<string, unknown>): string =>
+    [{ alg: 'RS256' }, claims].map((p) => Buffer.from(JSON.stringify(p)).toString('base64url')).join('.') + '.c2lnbmF0dXJl';
+  const grants: [string, Record<string, string>][] = [
+    ['password', { client_id: 'cid', client_secret: 's', username: 'u@x.test', password: 'pw' }],
+    ['client_credentials', { client_id: 'cid', client_secret: 's' }],
+    ['urn:ietf:params:oauth:grant-type:jwt-bearer', { assertion: jwt({ iss: 'cid', sub: 'u@x.test', aud: 'https://login.salesforce.com', exp: 2_000_000_000 }) }],
+    ['refresh_token', { client_id: 'cid', refresh_token: 'r' }],
+  ];
+  it.each(grants)('answers a token for the %s grant', async (grant, params) => {
     const emu = make();
-    const res = await call(emu, 'POST', '/services/oauth2/token', { auth: false, body: { grant_type: grant, client_id: 'x' } });
+    const res = await call(emu, 'POST', '/services/oauth2/token', { auth: false, body: { grant_type: grant, ...params } });
     expect(res.status).toBe(200);
     const body = res.body as Record<string, string>;
     expect(body).toMatchObject({ instance_url: BASE, id: `${BASE}/id/${ORG_ID}/${USER_ID}`, token_type: 'Bearer' });
@@ -21,8 +29,21 @@ describe('authentication', () => {
   });
 
   it('reads form-encoded token requests from the raw body too', async () => {
-    const res = await call(make(), 'POST', '/services/oauth2/token', { auth: false, rawBody: 'grant_type=password&username=a&password=b' });
+    const res = await call(make(), 'POST', '/services/oauth2/token', { auth: false, rawBody: 'grant_type=password&client_id=c&username=a&password=b' });
     expect(res.status).toBe(200);
+  });
+
+  it.each([
+    ['password', { client_id: 'cid', username: 'u' }, 'invalid_grant'],
+    ['password', { username: 'u', password: 'p' }, 'invalid_client_id'],
+    ['client_credentials', { client_id: 'cid' }, 'invalid_client'],
+    ['urn:ietf:params:oauth:grant-type:jwt-bearer', { assertion: 'not-a-jwt' }, 'invalid_grant'],
+    ['urn:ietf:params:oauth:grant-type:jwt-bearer', { assertion: jwt({ iss: 'cid', aud: 'x', exp: 1 }) }, 'invalid_grant'],
+    ['refresh_token', { client_id: 'cid' }, 'invalid_grant'],
+  ] as [string, Record<string, string>, string][])('refuses a %s request missing what the grant needs (%j)', async (grant, params, error) => {
+    const res = await call(make(), 'POST', '/services/oauth2/token', { auth: false, body: { grant_type: grant, ...params } });
+    expect(res.status).toBe(400);
+    expect((res.body as { error: string }).error).toBe(error);
   });
 
   it('refuses an unknown grant the way Salesforce does', async () => {
