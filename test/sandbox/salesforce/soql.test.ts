@@ -126,6 +126,13 @@ describe('WHERE', () => {
     expect(names('SELECT Name FROM Account WHERE AnnualRevenue = 1500000.5')).toEqual(['Acme Corp']);
   });
 
+  it('!= keeps null values for numbers, dates and date literals too', () => {
+    expect(names('SELECT Name FROM Account WHERE NumberOfEmployees != 40 ORDER BY Name')).toEqual(['Acme Corp', 'hooli', 'Initech 100%_off']);
+    expect(names('SELECT Name FROM Account WHERE Next_Renewal_Date__c != 2026-11-20 ORDER BY Name', { includeDeleted: true })).toEqual(['Acme Corp', 'hooli', 'Initech 100%_off', 'Umbrella']);
+    expect(names('SELECT Name FROM Account WHERE Next_Renewal_Date__c != THIS_YEAR ORDER BY Name', { includeDeleted: true })).toEqual(['Acme Corp', 'hooli', 'Umbrella']);
+    expect(names('SELECT Name FROM Account WHERE Next_Renewal_Date__c NOT IN (2020-03-01, 2023-12-31) ORDER BY Name', { includeDeleted: true })).toEqual(['Globex', 'Initech 100%_off', 'Umbrella']);
+  });
+
   it('compares strings with < and >', () => {
     expect(names("SELECT Name FROM Account WHERE Name < 'H' ORDER BY Name")).toEqual(['Acme Corp', 'Globex']);
     expect(names("SELECT Name FROM Account WHERE Name >= 'h' ORDER BY Name")).toEqual(['hooli', 'Initech 100%_off']);
