@@ -125,11 +125,15 @@ export function reconcileDetailed(input: ReconcileInput, explain = true): Reconc
         orphans.organizations.push({ id: o.id, name: o.name, external_id: o.external_id ?? null });
       }
     }
-    if (sync.users) {
+    // Users are only judged when the sync reads people from Salesforce: a sync whose users section only creates
+    // sold-to users for new organizations has no view of the others. Sold-to contacts of any synced account
+    // count as counterparts (zdsf created them, or would have).
+    if (sync.users && sync.users.sources.length > 0) {
+      const soldTo = new Set(desired.organizations.flatMap((o) => o.newOrganizationUsers.map((p) => normalizeEmail(p.email))));
       for (const u of target.users) {
         if (u.role !== 'end-user' || users.counterparts.has(u.id)) continue;
         const email = normalizeEmail(u.email);
-        if (email && isProtectedEmail(sync.protected, email)) continue;
+        if (email && (isProtectedEmail(sync.protected, email) || soldTo.has(email))) continue;
         orphans.users.push({ id: u.id, email: u.email ?? null, name: u.name });
       }
     }

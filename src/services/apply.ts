@@ -69,6 +69,12 @@ export function formatApplyResult(result: ApplyResult): string {
       lines.push(`  - ${f.type} ${JSON.stringify(f.label)} (${f.action}, sync "${f.sync}"): ${f.reason} [${f.request}]`);
     }
   }
+  if (result.syncs.length > 1) {
+    for (const sync of result.syncs) {
+      const state = sync.error ? 'failed' : sync.failures.length > 0 ? `${sync.failures.length} failed` : 'ok';
+      lines.push(`Sync "${sync.name}": ${sync.added} added, ${sync.changed} changed, ${sync.destroyed} destroyed (${state}).`);
+    }
+  }
   const skipped = result.skipped > 0 ? ` (${result.skipped} already done, skipped)` : '';
   const head = result.ok ? 'Apply complete!' : 'Apply finished with errors.';
   lines.push(`${head} Resources: ${result.added} added, ${result.changed} changed, ${result.destroyed} destroyed.${skipped}`);

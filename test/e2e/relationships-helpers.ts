@@ -419,6 +419,8 @@ export async function planAndApply(config: Config): Promise<Round> {
     plan,
     allowDelete: true,
     writerFor: (instance) => createZendeskWriter(instance, { ...FAST, fetch: recordingFetch(applyRequests) }),
+    // as the CLI does: apply may read the whole instance instead of looking records up one by one
+    target: createZendeskReader({ ...FAST, fetch: recordingFetch(applyRequests) }),
   });
   requests.push(...applyRequests);
   return { plan, result, requests, applyRequests };

@@ -83,6 +83,16 @@ describe('reconcileSync: the plan', () => {
     });
   });
 
+  it('counts sold-to contacts as counterparts, and judges no users when the sync reads no people', () => {
+    const i = input();
+    const soldTo = { ...i, desired: { ...i.desired, organizations: i.desired.organizations.map((o, n) => (n === 0 ? { ...o, newOrganizationUsers: [{ email: 'STRAY@x.com', name: 'Stray', sourceId: 'a0Z1' }] } : o)) } };
+    expect(reconcileSync({ ...soldTo, reportOrphans: true }).orphans?.users).toEqual([]);
+    const noSources = makeSync({ users: { sources: [] } });
+    const plan = reconcileSync({ ...i, sync: noSources, reportOrphans: true });
+    expect(plan.orphans?.users).toEqual([]);
+    expect(plan.orphans?.organizations.map((o) => o.name)).toEqual(['Stray', 'Old']);
+  });
+
   it('apply then plan shows no changes', () => {
     const i = input();
     const first = reconcileSync(i);
