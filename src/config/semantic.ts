@@ -6,10 +6,10 @@
 import type { Segment } from './diagnostics.js';
 import { CheckContext, entries, isObj, str, type Json } from './context.js';
 import { isSingleReference } from './interpolate.js';
+import { SECRET_KEYS } from './secrets.js';
 import { soqlConditionProblem } from './soql.js';
 
 const FIELD_PATH = /^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$/;
-const SECRET_KEYS = ['token', 'client_secret', 'password', 'private_key', 'security_token'];
 
 export function semanticChecks(ctx: CheckContext, data: unknown): void {
   if (!isObj(data)) return;

@@ -6,6 +6,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Document, type Node } from 'yaml';
 import { displayPath, type Diagnostic, type Segment } from './diagnostics.js';
 import { interpolate } from './interpolate.js';
+import { SECRET_KEYS } from './secrets.js';
 
 export interface Position {
   line: number;
@@ -122,12 +123,11 @@ export function parseYamlTree(source: string, options: ParseOptions): YamlTree {
       if (r.unresolved.length > 0) {
         info.unresolved = true;
         if (options.checkEnv) {
+          // secrets may not have defaults (see semantic.ts): do not suggest one for them
+          const secret = SECRET_KEYS.includes(String(segments[segments.length - 1]));
           for (const name of r.unresolved) {
-            diag(
-              info.pos,
-              segments,
-              `environment variable ${name} is not set (set it, give a default with \${${name}:-value}, or run validate with --no-env)`,
-            );
+            const hint = secret ? 'set it, or run validate with --no-env' : `set it, give a default with \${${name}:-value}, or run validate with --no-env`;
+            diag(info.pos, segments, `environment variable ${name} is not set (${hint})`);
           }
         }
         return value;
