@@ -3,7 +3,7 @@
 // process (so the figures measure zdsf alone). Default: 20,000 accounts and 100,000 contacts; --full runs the
 // design target of 100,000 accounts and 500,000 contacts. Performance goals live here, never in timed tests.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,12 +14,10 @@ import { reconcileSync } from '../src/reconcile/index.js';
 import { renderText } from '../src/render/index.js';
 import { createSalesforceReader } from '../src/salesforce/reader.js';
 import { generateSeed, writeSeed } from '../src/seedgen/generate.js';
-import { runApply } from '../src/services/apply.js';
-import { createPlan } from '../src/services/plan.js';
 import { createZendeskReader } from '../src/zendesk/reader.js';
-import { createZendeskWriter } from '../src/zendesk/writer.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const CONFIG = join(root, 'fixtures', 'demo', 'sync.yaml');
 const { values } = parseArgs({
   options: {
     accounts: { type: 'string' },
@@ -33,6 +31,7 @@ const contacts = Number(values.contacts ?? (values.full ? 500_000 : 100_000));
 
 const figures: [string, string][] = [];
 const record = (name: string, value: string): void => {
+  peakRss = Math.max(peakRss, process.memoryUsage.rss());
   figures.push([name, value]);
   process.stderr.write(`  ${name}: ${value}\n`);
 };
@@ -46,10 +45,41 @@ async function timed<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
   return out;
 }
 
+// sampled, and read at every figure: synchronous work (map, reconcile) blocks the sampler
 let peakRss = 0;
 const sampler = setInterval(() => {
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
 }, 50);
+
+/** Runs the built CLI in a child process; its peak RSS comes from the child itself (process.resourceUsage). */
+async function cli(name: string, args: string[], env: Record<string, string>): Promise<{ code: number; maxRss: number; stdout: string }> {
+  const report = join(dir, `rss-${Date.now()}.txt`);
+  const hook = `data:text/javascript,import { writeFileSync } from 'node:fs'; process.on('exit', () => writeFileSync(${JSON.stringify(report)}, String(process.resourceUsage().maxRSS * 1024)));`;
+  return timed(name, () =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', hook, join(root, 'bin', 'run.js'), ...args], {
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let stdout = '';
+      child.stdout!.on('data', (c: Buffer) => {
+        if (stdout.length < 1_000_000) stdout += c.toString();
+      });
+      child.on('error', reject);
+      child.on('exit', async (code) => {
+        const maxRss = Number(await readFile(report, 'utf8').catch(() => '0'));
+        resolve({ code: code ?? 1, maxRss, stdout });
+      });
+    }),
+  );
+}
+
+async function stats(url: string): Promise<{ zendeskRequests: number }> {
+  const body = (await (await fetch(`${url}/__sandbox/stats`)).json()) as { requests: Record<string, number> };
+  let n = 0;
+  for (const [route, count] of Object.entries(body.requests)) if (route.includes('/api/v2/')) n += count;
+  return { zendeskRequests: n };
+}
 
 function startSandboxProcess(seed: string): Promise<{ url: string; child: ChildProcess }> {
   return new Promise((resolve, reject) => {
@@ -77,7 +107,7 @@ record('Zendesk at start', `${seed.zendesk?.organizations?.length ?? 0} organiza
 const { url, child } = await timed('sandbox start (child process, loads the seed)', () => startSandboxProcess(seedFile));
 try {
   const env = { SF_LOGIN_URL: url, ZD_URL: url, SF_ACCESS_TOKEN: 'bench', ZD_API_TOKEN: 'bench' };
-  const config = await loadConfigOrThrow({ file: join(root, 'fixtures', 'demo', 'sync.yaml'), env });
+  const config = await loadConfigOrThrow({ file: CONFIG, env });
   const sync = config.syncs[0];
   const rssBefore = process.memoryUsage.rss();
 
@@ -96,28 +126,18 @@ try {
   record('peak RSS during plan (zdsf process)', mb(peakRss));
   record('RSS growth during plan', mb(process.memoryUsage.rss() - rssBefore));
 
+  // the real workflow, as a user runs it: the CLI in its own process, its peak memory measured there
+  const plan1 = await cli('zdsf plan --out (CLI)', ['plan', '-c', CONFIG, '--out', join(dir, 'plan.json'), '--format', 'json', '-q'], env);
+  record('zdsf plan: exit code / peak RSS', `${plan1.code} / ${mb(plan1.maxRss)}`);
   if (values.apply) {
-    const fresh = await timed('plan (service, end to end)', () => createPlan({ config, source: createSalesforceReader(), target: createZendeskReader() }));
-    const writers: ReturnType<typeof createZendeskWriter>[] = [];
-    const result = await timed('apply', () =>
-      runApply({
-        config,
-        plan: fresh,
-        allowDelete: true,
-        force: true,
-        target: createZendeskReader(),
-        writerFor: (instance) => {
-          const w = createZendeskWriter(instance, { pollIntervalMs: 20, maxPollIntervalMs: 200 });
-          writers.push(w);
-          return w;
-        },
-      }),
-    );
-    record('apply result', `${result.added} added, ${result.changed} changed, ${result.destroyed} destroyed, ${result.failures.length} failed`);
-    record('apply requests', String(writers.reduce((n, w) => n + w.requestCount, 0)));
-    const again = await timed('plan after apply', () => createPlan({ config, source: createSalesforceReader(), target: createZendeskReader() }));
-    record('changes after apply', JSON.stringify(again.summary));
-    record('peak RSS (zdsf process)', mb(peakRss));
+    const before = await stats(url);
+    const applied = await cli('zdsf apply PLANFILE (CLI)', ['apply', join(dir, 'plan.json'), '-c', CONFIG, '--allow-delete', '--force', '-q'], env);
+    const after = await stats(url);
+    record('zdsf apply: exit code / peak RSS', `${applied.code} / ${mb(applied.maxRss)}`);
+    record('zdsf apply: requests to Zendesk', String(after.zendeskRequests - before.zendeskRequests));
+    record('zdsf apply: result', applied.stdout.trim().split('\n').at(-1) ?? '');
+    const again = await cli('zdsf plan --detailed-exitcode after apply (CLI)', ['plan', '-c', CONFIG, '--detailed-exitcode', '-q'], env);
+    record('zdsf plan after apply: exit code / last line', `${again.code} / ${again.stdout.trim().split('\n').at(-1)}`);
   }
 } finally {
   clearInterval(sampler);

@@ -27,6 +27,8 @@ export interface ZendeskWriterOptions extends TransportOptions {
   lookupAttempts?: number;
   /** batches failing in a row (5xx / 429 after retries) before the rest is skipped, default 3 */
   maxConsecutiveBatchFailures?: number;
+  /** bulk requests whose jobs are followed at the same time, default 4 (1 to 10) */
+  jobsInFlight?: number;
   progress?: Progress;
   logger?: Logger;
 }
@@ -160,6 +162,7 @@ export function createZendeskWriter(instance: ZendeskInstance, options: ZendeskW
   const jobTimeoutMs = options.jobTimeoutMs ?? 30 * 60_000;
   const lookupAttempts = Math.max(1, options.lookupAttempts ?? 3);
   const maxConsecutive = Math.max(1, options.maxConsecutiveBatchFailures ?? 3);
+  const jobsInFlight = Math.max(1, Math.min(10, options.jobsInFlight ?? 4));
   const progress = options.progress ?? silentProgress;
   const logger = options.logger;
   let bulkImportDisabled = false;
@@ -234,30 +237,44 @@ export function createZendeskWriter(instance: ZendeskInstance, options: ZendeskW
     progress.start(`${label} (${instance.name})`, items.length);
     let consecutive = 0;
     let tripped: string | null = null;
-    for (const [n, batch] of chunk(items, batchSize).entries()) {
-      const refs = batch.map((item, i) => ref(item, n * batchSize + i));
-      if (tripped) {
-        for (const r of refs) results.push({ ...r, ok: false, status: 'Skipped', error: `not sent: ${tripped}` });
-        progress.tick(batch.length);
-        continue;
-      }
-      try {
-        results.push(...(await run(batch, refs)));
-        consecutive = 0;
-      } catch (err) {
-        if (fatal(err)) {
-          progress.done(`${label}: stopped`);
-          throw err;
+    const batches = chunk(items, batchSize);
+    let next = 0;
+    // Up to `jobsInFlight` batches at once: each bulk request's job is followed while the next ones are sent,
+    // instead of waiting out every job's polling in turn (Zendesk queues up to 30 jobs per account).
+    const worker = async (): Promise<void> => {
+      while (next < batches.length) {
+        const n = next++;
+        const batch = batches[n];
+        const refs = batch.map((item, i) => ref(item, n * batchSize + i));
+        if (tripped) {
+          for (const r of refs) results.push({ ...r, ok: false, status: 'Skipped', error: `not sent: ${tripped}` });
+          progress.tick(batch.length);
+          continue;
         }
-        const message = err instanceof Error ? err.message : String(err);
-        for (const r of refs) results.push({ ...r, ok: false, status: err instanceof OutcomeUnknownError ? 'OutcomeUnknown' : 'Failed', error: message });
-        if (struggling(err)) {
-          consecutive++;
-          if (consecutive >= maxConsecutive) tripped = `Zendesk instance ${instance.name} failed ${consecutive} batches in a row (last: ${message})`;
-        } else consecutive = 0;
-        logger?.warn(`${label}: a batch of ${batch.length} failed: ${message}`);
+        try {
+          results.push(...(await run(batch, refs)));
+          consecutive = 0;
+        } catch (err) {
+          if (fatal(err)) {
+            tripped = tripped ?? `Zendesk instance ${instance.name} cannot be used: ${err instanceof Error ? err.message : String(err)}`;
+            throw err;
+          }
+          const message = err instanceof Error ? err.message : String(err);
+          for (const r of refs) results.push({ ...r, ok: false, status: err instanceof OutcomeUnknownError ? 'OutcomeUnknown' : 'Failed', error: message });
+          if (struggling(err)) {
+            consecutive++;
+            if (consecutive >= maxConsecutive) tripped = `Zendesk instance ${instance.name} failed ${consecutive} batches in a row (last: ${message})`;
+          } else consecutive = 0;
+          logger?.warn(`${label}: a batch of ${batch.length} failed: ${message}`);
+        }
+        progress.tick(batch.length);
       }
-      progress.tick(batch.length);
+    };
+    try {
+      await Promise.all(Array.from({ length: Math.min(jobsInFlight, batches.length) }, worker));
+    } catch (err) {
+      progress.done(`${label}: stopped`);
+      throw err;
     }
     progress.done(`${label}: ${results.filter((r) => r.ok).length} of ${items.length} done`);
     return results.sort((a, b) => a.index - b.index);

@@ -32,8 +32,9 @@ export function fakeClock(start = 1_700_000_000_000) {
 }
 
 /** Options for transports/writers under test: fake time, deterministic jitter (0.5). */
+/** nock tests assert exact request sequences: one bulk job at a time (the concurrency has its own test) */
 export function testOptions(clock = fakeClock()) {
-  return { now: clock.now, sleep: clock.sleep, random: () => 0.5 };
+  return { now: clock.now, sleep: clock.sleep, random: () => 0.5, jobsInFlight: 1 };
 }
 
 export function job(id: string, status: string, results: unknown[] | null = null, extra: Record<string, unknown> = {}) {

@@ -1,0 +1,60 @@
+// Bulk jobs are followed several at a time: apply does not wait out each job's polling before sending the next.
+import { describe, expect, it } from 'vitest';
+import { createZendeskWriter } from '../../src/zendesk/writer.js';
+import type { FetchLike } from '../../src/zendesk/transport.js';
+import { fakeClock, instance, testOptions } from './helpers.js';
+
+/** Answers create_many with a queued job that completes on its second poll; counts jobs not yet completed. */
+function fakeZendesk() {
+  let nextJob = 0;
+  let nextId = 1000;
+  const polls = new Map<string, number>();
+  const jobs = new Map<string, { id: number; index: number }[]>();
+  const state = { open: 0, maxOpen: 0, posts: 0 };
+  const fetchFn: FetchLike = async (url, init) => {
+    const u = new URL(url);
+    if (init.method === 'POST' && u.pathname === '/api/v2/organizations/create_many.json') {
+      const body = JSON.parse(String(init.body)) as { organizations: unknown[] };
+      const id = `J${++nextJob}`;
+      jobs.set(id, body.organizations.map((_, index) => ({ id: ++nextId, index })));
+      polls.set(id, 0);
+      state.posts++;
+      state.open++;
+      state.maxOpen = Math.max(state.maxOpen, state.open);
+      return Response.json({ job_status: { id, status: 'queued', results: null } });
+    }
+    const m = /^\/api\/v2\/job_statuses\/(J\d+)(\.json)?$/.exec(u.pathname);
+    if (m) {
+      const n = (polls.get(m[1]) ?? 0) + 1;
+      polls.set(m[1], n);
+      if (n < 2) return Response.json({ job_status: { id: m[1], status: 'working', results: null } });
+      state.open--;
+      const results = jobs.get(m[1])!.map((r) => ({ ...r, action: 'create', status: 'Created', success: true }));
+      return Response.json({ job_status: { id: m[1], status: 'completed', results } });
+    }
+    throw new Error(`unexpected ${init.method} ${url}`);
+  };
+  return { fetchFn, state };
+}
+
+describe('jobs in flight', () => {
+  const orgs = Array.from({ length: 1000 }, (_, i) => ({ name: `Org ${i}`, external_id: `E${i}` }));
+
+  it('follows up to 4 jobs at a time by default, and maps every record back to its index', async () => {
+    const { fetchFn, state } = fakeZendesk();
+    const w = createZendeskWriter(instance(), { ...testOptions(fakeClock()), jobsInFlight: undefined, fetch: fetchFn });
+    const results = await w.createOrganizations(orgs);
+    expect(state.posts).toBe(10);
+    expect(state.maxOpen).toBe(4);
+    expect(results).toHaveLength(1000);
+    expect(results.every((r, i) => r.ok && r.index === i && r.status === 'Created')).toBe(true);
+    expect(new Set(results.map((r) => r.id)).size).toBe(1000);
+  });
+
+  it('one at a time when asked', async () => {
+    const { fetchFn, state } = fakeZendesk();
+    const w = createZendeskWriter(instance(), { ...testOptions(fakeClock()), jobsInFlight: 1, fetch: fetchFn });
+    await w.createOrganizations(orgs);
+    expect(state.maxOpen).toBe(1);
+  });
+});
