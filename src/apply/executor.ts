@@ -261,6 +261,9 @@ interface PhaseSpec {
   onOk?: (item: Item, id: number | null, status?: string) => void;
 }
 
+/** batches of one phase sent and followed at the same time (Zendesk queues up to 30 jobs per account) */
+const BATCHES_IN_FLIGHT = 4;
+
 const DUPLICATE = /taken|duplicate|already (exists|a member|been)/i;
 const NOT_FOUND = /not ?found|404/i;
 
@@ -638,59 +641,70 @@ class SyncExecutor {
   /** Sends items in batches; unknown outcomes are looked up (or re-sent where safe), never blindly re-created. */
   private async batches(items: Item[], spec: PhaseSpec): Promise<void> {
     const groups = chunk(items, spec.batchSize);
-    for (const [b, batch] of groups.entries()) {
-      const request = (i?: number): string =>
-        spec.batchSize === 1
-          ? spec.endpoint.replace('{user_id}', String(batch[0].payload.user_id)).replace('{id}', String(batch[0].payload.membership_id))
-          : `${spec.endpoint} (batch ${b + 1} of ${groups.length}${i !== undefined ? `, item ${i + 1}` : ''})`;
-      let pending = batch;
-      let lastError = '';
-      for (let attempt = 1; attempt <= this.maxAttempts && pending.length > 0; attempt++) {
-        let results: WriteResult[];
-        try {
-          results = await spec.send(pending.map((i) => i.payload));
-        } catch (err) {
-          if (!isOutcomeUnknown(err)) throw err;
-          lastError = errorMessage(err);
-          if (spec.recover) {
-            const found = await spec.recover(pending);
-            for (const [item, id] of found) this.ok(item, id, request(batch.indexOf(item)), `outcome unknown (${lastError}); found in Zendesk afterwards`);
-            for (const [item, id] of found) spec.onOk?.(item, id, 'Found');
-            pending = pending.filter((i) => !found.has(i));
-          } else if (!spec.resend) break;
-          continue;
-        }
-        const byIndex = new Map(results.map((r) => [r.index, r]));
-        const retryLookup: [Item, string][] = [];
-        for (const [i, item] of pending.entries()) {
-          const r = byIndex.get(i);
-          const req = request(batch.indexOf(item));
-          if (!r) this.fail(item, req, 'Zendesk reported no result for this record');
-          else if (r.ok) {
-            this.ok(item, r.id ?? null, req);
-            spec.onOk?.(item, r.id ?? null, r.status);
-          } else {
-            const reason = r.error ?? r.status ?? 'failed';
-            // the writer could not tell (it already looked once): look again by key, never send again
-            if (spec.recover && (r.status === 'OutcomeUnknown' || spec.recoverWhen?.test(reason))) retryLookup.push([item, reason]);
-            else this.fail(item, req, reason);
-          }
-        }
-        if (retryLookup.length > 0) {
-          const found = await spec.recover!(retryLookup.map(([i]) => i));
-          for (const [item, reason] of retryLookup) {
-            const req = request(batch.indexOf(item));
-            if (found.has(item)) {
-              const id = found.get(item)!;
-              this.ok(item, id, req, `Zendesk answered "${reason}"; the record is there as planned`);
-              spec.onOk?.(item, id, 'Found');
-            } else this.fail(item, req, reason);
-          }
-        }
-        pending = [];
+    // Up to BATCHES_IN_FLIGHT batches at once: a bulk request's job is followed (polled) while the next batches
+    // are sent, instead of waiting out each job in turn. Batches of one phase are independent of each other.
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < groups.length) {
+        const b = next++;
+        await this.batch(groups[b], b, groups.length, spec);
       }
-      const why = spec.recover ? 'not found in Zendesk, so not sent again' : 'run plan again to see what was done';
-      for (const item of pending) this.fail(item, request(batch.indexOf(item)), `outcome unknown after ${s(this.maxAttempts, 'attempt')} (${lastError}); ${why}`);
+    };
+    await Promise.all(Array.from({ length: Math.min(BATCHES_IN_FLIGHT, groups.length) }, worker));
+  }
+
+  private async batch(batch: Item[], b: number, count: number, spec: PhaseSpec): Promise<void> {
+    const request = (i?: number): string =>
+      spec.batchSize === 1
+        ? spec.endpoint.replace('{user_id}', String(batch[0].payload.user_id)).replace('{id}', String(batch[0].payload.membership_id))
+        : `${spec.endpoint} (batch ${b + 1} of ${count}${i !== undefined ? `, item ${i + 1}` : ''})`;
+    let pending = batch;
+    let lastError = '';
+    for (let attempt = 1; attempt <= this.maxAttempts && pending.length > 0; attempt++) {
+      let results: WriteResult[];
+      try {
+        results = await spec.send(pending.map((i) => i.payload));
+      } catch (err) {
+        if (!isOutcomeUnknown(err)) throw err;
+        lastError = errorMessage(err);
+        if (spec.recover) {
+          const found = await spec.recover(pending);
+          for (const [item, id] of found) this.ok(item, id, request(batch.indexOf(item)), `outcome unknown (${lastError}); found in Zendesk afterwards`);
+          for (const [item, id] of found) spec.onOk?.(item, id, 'Found');
+          pending = pending.filter((i) => !found.has(i));
+        } else if (!spec.resend) break;
+        continue;
+      }
+      const byIndex = new Map(results.map((r) => [r.index, r]));
+      const retryLookup: [Item, string][] = [];
+      for (const [i, item] of pending.entries()) {
+        const r = byIndex.get(i);
+        const req = request(batch.indexOf(item));
+        if (!r) this.fail(item, req, 'Zendesk reported no result for this record');
+        else if (r.ok) {
+          this.ok(item, r.id ?? null, req);
+          spec.onOk?.(item, r.id ?? null, r.status);
+        } else {
+          const reason = r.error ?? r.status ?? 'failed';
+          // the writer could not tell (it already looked once): look again by key, never send again
+          if (spec.recover && (r.status === 'OutcomeUnknown' || spec.recoverWhen?.test(reason))) retryLookup.push([item, reason]);
+          else this.fail(item, req, reason);
+        }
+      }
+      if (retryLookup.length > 0) {
+        const found = await spec.recover!(retryLookup.map(([i]) => i));
+        for (const [item, reason] of retryLookup) {
+          const req = request(batch.indexOf(item));
+          if (found.has(item)) {
+            const id = found.get(item)!;
+            this.ok(item, id, req, `Zendesk answered "${reason}"; the record is there as planned`);
+            spec.onOk?.(item, id, 'Found');
+          } else this.fail(item, req, reason);
+        }
+      }
+      pending = [];
     }
+    const why = spec.recover ? 'not found in Zendesk, so not sent again' : 'run plan again to see what was done';
+    for (const item of pending) this.fail(item, request(batch.indexOf(item)), `outcome unknown after ${s(this.maxAttempts, 'attempt')} (${lastError}); ${why}`);
   }
 }

@@ -85,6 +85,24 @@ describe('applyPlan: order and batching', () => {
     expect(w.orgs.size).toBe(250);
   });
 
+  it('keeps up to 4 batches in flight, so one job being followed does not hold up the next batches', async () => {
+    const w = new FakeWriter();
+    let open = 0;
+    let maxOpen = 0;
+    const create = w.createOrganizations.bind(w);
+    w.createOrganizations = async (items) => {
+      open++;
+      maxOpen = Math.max(maxOpen, open);
+      await new Promise((resolve) => setTimeout(resolve, 5)); // the job being polled
+      open--;
+      return create(items);
+    };
+    const result = await applyPlan({ plan: makePlan({ global: orgCreates(1000) }), config, writerFor: () => w });
+    expect(maxOpen).toBe(4);
+    expect(result.added).toBe(1000);
+    expect(w.orgs.size).toBe(1000);
+  });
+
   it('reports progress for every record', async () => {
     const events: string[] = [];
     let ticks = 0;
