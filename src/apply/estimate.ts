@@ -1,5 +1,6 @@
 // How many requests an apply needs, and how long at the instance's rate limit (pure; used by plan).
 import type { Change, Estimate } from '../model/plan.js';
+import { lookupSize, lookupTargets } from './stale.js';
 
 /** How many records the Zendesk instance holds (from the plan), to price a full read. */
 export interface InstanceSize {
@@ -17,30 +18,14 @@ const PAGE = 100;
  * show_many by email), and so are organizations matched by name; memberships are read per user.
  */
 export function lookupRequests(changes: Change[], match: { organizations: 'external_id' | 'name'; users: 'email' | 'external_id' } = { organizations: 'external_id', users: 'email' }): number {
-  const orgIds = new Set<number>();
-  const orgKeys = new Set<string>();
-  const userIds = new Set<number>();
-  const userKeys = new Set<string>();
+  const { orgIds, orgKeys, userIds, userKeys } = lookupTargets(changes);
+  // memberships are read per user: the users of membership changes, and users the plan creates (a re-run)
   const memberUsers = new Set<string>();
   for (const c of changes) {
-    if (c.type === 'organization') {
-      if (c.action === 'create') orgKeys.add(c.key);
-      else if (c.zendesk_id !== null) orgIds.add(c.zendesk_id);
-    } else if (c.type === 'user') {
-      if (c.action === 'create') userKeys.add(c.key);
-      else if (c.zendesk_id !== null) userIds.add(c.zendesk_id);
-    } else {
-      const u = c.after?.user_id;
-      const o = c.after?.organization_id;
-      if (typeof u === 'number') {
-        userIds.add(u);
-        memberUsers.add(String(u));
-      }
-      if (typeof o === 'number') orgIds.add(o);
-      if (c.refs?.user) memberUsers.add(c.refs.user);
-    }
-    if (c.refs?.organization) orgKeys.add(c.refs.organization);
-    if (c.refs?.user) userKeys.add(c.refs.user);
+    if (c.type !== 'membership') continue;
+    const u = c.after?.user_id;
+    if (typeof u === 'number') memberUsers.add(String(u));
+    if (c.refs?.user) memberUsers.add(c.refs.user);
   }
   const byKey = (n: number, oneByOne: boolean): number => (oneByOne ? n : Math.ceil(n / PAGE));
   return (
@@ -63,9 +48,7 @@ export function fullReadRequests(size: InstanceSize): number {
  */
 export function preferFullRead(changes: Change[], size: InstanceSize | undefined, threshold = 2_000, match?: Parameters<typeof lookupRequests>[1]): boolean {
   if (size) return fullReadRequests(size) < lookupRequests(changes, match);
-  let n = 0;
-  for (const c of changes) n += c.type === 'membership' ? 1 : 1 + (c.refs ? 1 : 0);
-  return n > threshold;
+  return lookupSize(changes) > threshold;
 }
 
 /** Records a bulk request carries (Zendesk's limit for create_many / update_many / destroy_many). */

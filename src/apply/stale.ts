@@ -339,11 +339,8 @@ export function lookupSize(changes: Change[]): number {
   return n;
 }
 
-/**
- * Reads, through the writer's look-ups, every live record the changes concern: records by id (updates, deletes,
- * memberships), by key (creates and refs), and the memberships of the users concerned.
- */
-export async function lookupLive(changes: Change[], writer: TargetWriter, match: MatchOptions): Promise<LiveRecords> {
+/** What the stale check looks up: records by id (updates, deletes, memberships) and by key (creates and refs). */
+export function lookupTargets(changes: Change[]): { orgIds: Set<number>; orgKeys: Set<string>; userIds: Set<number>; userKeys: Set<string> } {
   const orgIds = new Set<number>();
   const orgKeys = new Set<string>();
   const userIds = new Set<number>();
@@ -364,6 +361,15 @@ export async function lookupLive(changes: Change[], writer: TargetWriter, match:
     if (c.refs?.organization) orgKeys.add(c.refs.organization);
     if (c.refs?.user) userKeys.add(c.refs.user);
   }
+  return { orgIds, orgKeys, userIds, userKeys };
+}
+
+/**
+ * Reads, through the writer's look-ups, every live record the changes concern: records by id (updates, deletes,
+ * memberships), by key (creates and refs), and the memberships of the users concerned.
+ */
+export async function lookupLive(changes: Change[], writer: TargetWriter, match: MatchOptions): Promise<LiveRecords> {
+  const { orgIds, orgKeys, userIds, userKeys } = lookupTargets(changes);
   const orgs = new Map<number, ZdOrganization>();
   const users = new Map<number, ZdUser>();
   for (const ids of chunks([...orgIds])) for (const o of await writer.findOrganizations({ ids })) orgs.set(o.id, o);

@@ -10,6 +10,7 @@ import type { Emulator, SandboxRequest, SandboxResponse } from './http.js';
 import { loadSeed } from './seed.js';
 import { createZendeskEmulator, type ZendeskEmulator, type ZendeskEmulatorInfo } from './zendesk/index.js';
 import { createSalesforceEmulator } from './salesforce/index.js';
+import { prng } from '../util/prng.js';
 
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 700;
 
@@ -77,17 +78,6 @@ interface Instance {
   count: number;
 }
 
-/** mulberry32: a small seeded PRNG, so injected faults are repeatable */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** "GET /api/v2/users/123.json" -> "GET /api/v2/users/{id}"; Salesforce versions and record ids are templated too. */
 export function routeTemplate(method: string, path: string): string {

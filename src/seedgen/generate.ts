@@ -5,6 +5,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { SandboxSeed, SfSeedRecord } from '../model/seed.js';
 import type { ZdFieldDef, ZdMembership, ZdOrganization, ZdUser } from '../model/zendesk.js';
+import { prng } from '../util/prng.js';
 
 export interface GenerateOptions {
   accounts: number;
@@ -19,17 +20,6 @@ export interface GenerateOptions {
   zendeskUserShare?: number;
 }
 
-/** mulberry32: small, fast, good enough for test data */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ID_CHARS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
