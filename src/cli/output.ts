@@ -18,3 +18,4 @@ export function stderrLogger(debug = Boolean(process.env.ZDSF_DEBUG)): Logger {
     },
   };
 }
+

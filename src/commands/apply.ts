@@ -5,7 +5,8 @@ import { stderrLogger, useColor } from '../cli/output.js';
 import { createProgress } from '../cli/progress.js';
 import { loadConfigOrThrow } from '../config/index.js';
 import { silentProgress } from '../model/ports.js';
-import { renderText } from '../render/index.js';
+import { textChunks } from '../render/index.js';
+import { writeChunks } from '../util/stream.js';
 import { liveAdapters } from '../services/adapters.js';
 import { runApply, formatApplyResult } from '../services/apply.js';
 import { createPlan, planFailed, planHasChanges } from '../services/plan.js';
@@ -56,7 +57,7 @@ Exit codes: 0 success; 1 error or any record that failed.`;
       plan = await readPlanFile(args.planfile);
     } else {
       plan = await createPlan({ config, syncNames: flags.sync, source: adapters.source, target: adapters.target, progress, logger });
-      process.stdout.write(renderText(plan, { color: useColor() }));
+      await writeChunks(process.stdout, textChunks(plan, { color: useColor() }));
       if (planFailed(plan)) this.exit(1);
       if (!planHasChanges(plan)) return;
       if (!flags['auto-approve']) {

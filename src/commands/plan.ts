@@ -5,7 +5,8 @@ import { stderrLogger, useColor } from '../cli/output.js';
 import { createProgress } from '../cli/progress.js';
 import { loadConfigOrThrow } from '../config/index.js';
 import { silentProgress } from '../model/ports.js';
-import { renderJson, renderMarkdown, renderReport, renderText } from '../render/index.js';
+import { jsonChunks, renderMarkdown, renderReport, textChunks } from '../render/index.js';
+import { writeChunks } from '../util/stream.js';
 import { liveAdapters } from '../services/adapters.js';
 import { createPlan, planFailed, planHasChanges } from '../services/plan.js';
 import { writePlanFile } from '../services/plan-file.js';
@@ -53,11 +54,14 @@ Exit codes: 0 success; 1 error (any sync that could not be planned); with --deta
       logger: stderrLogger(),
     });
 
-    let document: string;
-    if (flags.format === 'json') document = renderJson(plan);
-    else if (flags.format === 'markdown') document = renderMarkdown(plan, { maxChars: flags['markdown-limit'] });
-    else document = renderText(plan, { color: useColor() });
-    process.stdout.write(document);
+    // the document is streamed: a first sync's plan can hold hundreds of thousands of changes
+    const document =
+      flags.format === 'json'
+        ? jsonChunks(plan)
+        : flags.format === 'markdown'
+          ? [renderMarkdown(plan, { maxChars: flags['markdown-limit'] })]
+          : textChunks(plan, { color: useColor() });
+    await writeChunks(process.stdout, document);
 
     if (planFailed(plan)) {
       const failed = plan.syncs.filter((s) => s.error);

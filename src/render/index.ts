@@ -1,4 +1,4 @@
-export { renderText, type TextOptions } from './text.js';
+export { renderText, textChunks, type TextOptions } from './text.js';
 export { renderMarkdown, DEFAULT_MARKDOWN_LIMIT, type MarkdownOptions } from './markdown.js';
-export { renderJson, renderReport } from './json.js';
+export { jsonChunks, renderJson, renderReport } from './json.js';
 export { summaryText } from './lines.js';

@@ -140,38 +140,36 @@ export function estimateText(sync: SyncPlan): string | null {
 }
 
 /** Every line of one sync's section: changes, warnings, orphans, estimate, summary. */
-export function syncLines(sync: SyncPlan): Line[] {
-  const lines: Line[] = [];
+export function* syncLines(sync: SyncPlan): Generator<Line> {
   if (sync.error) {
-    lines.push({ sign: '!', indent: 0, text: `Error: ${sync.error}` });
-    return lines;
+    yield { sign: '!', indent: 0, text: `Error: ${sync.error}` };
+    return;
   }
   if (sync.changes.length > 0) {
-    lines.push({ sign: '', indent: 0, text: `zdsf will perform the following actions on ${sync.to}:` });
+    yield { sign: '', indent: 0, text: `zdsf will perform the following actions on ${sync.to}:` };
     for (const change of sync.changes) {
-      lines.push({ sign: '', indent: 0, text: '' });
-      lines.push(...changeLines(change));
+      yield { sign: '', indent: 0, text: '' };
+      yield* changeLines(change);
     }
-    lines.push({ sign: '', indent: 0, text: '' });
+    yield { sign: '', indent: 0, text: '' };
   }
   if (sync.warnings.length > 0) {
-    lines.push({ sign: '', indent: 0, text: `Warnings (${sync.warnings.length}):` });
-    lines.push(...warningLines(sync.warnings));
-    lines.push({ sign: '', indent: 0, text: '' });
+    yield { sign: '', indent: 0, text: `Warnings (${sync.warnings.length}):` };
+    yield* warningLines(sync.warnings);
+    yield { sign: '', indent: 0, text: '' };
   }
   if (sync.orphans) {
     const { organizations, users } = sync.orphans;
-    lines.push({
+    yield {
       sign: '',
       indent: 0,
       text: `Zendesk records with no Salesforce counterpart (reported, never deleted): ${organizations.length} organizations, ${users.length} users`,
-    });
+    };
     for (const o of organizations)
-      lines.push({ sign: '#', indent: 1, text: `organization ${JSON.stringify(o.name)} (id ${o.id}${o.external_id ? `, external_id ${o.external_id}` : ''})` });
-    for (const u of users) lines.push({ sign: '#', indent: 1, text: `user ${JSON.stringify(u.email ?? u.name)} (id ${u.id})` });
-    lines.push({ sign: '', indent: 0, text: '' });
+      yield { sign: '#', indent: 1, text: `organization ${JSON.stringify(o.name)} (id ${o.id}${o.external_id ? `, external_id ${o.external_id}` : ''})` };
+    for (const u of users) yield { sign: '#', indent: 1, text: `user ${JSON.stringify(u.email ?? u.name)} (id ${u.id})` };
+    yield { sign: '', indent: 0, text: '' };
   }
   const estimate = estimateText(sync);
-  if (estimate) lines.push({ sign: '', indent: 0, text: estimate });
-  return lines;
+  if (estimate) yield { sign: '', indent: 0, text: estimate };
 }

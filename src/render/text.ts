@@ -16,7 +16,8 @@ export function renderLine(line: Line, paint: (sign: Line['sign'], s: string) =>
   return `${pad}${paint(line.sign, line.sign)} ${line.text}`;
 }
 
-export function renderText(plan: Plan, options: TextOptions = {}): string {
+/** The text, a line at a time (each chunk ends with a newline), so a long plan streams to the terminal. */
+export function* textChunks(plan: Plan, options: TextOptions = {}): Generator<string> {
   const chalk = new Chalk({ level: options.color ? 1 : 0 });
   const paint = (sign: Line['sign'], s: string): string => {
     switch (sign) {
@@ -34,24 +35,26 @@ export function renderText(plan: Plan, options: TextOptions = {}): string {
         return s;
     }
   };
-  const out: string[] = [];
   const several = plan.syncs.length > 1;
   for (const sync of plan.syncs) {
-    out.push(chalk.bold(`Sync "${sync.name}" (Salesforce ${sync.from} -> Zendesk ${sync.to})`));
-    out.push('');
-    for (const line of syncLines(sync)) out.push(renderLine(line, paint));
+    yield `${chalk.bold(`Sync "${sync.name}" (Salesforce ${sync.from} -> Zendesk ${sync.to})`)}\n`;
+    yield `${''}\n`;
+    for (const line of syncLines(sync)) yield `${renderLine(line, paint)}\n`;
     if (several && !sync.error) {
-      out.push(summaryText(sync.summary));
-      out.push('');
+      yield `${summaryText(sync.summary)}\n`;
+      yield `${''}\n`;
     }
   }
   const failed = plan.syncs.filter((s) => s.error).length;
   if (failed > 0 && failed === plan.syncs.length) {
     // nothing was planned: "No changes" would be a lie
-    out.push(chalk.red(failed === 1 ? 'Plan failed: the sync could not be planned.' : `Plan failed: none of the ${failed} syncs could be planned.`));
+    yield `${chalk.red(failed === 1 ? 'Plan failed: the sync could not be planned.' : `Plan failed: none of the ${failed} syncs could be planned.`)}\n`;
   } else {
-    if (failed > 0) out.push(chalk.red(`${failed} of ${plan.syncs.length} syncs could not be planned.`));
-    out.push(chalk.bold(summaryText(plan.summary)));
+    if (failed > 0) yield `${chalk.red(`${failed} of ${plan.syncs.length} syncs could not be planned.`)}\n`;
+    yield `${chalk.bold(summaryText(plan.summary))}\n`;
   }
-  return `${out.join('\n')}\n`;
+}
+
+export function renderText(plan: Plan, options: TextOptions = {}): string {
+  return [...textChunks(plan, options)].join('');
 }

@@ -1,15 +1,27 @@
 // Saved plans: written by `zdsf plan --out`, read by `zdsf apply PLANFILE`.
-import { readFile, writeFile, rename } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { readFile, rename, rm } from 'node:fs/promises';
 import type { Plan } from '../model/plan.js';
+import { jsonChunks } from '../render/json.js';
 import { ZdsfError } from '../util/errors.js';
+import { writeChunks } from '../util/stream.js';
 
+/** Streams the plan to a temporary file, then renames it: a reader never sees half a plan. */
 export async function writePlanFile(path: string, plan: Plan): Promise<void> {
-  // write then rename, so a reader never sees half a plan
   const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(plan, null, 2)}\n`, 'utf8');
+  const out = createWriteStream(tmp, { encoding: 'utf8' });
+  try {
+    await writeChunks(out, jsonChunks(plan));
+    out.end();
+    await once(out, 'finish');
+  } catch (error) {
+    out.destroy();
+    await rm(tmp, { force: true });
+    throw new ZdsfError(`cannot write the plan to ${path}: ${(error as Error).message}`, 'plan_file');
+  }
   await rename(tmp, path);
 }
-
 export async function readPlanFile(path: string): Promise<Plan> {
   let text: string;
   try {

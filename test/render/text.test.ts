@@ -68,6 +68,12 @@ describe('renderJson and renderReport', () => {
   it('round-trips the plan', () => {
     expect(JSON.parse(renderJson(samplePlan()))).toEqual(samplePlan());
   });
+  it('writes one change a line, so that a long plan streams and diffs well', () => {
+    const lines = renderJson(samplePlan()).split('\n');
+    expect(lines.filter((l) => l.trimStart().startsWith('{"type":')).length).toBe(samplePlan().syncs[0].changes.length);
+    expect(lines.filter((l) => l.trimStart().startsWith('{"code":')).length).toBe(1);
+  });
+
   it('writes the GitLab terraform report', () => {
     expect(JSON.parse(renderReport(samplePlan()))).toEqual({ create: 3, update: 2, delete: 1 });
   });
