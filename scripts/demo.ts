@@ -34,7 +34,12 @@ try {
   const again = await run(['plan', '-c', config, '--detailed-exitcode'], env);
   if (again !== 0) throw new Error(`the second zdsf plan exited ${again}: apply did not converge`);
   const stats = sandbox.stats();
-  process.stdout.write(`\nDemo complete: plan, apply, and plan again with no changes. Sandbox served ${JSON.stringify(stats)}\n`);
+  const requests = Object.values(stats.requests).reduce((n, c) => n + c, 0);
+  const welcome = Object.values(stats.zendesk).reduce((n, z) => n + z.welcome_emails_sent, 0);
+  process.stdout.write(
+    `\nDemo complete: plan, apply, and plan again with no changes.\n` +
+      `The sandbox answered ${requests} requests (${stats.writes} writes, ${stats.rate_limited} rate-limited); welcome emails sent: ${welcome}.\n`,
+  );
 } catch (error) {
   failed = true;
   process.stderr.write(`\nDemo failed: ${(error as Error).message}\n`);
