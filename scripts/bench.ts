@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { loadConfigOrThrow } from '../src/config/index.js';
 import { mapSync } from '../src/map/index.js';
 import { reconcileSync } from '../src/reconcile/index.js';
-import { renderText } from '../src/render/index.js';
+import { textChunks } from '../src/render/index.js';
 import { createSalesforceReader } from '../src/salesforce/reader.js';
 import { generateSeed, writeSeed } from '../src/seedgen/generate.js';
 import { createZendeskReader } from '../src/zendesk/reader.js';
@@ -121,8 +121,13 @@ try {
   const syncPlan = await timed('reconcile', () => reconcileSync({ sync, zendesk: config.zendesk[sync.to], desired, source, target }));
   record('changes', `${syncPlan.summary.create} to add, ${syncPlan.summary.update} to change, ${syncPlan.summary.delete} to destroy; ${syncPlan.warnings.length} warnings`);
   const plan = { format_version: '1.0' as const, created_at: new Date().toISOString(), config_digest: config.digest, syncs: [syncPlan], summary: syncPlan.summary };
-  const text = await timed('render text', () => renderText(plan));
-  record('plan text', `${text.split('\n').length} lines`);
+  // streamed as the CLI does: a line at a time, never one string
+  const lines = await timed('render text', () => {
+    let n = 0;
+    for (const _line of textChunks(plan)) n++;
+    return n;
+  });
+  record('plan text', `${lines} lines`);
   record('peak RSS during plan (zdsf process)', mb(peakRss));
   record('RSS growth during plan', mb(process.memoryUsage.rss() - rssBefore));
 

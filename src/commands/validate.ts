@@ -9,13 +9,14 @@ export default class Validate extends BaseCommand {
   static override description = [
     'Checks the configuration without contacting Salesforce or Zendesk: YAML syntax, the schema (schemas/sync.schema.json), that every SOQL condition parses, that syncs name declared instances, that aggregates name included relationships, relationship rules, https-only URLs, and that secrets come only from ${VAR} references or *_file paths. Every problem is reported, as FILE:LINE:COL: path: message.',
     'Exit codes: 0 valid (warnings allowed); 1 invalid.',
-    '--no-env skips what needs the secrets (unset variables, *_file secrets): use it in pre-commit hooks, where secrets are not set. Further files after -c FILE are checked too (pre-commit passes every matching file).',
+    'An unset environment variable is named as a warning (plan and apply refuse to run without it); --require-env makes it an error, for a CI step that checks its secrets are in place. --no-env skips what needs the secrets (unset variables, *_file secrets): use it in pre-commit hooks, where secrets are not set. Further files after -c FILE are checked too (pre-commit passes every matching file).',
   ].join('\n\n');
 
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> -c config/sync.yaml',
     '<%= config.bin %> <%= command.id %> --no-env -c sync.yaml',
+    '<%= config.bin %> <%= command.id %> --require-env -c sync.yaml',
     '<%= config.bin %> <%= command.id %> --format json',
   ];
 
@@ -29,6 +30,7 @@ export default class Validate extends BaseCommand {
       default: true,
       allowNo: true,
     }),
+    'require-env': Flags.boolean({ summary: 'Unset environment variables are errors, not warnings.', default: false }),
     format: Flags.string({ summary: 'Output format.', options: ['text', 'json'], default: 'text' }),
   };
 
@@ -39,7 +41,7 @@ export default class Validate extends BaseCommand {
     if (unknown) throw new ZdsfError(`unknown flag ${unknown}: see zdsf validate --help`, 'usage');
     const files = [flags.config, ...extra];
     const results: ValidateResult[] = [];
-    for (const file of files) results.push(await validateConfig({ file, env: process.env, checkEnv: flags.env }));
+    for (const file of files) results.push(await validateConfig({ file, env: process.env, checkEnv: flags.env, requireEnv: flags['require-env'] }));
     if (flags.format === 'json') {
       if (results.length === 1) process.stdout.write(renderValidateJson(results[0]));
       else {

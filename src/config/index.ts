@@ -33,6 +33,11 @@ export interface LoadConfigOptions {
    * unresolved `${VAR}` text and empty secrets: fit for validation, not for talking to the APIs.
    */
   checkEnv?: boolean;
+  /**
+   * With checkEnv: how an unset variable is reported. 'error' (default: plan and apply cannot work without it),
+   * or 'warning' (validate: an offline check names it, and the config is still judged valid).
+   */
+  unsetEnv?: 'error' | 'warning';
 }
 
 export interface LoadConfigResult {
@@ -63,7 +68,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadConfig
   const source = bytes.toString('utf8');
   const digest = createHash('sha256').update(bytes).digest('hex');
 
-  const tree = parseYamlTree(source, { file, env, checkEnv });
+  const tree = parseYamlTree(source, { file, env, checkEnv, unsetEnv: options.unsetEnv ?? 'error' });
   const ctx = new CheckContext(file, tree, checkEnv);
   ctx.diagnostics.push(...tree.diagnostics);
   if (tree.diagnostics.some((d) => d.severity === 'error' && d.message.startsWith('YAML syntax error'))) {

@@ -51,6 +51,8 @@ export interface ParseOptions {
   env: Record<string, string | undefined>;
   /** report unset variables (default true) */
   checkEnv: boolean;
+  /** as errors (default) or warnings */
+  unsetEnv?: 'error' | 'warning';
 }
 
 const PLAIN_INT = /^-?[0-9]+$/;
@@ -127,7 +129,7 @@ export function parseYamlTree(source: string, options: ParseOptions): YamlTree {
           const secret = SECRET_KEYS.includes(String(segments[segments.length - 1]));
           for (const name of r.unresolved) {
             const hint = secret ? 'set it, or run validate with --no-env' : `set it, give a default with \${${name}:-value}, or run validate with --no-env`;
-            diag(info.pos, segments, `environment variable ${name} is not set (${hint})`);
+            diag(info.pos, segments, `environment variable ${name} is not set (${hint})`, options.unsetEnv ?? 'error');
           }
         }
         return value;

@@ -9,6 +9,8 @@ export interface ValidateOptions {
   env?: Record<string, string | undefined>;
   /** false: do not report unset variables nor read *_file secrets (pre-commit). Default true. */
   checkEnv?: boolean;
+  /** unset variables as warnings (default: validate is an offline check; plan and apply need them) or errors */
+  requireEnv?: boolean;
 }
 
 export interface ValidateResult {
@@ -25,7 +27,7 @@ export interface ValidateResult {
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 export async function validateConfig(options: ValidateOptions): Promise<ValidateResult> {
-  const { config, diagnostics } = await loadConfig(options);
+  const { config, diagnostics } = await loadConfig({ ...options, unsetEnv: options.requireEnv ? 'error' : 'warning' });
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.length - errors;
   const valid = config !== null && errors === 0;

@@ -58,13 +58,19 @@ describe('zdsf validate', () => {
     ]);
   });
 
-  it('names unset variables unless --no-env', () => {
+  it('names unset variables as warnings (exit 0), as errors with --require-env (exit 1), not at all with --no-env', () => {
+    const names = ['SF_CLIENT_ID', 'SF_USERNAME', 'SF_JWT_KEY_FILE', 'ZD_GLOBAL_EMAIL', 'ZD_GLOBAL_TOKEN', 'ZD_FEDERAL_TOKEN'];
     const r = zdsf(['validate', '-c', 'sync.yaml']);
-    expect(r.status).toBe(1);
-    for (const name of ['SF_CLIENT_ID', 'SF_USERNAME', 'SF_JWT_KEY_FILE', 'ZD_GLOBAL_EMAIL', 'ZD_GLOBAL_TOKEN', 'ZD_FEDERAL_TOKEN']) {
-      expect(r.stdout).toContain(`environment variable ${name} is not set`);
-    }
+    expect(r.status).toBe(0);
+    for (const name of names) expect(r.stdout).toMatch(new RegExp(`: warning: .*environment variable ${name} is not set`));
+    expect(r.stdout).toContain('sync.yaml is valid: 2 syncs, 1 Salesforce org, 2 Zendesk instances (6 warnings)');
     expect(r.stdout).not.toContain('SF_LOGIN_URL'); // has a default
+    const strict = zdsf(['validate', '--require-env', '-c', 'sync.yaml']);
+    expect(strict.status).toBe(1);
+    for (const name of names) expect(strict.stdout).toMatch(new RegExp(`sync.yaml:\\d+:\\d+: [a-z._-]+: environment variable ${name} is not set`));
+    const quiet = zdsf(['validate', '--no-env', '-c', 'sync.yaml']);
+    expect(quiet.status).toBe(0);
+    expect(quiet.stdout).not.toContain('environment variable');
   });
 
   it('passes with every variable set and the key file readable, without printing secrets', () => {
