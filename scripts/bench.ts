@@ -24,6 +24,8 @@ const { values } = parseArgs({
     contacts: { type: 'string' },
     full: { type: 'boolean', default: false },
     apply: { type: 'boolean', default: false },
+    /** skip the in-process phases (they hold every intermediate at once): only the CLI, as a user runs it */
+    'cli-only': { type: 'boolean', default: false },
   },
 });
 const accounts = Number(values.accounts ?? (values.full ? 100_000 : 20_000));
@@ -112,24 +114,26 @@ try {
   const rssBefore = process.memoryUsage.rss();
 
   // the phases of a plan, timed one by one
-  const source = await timed('read Salesforce (accounts + subquery, contacts, leads, relations)', () =>
-    createSalesforceReader().read({ instance: config.salesforce[sync.from], sync }),
-  );
-  record('Salesforce rows', `${source.accounts.length} accounts, ${source.people.length} people, ${source.relations.length} relations`);
-  const target = await timed('read Zendesk (orgs, users, memberships, fields)', () => createZendeskReader().read({ instance: config.zendesk[sync.to] }));
-  const desired = await timed('map', () => mapSync(sync, source, target));
-  const syncPlan = await timed('reconcile', () => reconcileSync({ sync, zendesk: config.zendesk[sync.to], desired, source, target }));
-  record('changes', `${syncPlan.summary.create} to add, ${syncPlan.summary.update} to change, ${syncPlan.summary.delete} to destroy; ${syncPlan.warnings.length} warnings`);
-  const plan = { format_version: '1.0' as const, created_at: new Date().toISOString(), config_digest: config.digest, syncs: [syncPlan], summary: syncPlan.summary };
-  // streamed as the CLI does: a line at a time, never one string
-  const lines = await timed('render text', () => {
-    let n = 0;
-    for (const _line of textChunks(plan)) n++;
-    return n;
-  });
-  record('plan text', `${lines} lines`);
-  record('peak RSS during plan (zdsf process)', mb(peakRss));
-  record('RSS growth during plan', mb(process.memoryUsage.rss() - rssBefore));
+  if (!values['cli-only']) {
+    const source = await timed('read Salesforce (accounts + subquery, contacts, leads, relations)', () =>
+      createSalesforceReader().read({ instance: config.salesforce[sync.from], sync }),
+    );
+    record('Salesforce rows', `${source.accounts.length} accounts, ${source.people.length} people, ${source.relations.length} relations`);
+    const target = await timed('read Zendesk (orgs, users, memberships, fields)', () => createZendeskReader().read({ instance: config.zendesk[sync.to] }));
+    const desired = await timed('map', () => mapSync(sync, source, target));
+    const syncPlan = await timed('reconcile', () => reconcileSync({ sync, zendesk: config.zendesk[sync.to], desired, source, target }));
+    record('changes', `${syncPlan.summary.create} to add, ${syncPlan.summary.update} to change, ${syncPlan.summary.delete} to destroy; ${syncPlan.warnings.length} warnings`);
+    const plan = { format_version: '1.0' as const, created_at: new Date().toISOString(), config_digest: config.digest, syncs: [syncPlan], summary: syncPlan.summary };
+    // streamed as the CLI does: a line at a time, never one string
+    const lines = await timed('render text', () => {
+      let n = 0;
+      for (const _line of textChunks(plan)) n++;
+      return n;
+    });
+    record('plan text', `${lines} lines`);
+    record('peak RSS during plan (zdsf process)', mb(peakRss));
+    record('RSS growth during plan', mb(process.memoryUsage.rss() - rssBefore));
+  }
 
   // the real workflow, as a user runs it: the CLI in its own process, its peak memory measured there
   const plan1 = await cli('zdsf plan --out (CLI)', ['plan', '-c', CONFIG, '--out', join(dir, 'plan.json'), '--format', 'json', '-q'], env);
@@ -142,7 +146,7 @@ try {
     record('zdsf apply: requests to Zendesk', String(after.zendeskRequests - before.zendeskRequests));
     record('zdsf apply: result', applied.stdout.trim().split('\n').at(-1) ?? '');
     const again = await cli('zdsf plan --detailed-exitcode after apply (CLI)', ['plan', '-c', CONFIG, '--detailed-exitcode', '-q'], env);
-    record('zdsf plan after apply: exit code / last line', `${again.code} / ${again.stdout.trim().split('\n').at(-1)}`);
+    record('zdsf plan after apply: exit code / peak RSS / last line', `${again.code} / ${mb(again.maxRss)} / ${again.stdout.trim().split('\n').at(-1)}`);
   }
 } finally {
   clearInterval(sampler);
