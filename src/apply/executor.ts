@@ -23,6 +23,7 @@ import {
   type MatchOptions,
   type StaleChange,
 } from './stale.js';
+import { chunk } from '../util/data.js';
 
 export interface ApplyOptions {
   plan: Plan;
@@ -271,11 +272,6 @@ function num(v: unknown): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
-function chunk<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 class SyncExecutor {
   private readonly orgIds = new Map<string, number>();

@@ -10,6 +10,7 @@ import type { TargetWriter } from '../model/ports.js';
 import type { ZdMembership, ZdOrganization, ZdUser } from '../model/zendesk.js';
 import { ZdsfError } from '../util/errors.js';
 import { containsTags, flatten, getPath, sameAttribute, show } from './compare.js';
+import { chunk } from '../util/data.js';
 
 export interface LiveRecords {
   organizations: ZdOrganization[];
@@ -326,11 +327,6 @@ export function checkConfigDigest(plan: Plan, config: Config): void {
   }
 }
 
-function chunks<T>(items: T[], size = 100): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 /** How many records lookupLive would look up for these changes (by id or by key). */
 export function lookupSize(changes: Change[]): number {
@@ -372,18 +368,18 @@ export async function lookupLive(changes: Change[], writer: TargetWriter, match:
   const { orgIds, orgKeys, userIds, userKeys } = lookupTargets(changes);
   const orgs = new Map<number, ZdOrganization>();
   const users = new Map<number, ZdUser>();
-  for (const ids of chunks([...orgIds])) for (const o of await writer.findOrganizations({ ids })) orgs.set(o.id, o);
+  for (const ids of chunk([...orgIds], 100)) for (const o of await writer.findOrganizations({ ids })) orgs.set(o.id, o);
   // with match: name, keys may be normalised names: search by the names the plan writes where it has them
   const nameOf = new Map<string, string>();
   for (const c of changes) {
     if (c.type === 'organization' && typeof c.after?.name === 'string') nameOf.set(c.key, c.after.name);
   }
-  for (const keys of chunks([...orgKeys])) {
+  for (const keys of chunk([...orgKeys], 100)) {
     const query = match.organizations === 'name' ? { names: [...new Set(keys.flatMap((k) => [k, nameOf.get(k) ?? k]))] } : { external_ids: keys };
     for (const o of await writer.findOrganizations(query)) orgs.set(o.id, o);
   }
-  for (const ids of chunks([...userIds])) for (const u of await writer.findUsers({ ids })) users.set(u.id, u);
-  for (const keys of chunks([...userKeys])) {
+  for (const ids of chunk([...userIds], 100)) for (const u of await writer.findUsers({ ids })) users.set(u.id, u);
+  for (const keys of chunk([...userKeys], 100)) {
     const query = match.users === 'external_id' ? { external_ids: keys } : { emails: keys };
     for (const u of await writer.findUsers(query)) users.set(u.id, u);
   }
@@ -404,6 +400,6 @@ export async function lookupLive(changes: Change[], writer: TargetWriter, match:
     const u = num(c.after?.user_id) ?? (c.refs?.user ? userIdByKey.get(changeKey('user', c.refs.user, match)) : undefined);
     if (u !== null && u !== undefined) memberUsers.add(u);
   }
-  for (const ids of chunks([...memberUsers])) for (const m of await writer.findMemberships({ user_ids: ids })) memberships.set(m.id, m);
+  for (const ids of chunk([...memberUsers], 100)) for (const m of await writer.findMemberships({ user_ids: ids })) memberships.set(m.id, m);
   return { organizations: [...orgs.values()], users: [...users.values()], memberships: [...memberships.values()] };
 }

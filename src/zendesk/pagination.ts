@@ -7,12 +7,10 @@
 import type { ZdFieldDef, ZdMembership, ZdOrganization, ZdRole, ZdUser } from '../model/zendesk.js';
 import { ZdsfError } from '../util/errors.js';
 import type { ZendeskTransport } from './transport.js';
+import { isRecord } from '../util/data.js';
 
 export const PAGE_SIZE = 100;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Next page URL of a cursor- or offset-paginated response, or null at the end. */
 export function nextPageUrl(body: Record<string, unknown>): string | null {

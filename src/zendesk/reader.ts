@@ -10,15 +10,13 @@ import { createZendeskApi } from './client.js';
 import { paginate, toFieldDef, toMembership, toOrganization, toUser } from './pagination.js';
 import type { TransportOptions } from './transport.js';
 import { ZendeskTransport } from './transport.js';
+import { isRecord } from '../util/data.js';
 
 export interface ZendeskReaderOptions extends TransportOptions {
   /** builds the transport for an instance (tests inject one); default new ZendeskTransport(instance, options) */
   transportFactory?: (instance: ZendeskInstance) => ZendeskTransport;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 export interface ZendeskReader extends TargetReader {
   /** the transport of the last read (request counts, observed rate limit) */

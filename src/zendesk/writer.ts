@@ -11,6 +11,7 @@ import { createZendeskApi, type NzResult, type ZendeskApi } from './client.js';
 import { paginate, toMembership, toOrganization, toUser } from './pagination.js';
 import type { TransportOptions } from './transport.js';
 import { describeZendeskError, OutcomeUnknownError, ZendeskHttpError, ZendeskTransport } from './transport.js';
+import { isRecord, chunk } from '../util/data.js';
 
 export interface ZendeskWriterOptions extends TransportOptions {
   /** share a transport (and its rate-limit budget) with a reader; default: a new one for the instance */
@@ -50,15 +51,7 @@ interface BatchItem {
 
 const TERMINAL = new Set(['completed', 'failed', 'killed']);
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
-function chunk<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 /** `{ job_status: {...} }` (or the job status itself) -> JobStatus, or null. */
 export function extractJobStatus(body: unknown): JobStatus | null {

@@ -3,6 +3,9 @@
 // OrganizationObject, UserForAdmin, OrganizationMembershipObject, CustomFieldObject, JobStatusObject,
 // AccountSettingsUserObject; https://developer.zendesk.com/api-reference/ticketing/introduction/
 import type { ZdFieldDef } from '../../model/zendesk.js';
+import { isRecord } from '../../util/data.js';
+
+export { isRecord };
 
 /** One validation error, as Zendesk lists them under `details.<attribute>`. */
 export interface ZdErrorDetail {
@@ -16,9 +19,6 @@ export function timestamp(date: Date = new Date()): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * Zendesk tags: lowercase, no spaces. The API splits a space-separated string into tags; in an array, a
