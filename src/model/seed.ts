@@ -29,6 +29,13 @@ export interface ZendeskSeed {
   settings?: { user?: { multiple_organizations?: boolean; [k: string]: unknown }; [k: string]: unknown };
   /** sandbox only: this instance's per-minute API rate limit (default 700; `--rate-limit` overrides it) */
   rate_limit_per_minute?: number;
+  /** sandbox only: credentials mode. Listed, only these get in (others 401; an agent's writes 403); absent,
+   * any credentials are accepted. `{ email, token }` is an API token, `{ email, password }` a password,
+   * `{ token }` alone an OAuth bearer token. */
+  credentials?: { email?: string; token?: string; password?: string; role: 'admin' | 'agent' }[];
+  /** sandbox only: the rate-limit headers sent: `ratelimit` (current: ratelimit-limit/-remaining/-reset, the
+   * default) or `rate-limit` (as 2023 instances answered: rate-limit, rate-limit-remaining, rate-limit-reset) */
+  rate_limit_headers?: 'ratelimit' | 'rate-limit';
 }
 
 /**

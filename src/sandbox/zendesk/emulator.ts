@@ -48,7 +48,7 @@ export function createZendeskEmulator(seed: ZendeskSeed | undefined, options: Ze
   let original: ZendeskSeed = clone(seed ?? {});
   const store = new ZendeskStore({ baseUrl: options.baseUrl, now });
   const jobs = new JobEngine({ base: () => store.base(), now, jobDelayMs: options.jobDelayMs });
-  const router = new Router({ before: () => jobs.settleDue() });
+  const router = new Router({ before: () => jobs.settleDue(), credentials: () => store.credentials });
 
   organizationRoutes(router, store, jobs);
   userRoutes(router, store, jobs);

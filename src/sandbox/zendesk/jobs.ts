@@ -1,6 +1,10 @@
 // Zendesk's background jobs: bulk endpoints answer `{ job_status }` at once and do their writes later.
 // A job moves queued -> working -> completed, one step per poll of GET /job_statuses/{id} (deterministic for
-// tests), or by time with `jobDelayMs`; its writes happen when it completes, earlier jobs first.
+// tests), or by time with `jobDelayMs`. When it starts working it writes the first half of its items (live
+// jobs report `progress` and a `message` such as "Creating organization #31" meanwhile); it writes the rest
+// when it completes. Earlier jobs always finish first. Results are shaped as live Zendesk answers them
+// (recorded exchanges in test/contract/fixtures/live/): creates `{ id, status: "Created" }`, updates and
+// deletes `{ id, action, status, success: true }`, failures `{ index, error, id?, details }`.
 import { randomBytes } from 'node:crypto';
 import type { SandboxResponse } from '../http.js';
 import { isRecord } from './records.js';
@@ -11,20 +15,23 @@ export const BULK_LIMIT = 100;
 
 export interface JobResult {
   [k: string]: unknown;
-  success: boolean;
 }
+
+/** one item of a job: does its write and returns its result */
+export type JobStep = () => JobResult;
 
 interface Job {
   id: string;
   job_type: string;
+  /** "Creating organization": the working message is `${verb} #${progress}` */
+  verb: string;
   total: number;
   status: 'queued' | 'working' | 'completed';
-  progress: number | null;
-  results: JobResult[] | null;
+  results: JobResult[];
   message: string | null;
   createdAt: number;
   polls: number;
-  run: () => JobResult[];
+  steps: JobStep[];
 }
 
 export interface JobEngineOptions {
@@ -49,9 +56,9 @@ export class JobEngine {
     return [...this.jobs.values()].filter((j) => j.status !== 'completed').length;
   }
 
-  /** queues a job whose `run` does the writes and returns one result per item; answers `{ job_status }` */
-  queue(jobType: string, total: number, run: () => JobResult[]): SandboxResponse {
-    const job: Job = { id: randomBytes(16).toString('hex'), job_type: jobType, total, status: 'queued', progress: null, results: null, message: null, createdAt: this.options.now(), polls: 0, run };
+  /** queues a job of one step per item (each does its write and returns its result); answers `{ job_status }` */
+  queue(jobType: string, verb: string, steps: JobStep[]): SandboxResponse {
+    const job: Job = { id: `V3-${randomBytes(16).toString('hex')}`, job_type: jobType, verb, total: steps.length, status: 'queued', results: [], message: null, createdAt: this.options.now(), polls: 0, steps };
     this.jobs.set(job.id, job);
     this.created++;
     if (this.options.jobDelayMs === 0) this.complete(job);
@@ -96,26 +103,34 @@ export class JobEngine {
       job_type: j.job_type,
       url: `${this.options.base()}/api/v2/job_statuses/${j.id}.json`,
       total: j.total,
-      progress: j.progress,
+      progress: j.status === 'queued' ? null : j.results.length,
       status: j.status,
       message: j.message,
-      results: j.results,
+      results: j.status === 'completed' ? j.results : null,
     };
   }
 
-  private complete(job: Job): void {
-    if (job.status === 'completed') return;
+  private finishEarlier(job: Job): void {
     for (const earlier of this.jobs.values()) {
       if (earlier === job) break;
       if (earlier.status !== 'completed') this.finish(earlier);
     }
+  }
+
+  private complete(job: Job): void {
+    if (job.status === 'completed') return;
+    this.finishEarlier(job);
     this.finish(job);
   }
 
+  /** runs the steps not run yet */
+  private runTo(job: Job, count: number): void {
+    while (job.results.length < Math.min(count, job.steps.length)) job.results.push(job.steps[job.results.length]());
+  }
+
   private finish(job: Job): void {
-    job.results = job.run();
+    this.runTo(job, job.steps.length);
     job.status = 'completed';
-    job.progress = job.total;
     job.message = `Completed at ${new Date(this.options.now()).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, ' +0000')}`;
   }
 
@@ -134,32 +149,40 @@ export class JobEngine {
   }
 
   private toWorking(job: Job): void {
+    if (job.status !== 'queued') return;
+    this.finishEarlier(job);
     job.status = 'working';
-    job.progress = Math.floor(job.total / 2);
+    this.runTo(job, Math.floor(job.total / 2));
+    job.message = `${job.verb} #${job.results.length}`;
   }
 }
 
-/** one item of a job's results */
-export function jobResult<T extends { id: number }>(index: number, o: Outcome<T>, extra: (v: T) => Record<string, unknown> = () => ({})): JobResult {
+/** one item of a job's results, as live Zendesk shapes it: a create `{ id, status: "Created" }`; an update or
+ * delete `{ id, action, status, success: true }`; a failure `{ index, error, id, details }` (`id` when the item
+ * named an existing record). `failure` overrides the error code (live org updates say OrganizationUpdateFailed). */
+export function jobResult<T extends { id: number }>(index: number, o: Outcome<T>, options: { id?: number; failure?: string } = {}): JobResult {
   if (o.ok) {
-    const status = o.action === 'create' ? 'Created' : o.action === 'update' ? 'Updated' : 'Deleted';
-    return { index, id: o.value.id, action: o.action, status, success: true, ...extra(o.value) };
+    if (o.action === 'create') return { id: o.value.id, status: 'Created' } as JobResult;
+    return { id: o.value.id, action: o.action, status: o.action === 'update' ? 'Updated' : 'Deleted', success: true };
   }
   const descriptions = Object.values(o.details).flat().map((d) => d.description);
-  return { index, error: o.error, details: descriptions.join('; '), success: false };
+  const error = o.status === 422 && options.failure ? options.failure : o.error;
+  return { index, error, ...(options.id !== undefined ? { id: options.id } : {}), details: descriptions.join('; ') } as JobResult;
 }
 
 /** the array under `key` of a bulk body, or the response refusing it */
-export function bulkItems(body: unknown, key: string): Record<string, unknown>[] | SandboxResponse {
+export function bulkItems(body: unknown, key: string, verb = 'created'): Record<string, unknown>[] | SandboxResponse {
   const list = isRecord(body) ? body[key] : undefined;
   if (!Array.isArray(list) || !list.every(isRecord)) {
     return badRequest('InvalidParameter', `The request body must be {"${key}": [ ... ]}, an array of objects.`);
   }
-  if (list.length > BULK_LIMIT) return tooMany(list.length);
+  if (list.length > BULK_LIMIT) return tooMany(key, verb);
   return list as Record<string, unknown>[];
 }
 
-// Zendesk documents "up to 100" records per bulk request; the exact error body for more is not in the OAS:
-// the sandbox answers 400 TooManyRecords.
-export const tooMany = (n: number): SandboxResponse =>
-  badRequest('TooManyRecords', `Too many records: ${n} sent, a bulk request accepts at most ${BULK_LIMIT}.`);
+/** More than 100 records or ids in one request, as live Zendesk answers it (recorded: organizations
+ * `{ error, description, max_count }`, users create_many `{ error, description }`). */
+export function tooMany(resource: string, verb = 'created'): SandboxResponse {
+  if (resource === 'users') return json(400, { error: 'TooManyValues', description: `Maximum ${BULK_LIMIT} users may be ${verb} per call` });
+  return json(400, { error: 'TooManyValues', description: 'Parameter  cannot specify more than 100 values', max_count: BULK_LIMIT });
+}

@@ -47,6 +47,7 @@ function loadField(store: ZendeskStore, f: Partial<ZdFieldDef> & Record<string, 
 export function loadSeed(store: ZendeskStore, s: ZendeskSeed): void {
   store.clear();
   store.settings = deepMerge(DEFAULT_SETTINGS, isRecord(s.settings) ? s.settings : {});
+  store.credentials = s.credentials ? s.credentials.map((c) => ({ ...c })) : undefined;
   const all = [s.organizations, s.users, s.organization_memberships, s.organization_fields, s.user_fields];
   let max = 10000;
   for (const list of all) for (const r of list ?? []) if (typeof r.id === 'number' && r.id > max) max = r.id;

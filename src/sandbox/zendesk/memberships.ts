@@ -83,22 +83,18 @@ export function membershipRoutes(router: Router, store: ZendeskStore, jobs: JobE
   router.on('POST', 'organization_memberships/create_many', (req) => {
     const items = bulkItems(req.body, 'organization_memberships');
     if (!Array.isArray(items)) return items;
-    return jobs.queue('Bulk Create Organization Memberships', items.length, () =>
-      items.map((it, i) => jobResult(i, addMembership(store, it.user_id, it.organization_id, it.default === true))),
-    );
+    return jobs.queue('Bulk Create Organization Memberships', 'Creating organization membership', items.map((it, i) => () => jobResult(i, addMembership(store, it.user_id, it.organization_id, it.default === true))));
   });
   router.on('DELETE', 'organization_memberships/destroy_many', (req) => {
     const wanted = ids(req.url.searchParams.get('ids'));
     if (wanted.length === 0) return badRequest('InvalidParameter', 'destroy_many needs ids=.');
-    if (wanted.length > BULK_LIMIT) return tooMany(wanted.length);
-    return jobs.queue('Bulk Delete Organization Memberships', wanted.length, () =>
-      wanted.map((id, i) => {
-        const m = store.memberships.get(Number(id));
-        if (!m) return jobResult(i, fail(404, 'RecordNotFound', 'id', `Organization membership ${id} not found`));
-        removeMembership(store, m);
-        return jobResult(i, { ok: true, value: m, action: 'delete' });
-      }),
-    );
+    if (wanted.length > BULK_LIMIT) return tooMany('organization_memberships');
+    return jobs.queue('Bulk Delete Organization Memberships', 'Deleting organization membership', wanted.map((id, i) => () => {
+      const m = store.memberships.get(Number(id));
+      if (!m) return jobResult(i, fail(404, 'RecordNotFound', 'id', `Organization membership ${id} not found`), { id: Number(id) });
+      removeMembership(store, m);
+      return jobResult(i, { ok: true, value: m, action: 'delete' });
+    }));
   });
   router.on('DELETE', 'organization_memberships/:id', (_req, [id]) => {
     const m = store.memberships.get(Number(id));

@@ -65,6 +65,11 @@ export function findOrg(store: ZendeskStore, input: Record<string, unknown>): Or
   return ext ? store.orgByExternalId(ext) : undefined;
 }
 
+// Live update_many failures say `"error": "OrganizationUpdateFailed"` (recorded, test/contract/fixtures/live/).
+const UPDATE_FAILED = 'OrganizationUpdateFailed';
+const byName = (a: string, b: string): number => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0);
+const idOf = (k: Record<string, unknown>): number | undefined => (typeof k.id === 'number' ? k.id : undefined);
+
 export function organizationRoutes(router: Router, store: ZendeskStore, jobs: JobEngine): void {
   const out = (o: Org): Org => store.orgOut(o);
   const notFoundFor = (k: Record<string, unknown>): Outcome<never> => fail(404, 'RecordNotFound', 'id', `Organization ${String(k.id ?? k.external_id)} not found`);
@@ -77,9 +82,10 @@ export function organizationRoutes(router: Router, store: ZendeskStore, jobs: Jo
   router.on('GET', 'organizations/show_many', (req) => {
     const q = req.url.searchParams;
     const wanted = q.has('ids') ? ids(q.get('ids')) : ids(q.get('external_ids'));
-    if (wanted.length > BULK_LIMIT) return tooMany(wanted.length);
+    if (wanted.length > BULK_LIMIT) return tooMany('organizations');
     const found = q.has('ids') ? wanted.map((id) => store.orgs.get(Number(id))) : wanted.map((e) => store.orgByExternalId(e));
-    const list = found.filter((o): o is Org => o !== undefined);
+    // live Zendesk answers show_many sorted by name, whatever the order of the ids asked for (recorded)
+    const list = found.filter((o): o is Org => o !== undefined).sort((a, b) => byName(a.name, b.name) || a.id - b.id);
     return json(200, { organizations: list.map(out), next_page: null, previous_page: null, count: list.length });
   });
   router.on('GET', 'organizations/search', (req) => {
@@ -119,7 +125,7 @@ export function organizationRoutes(router: Router, store: ZendeskStore, jobs: Jo
   router.on('POST', 'organizations/create_many', (req) => {
     const items = bulkItems(req.body, 'organizations');
     if (!Array.isArray(items)) return items;
-    return jobs.queue('Bulk Create Organizations', items.length, () => items.map((it, i) => jobResult(i, applyOrg(store, it, undefined))));
+    return jobs.queue('Bulk Create Organizations', 'Creating organization', items.map((it, i) => () => jobResult(i, applyOrg(store, it, undefined))));
   });
   router.on('PUT', 'organizations/update_many', (req) => {
     const q = req.url.searchParams;
@@ -127,34 +133,28 @@ export function organizationRoutes(router: Router, store: ZendeskStore, jobs: Jo
       const input = body(req, 'organization');
       if (!input) return missing('organization');
       const keys = queryKeys(q);
-      if (keys.length > BULK_LIMIT) return tooMany(keys.length);
-      return jobs.queue('Bulk Update Organizations', keys.length, () =>
-        keys.map((k, i) => {
-          const org = findOrg(store, k);
-          return jobResult(i, org ? applyOrg(store, input, org) : notFoundFor(k));
-        }),
-      );
+      if (keys.length > BULK_LIMIT) return tooMany('organizations');
+      return jobs.queue('Bulk Update Organizations', 'Updating organization', keys.map((k, i) => () => {
+        const org = findOrg(store, k);
+        return jobResult(i, org ? applyOrg(store, input, org) : notFoundFor(k), { id: org?.id ?? idOf(k), failure: UPDATE_FAILED });
+      }));
     }
-    const items = bulkItems(req.body, 'organizations');
+    const items = bulkItems(req.body, 'organizations', 'updated');
     if (!Array.isArray(items)) return items;
-    return jobs.queue('Bulk Update Organizations', items.length, () =>
-      items.map((it, i) => {
-        const org = findOrg(store, it);
-        const { id: _id, ...changes } = it;
-        return jobResult(i, org ? applyOrg(store, changes, org) : notFoundFor(it));
-      }),
-    );
+    return jobs.queue('Bulk Update Organizations', 'Updating organization', items.map((it, i) => () => {
+      const org = findOrg(store, it);
+      const { id: _id, ...changes } = it;
+      return jobResult(i, org ? applyOrg(store, changes, org) : notFoundFor(it), { id: org?.id ?? idOf(it), failure: UPDATE_FAILED });
+    }));
   });
   router.on('DELETE', 'organizations/destroy_many', (req) => {
     const keys = queryKeys(req.url.searchParams);
     if (keys.length === 0) return badRequest('InvalidParameter', 'destroy_many needs ids= or external_ids=.');
-    if (keys.length > BULK_LIMIT) return tooMany(keys.length);
-    return jobs.queue('Bulk Delete Organizations', keys.length, () =>
-      keys.map((k, i) => {
-        const org = findOrg(store, k);
-        return jobResult(i, org ? deleteOrg(store, org) : notFoundFor(k));
-      }),
-    );
+    if (keys.length > BULK_LIMIT) return tooMany('organizations');
+    return jobs.queue('Bulk Delete Organizations', 'Deleting organization', keys.map((k, i) => () => {
+      const org = findOrg(store, k);
+      return jobResult(i, org ? deleteOrg(store, org) : notFoundFor(k), { id: org?.id ?? idOf(k) });
+    }));
   });
   router.on('PUT', 'organizations/:id', (req, [id]) => {
     const org = store.orgs.get(Number(id));

@@ -80,9 +80,9 @@ export function pageIds(base: string, req: SandboxRequest, key: string, items: n
       [key]: slice.map(render),
       meta: { has_more: hasMore, after_cursor: afterCursor, before_cursor: beforeCursor },
       links: {
-        // The real API also gives links.next on the last page; the sandbox gives null there, so that
-        // clients that follow links.next while it is set (node-zendesk's getAll) stop.
-        next: hasMore && afterCursor ? link({ 'page[after]': afterCursor, 'page[size]': String(size) }) : null,
+        // As live Zendesk: links.next stays a URL on the last page (meta.has_more false); following it gives an
+        // empty page, whose links.next is null. Clients must stop on has_more (zdsf does).
+        next: afterCursor ? link({ 'page[after]': afterCursor, 'page[size]': String(size) }) : null,
         prev: beforeCursor ? link({ 'page[before]': beforeCursor, 'page[size]': String(size) }) : null,
       },
     });

@@ -1,7 +1,8 @@
 // Matches `/api/v2/...` requests (with or without `.json`) to the emulator's handlers and checks that a
-// request is authenticated; unknown paths answer 404 InvalidEndpoint, a known path with another method 405.
+// request is authenticated (credentials.ts); unknown paths answer 404 InvalidEndpoint, a known path with another method 405.
 import type { SandboxRequest, SandboxResponse } from '../http.js';
 import { json } from './responses.js';
+import { checkAccess, type ZendeskCredential } from './credentials.js';
 
 /** a handler gets the request and the path's parameters (`:id`, `:job`) in order */
 export type Handler = (req: SandboxRequest, params: string[]) => SandboxResponse;
@@ -9,6 +10,8 @@ export type Handler = (req: SandboxRequest, params: string[]) => SandboxResponse
 export interface RouterOptions {
   /** runs before every authenticated request is dispatched (the job engine settles due jobs) */
   before?: () => void;
+  /** credentials mode: the seed's credentials (undefined: any credentials are accepted) */
+  credentials?: () => ZendeskCredential[] | undefined;
 }
 
 function match(pattern: string, segs: string[]): string[] | null {
@@ -41,10 +44,8 @@ export class Router {
   route(req: SandboxRequest): SandboxResponse | undefined {
     const path = req.url.pathname;
     if (!path.startsWith('/api/v2/')) return undefined;
-    const auth = req.headers.authorization;
-    if (typeof auth !== 'string' || !/^(Basic|Bearer)\s+\S+/i.test(auth)) {
-      return json(401, { error: "Couldn't authenticate you" }, { 'WWW-Authenticate': 'Basic realm="Web Password"' });
-    }
+    const refused = checkAccess(req, this.options.credentials?.());
+    if (refused) return refused;
     this.options.before?.();
     const rest = path.slice('/api/v2/'.length).replace(/\.json$/, '').replace(/\/+$/, '');
     const segs = rest.split('/').map((s) => decodeURIComponent(s));

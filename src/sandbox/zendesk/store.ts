@@ -3,6 +3,7 @@
 // counter, and how records are rendered into API answers. Resource rules (organizations.ts, users.ts,
 // memberships.ts) change state only through put* / drop*, which keep the indexes in step.
 import type { ZdFieldDef, ZdMembership, ZdOrganization, ZdUser } from '../../model/zendesk.js';
+import type { ZendeskCredential } from './credentials.js';
 import { clone, isRecord, timestamp } from './records.js';
 
 export type Org = ZdOrganization;
@@ -50,6 +51,8 @@ export class ZendeskStore {
   orgFields: Field[] = [];
   userFields: Field[] = [];
   settings: Record<string, unknown> = {};
+  /** credentials mode (credentials.ts): the seed's credentials; undefined = any credentials */
+  credentials: ZendeskCredential[] | undefined;
   nextId = 10001;
   welcomeEmails = 0;
 
@@ -75,6 +78,7 @@ export class ZendeskStore {
     this.orgFields = [];
     this.userFields = [];
     this.settings = {};
+    this.credentials = undefined;
     this.welcomeEmails = 0;
     this.nextId = 10001;
   }

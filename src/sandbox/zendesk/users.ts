@@ -1,4 +1,5 @@
-// Users: the record Zendesk creates, its rules (emails and external_ids unique, case-insensitive; writing
+// Users: the record Zendesk creates (defaults as a live account answers a new end user: alias, details,
+// notes null, time_zone America/New_York), its rules (emails and external_ids unique, case-insensitive; writing
 // organization_id replaces the memberships; create_or_update matches by external_id then email) and the
 // users endpoints, the bulk ones as jobs.
 import type { ZdRole } from '../../model/zendesk.js';
@@ -24,7 +25,7 @@ export function newUserRecord(id: number, input: Record<string, unknown>, at: st
     email: str(input.email)?.toLowerCase() ?? null,
     created_at: typeof input.created_at === 'string' ? input.created_at : at,
     updated_at: typeof input.updated_at === 'string' ? input.updated_at : at,
-    time_zone: typeof input.time_zone === 'string' ? input.time_zone : 'Eastern Time (US & Canada)',
+    time_zone: typeof input.time_zone === 'string' ? input.time_zone : 'America/New_York',
     iana_time_zone: typeof input.iana_time_zone === 'string' ? input.iana_time_zone : 'America/New_York',
     phone: str(input.phone),
     shared_phone_number: null,
@@ -36,15 +37,15 @@ export function newUserRecord(id: number, input: Record<string, unknown>, at: st
     verified: input.verified === true,
     external_id: str(input.external_id),
     tags: normalizeTags(input.tags),
-    alias: typeof input.alias === 'string' ? input.alias : '',
+    alias: typeof input.alias === 'string' ? input.alias : null,
     active: input.active !== false,
     shared: false,
     shared_agent: false,
     last_login_at: null,
-    two_factor_auth_enabled: null,
+    two_factor_auth_enabled: false,
     signature: role === 'end-user' ? null : '',
-    details: typeof input.details === 'string' ? input.details : '',
-    notes: typeof input.notes === 'string' ? input.notes : '',
+    details: typeof input.details === 'string' ? input.details : null,
+    notes: typeof input.notes === 'string' ? input.notes : null,
     role_type: role === 'admin' ? 4 : null,
     custom_role_id: null,
     moderator: role !== 'end-user',
@@ -146,7 +147,6 @@ export function upsertUser(store: ZendeskStore, input: Record<string, unknown>):
 export function userRoutes(router: Router, store: ZendeskStore, jobs: JobEngine): void {
   const out = (u: User): User => store.userOut(u);
   const location = (u: User): Record<string, string> => ({ Location: `${store.base()}/api/v2/users/${u.id}.json` });
-  const userExtra = (u: User): Record<string, unknown> => ({ ...(u.email ? { email: u.email } : {}), ...(u.external_id ? { external_id: u.external_id } : {}) });
   // Real Zendesk answers 403 on create_many / create_or_update_many when bulk user import is not enabled on the
   // account; the sandbox has it enabled unless the seed's settings say `sandbox: { bulk_user_import: false }`.
   const bulkImportOff = (): boolean => isRecord(store.settings.sandbox) && store.settings.sandbox.bulk_user_import === false;
@@ -164,9 +164,10 @@ export function userRoutes(router: Router, store: ZendeskStore, jobs: JobEngine)
   router.on('GET', 'users/show_many', (req) => {
     const q = req.url.searchParams;
     const wanted = q.has('ids') ? ids(q.get('ids')) : ids(q.get('external_ids'));
-    if (wanted.length > BULK_LIMIT) return tooMany(wanted.length);
+    if (wanted.length > BULK_LIMIT) return tooMany('ids');
     const found = q.has('ids') ? wanted.map((id) => store.users.get(Number(id))) : wanted.map((e) => store.userByExternalId(e));
-    const list = found.filter((u): u is User => u !== undefined);
+    // live Zendesk answers show_many sorted by id, whatever the order of the ids asked for (recorded)
+    const list = [...new Set(found.filter((u): u is User => u !== undefined))].sort((a, b) => a.id - b.id);
     return json(200, { users: list.map(out), next_page: null, previous_page: null, count: list.length });
   });
   router.on('GET', 'users/search', (req) => {
@@ -195,7 +196,7 @@ export function userRoutes(router: Router, store: ZendeskStore, jobs: JobEngine)
     if (bulkImportOff()) return forbidden();
     const items = bulkItems(req.body, 'users');
     if (!Array.isArray(items)) return items;
-    return jobs.queue('Bulk Create Users', items.length, () => items.map((it, i) => jobResult(i, applyUser(store, it, undefined), userExtra)));
+    return jobs.queue('Bulk Create Users', 'Creating User', items.map((it, i) => () => jobResult(i, applyUser(store, it, undefined))));
   });
   // Real Zendesk lets an admin's token update agents and admins through this endpoint too; so does the sandbox.
   // zdsf itself must not (DESIGN.md section 3).
@@ -203,7 +204,7 @@ export function userRoutes(router: Router, store: ZendeskStore, jobs: JobEngine)
     if (bulkImportOff()) return forbidden();
     const items = bulkItems(req.body, 'users');
     if (!Array.isArray(items)) return items;
-    return jobs.queue('Bulk Create or Update Users', items.length, () => items.map((it, i) => jobResult(i, upsertUser(store, it), userExtra)));
+    return jobs.queue('Bulk Create or Update Users', 'Updating user', items.map((it, i) => () => jobResult(i, upsertUser(store, it))));
   });
   router.on('PUT', 'users/update_many', (req) => {
     const q = req.url.searchParams;
@@ -211,20 +212,18 @@ export function userRoutes(router: Router, store: ZendeskStore, jobs: JobEngine)
       const input = body(req, 'user');
       if (!input) return missing('user');
       const keys = q.has('ids') ? ids(q.get('ids')).map((id) => store.users.get(Number(id))) : ids(q.get('external_ids')).map((e) => store.userByExternalId(e));
-      if (keys.length > BULK_LIMIT) return tooMany(keys.length);
-      return jobs.queue('Bulk Update Users', keys.length, () =>
-        keys.map((u, i) => jobResult(i, u && store.users.has(u.id) ? applyUser(store, input, store.users.get(u.id)) : fail(404, 'RecordNotFound', 'id', 'User not found'), userExtra)),
-      );
+      if (keys.length > BULK_LIMIT) return tooMany('users', 'updated');
+      return jobs.queue('Bulk Update Users', 'Updating user', keys.map((u, i) => () =>
+        jobResult(i, u && store.users.has(u.id) ? applyUser(store, input, store.users.get(u.id)) : fail(404, 'RecordNotFound', 'id', 'User not found'), { id: u?.id }),
+      ));
     }
-    const items = bulkItems(req.body, 'users');
+    const items = bulkItems(req.body, 'users', 'updated');
     if (!Array.isArray(items)) return items;
-    return jobs.queue('Bulk Update Users', items.length, () =>
-      items.map((it, i) => {
-        const { id: _id, ...changes } = it;
-        const u = findUser(store, it) ?? (str(it.external_id) ? store.userByExternalId(String(it.external_id)) : undefined);
-        return jobResult(i, u ? applyUser(store, changes, u) : fail(404, 'RecordNotFound', 'id', `User ${String(it.id ?? it.external_id)} not found`), userExtra);
-      }),
-    );
+    return jobs.queue('Bulk Update Users', 'Updating user', items.map((it, i) => () => {
+      const { id: _id, ...changes } = it;
+      const u = findUser(store, it) ?? (str(it.external_id) ? store.userByExternalId(String(it.external_id)) : undefined);
+      return jobResult(i, u ? applyUser(store, changes, u) : fail(404, 'RecordNotFound', 'id', `User ${String(it.id ?? it.external_id)} not found`), { id: u?.id ?? (typeof it.id === 'number' ? it.id : undefined) });
+    }));
   });
   router.on('PUT', 'users/:id', (req, [id]) => {
     const u = store.users.get(Number(id));

@@ -36,3 +36,16 @@ describe('paging', () => {
     expect(p2.previous_page).toBe('http://zd.test/api/v2/users.json?page=1&per_page=2');
   });
 });
+
+describe('paging: the last cursor page', () => {
+  it('keeps links.next as a URL (as live Zendesk); following it gives an empty page with links.next null', () => {
+    const last = list('?page[size]=5');
+    expect((last.meta as { has_more: boolean }).has_more).toBe(false);
+    const next = (last.links as { next: string | null }).next;
+    expect(next).toMatch(/^http:\/\/zd\.test\/api\/v2\/users\.json\?page%5Bafter%5D=/);
+    const empty = list(new URL(next as string).search);
+    expect(empty.users).toEqual([]);
+    expect(empty.meta).toEqual({ has_more: false, after_cursor: null, before_cursor: null });
+    expect((empty.links as { next: string | null }).next).toBeNull();
+  });
+});
