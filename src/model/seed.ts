@@ -7,13 +7,25 @@ import type { ZdFieldDef, ZdMembership, ZdOrganization, ZdUser } from './zendesk
  * objects (e.g. Customer_Subscription__c with Account__c) are listed under their object name too. */
 export type SfSeedRecord = Record<string, unknown> & { Id: string };
 
+/** sandbox only: credentials mode of the Salesforce emulator (src/sandbox/salesforce/credentials.ts) */
+export interface SalesforceSandboxAuth {
+  users?: { username: string; password: string; security_token?: string }[];
+  clients?: { client_id: string; client_secret: string }[];
+  /** an access token is refused after this many seconds (default 7200) */
+  token_lifetime_seconds?: number;
+  /** ... or after this many API requests (a sandbox knob, so that tests can make a session expire mid-read) */
+  token_lifetime_requests?: number;
+}
+
 export interface SalesforceSeed {
   Account?: SfSeedRecord[];
   Contact?: SfSeedRecord[];
   Lead?: SfSeedRecord[];
   AccountContactRelation?: SfSeedRecord[];
   /** any other object: User, RecordType, Customer_Subscription__c, Zuora__Subscription__c ... */
-  [object: string]: SfSeedRecord[] | Record<string, SfObjectDescribe | { fields: SfObjectDescribe['fields']; childRelationships?: SfObjectDescribe['childRelationships'] }> | undefined;
+  [object: string]: SfSeedRecord[] | Record<string, SfObjectDescribe | { fields: SfObjectDescribe['fields']; childRelationships?: SfObjectDescribe['childRelationships'] }> | SalesforceSandboxAuth | undefined;
+  /** sandbox only: credentials mode; absent, any credentials are accepted */
+  auth?: SalesforceSandboxAuth;
   /** { Object: { fields: [{ name, type, ... }], childRelationships?: [{ relationshipName, childSObject, field }] } };
    * without it, field types are inferred from the values and child relationships from `<Parent>__c` / `AccountId` fields. */
   describe?: Record<string, { fields: SfObjectDescribe['fields']; childRelationships?: SfObjectDescribe['childRelationships'] }>;

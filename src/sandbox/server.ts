@@ -148,7 +148,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   let instances = new Map<string, Instance>();
 
   const build = (s: SandboxSeed): void => {
-    salesforce = createSalesforceEmulator(s.salesforce ?? {}, { baseUrl: () => baseUrl });
+    salesforce = createSalesforceEmulator(s.salesforce ?? {}, { baseUrl: () => baseUrl, authNow: now });
     instances = new Map();
     const add = (name: string, zs: ZendeskSeed | undefined, prefix: string): void => {
       const emulator = createZendeskEmulator(zs, { baseUrl: () => `${baseUrl}${prefix}`, jobDelayMs: options.jobDelayMs, now });
