@@ -501,7 +501,7 @@ export class SfDatabase {
   }
 
   /** A describe result in the REST API's shape (the subset zdsf and jsforce use, plus the common flags). */
-  describe(object: string, version: string): Record<string, unknown> | undefined {
+  describe(object: string, version: string, instanceUrl = ''): Record<string, unknown> | undefined {
     const table = this.table(object);
     if (!table) return undefined;
     const base = `/services/data/v${version}/sobjects/${table.name}`;
@@ -544,7 +544,17 @@ export class SfDatabase {
       triggerable: true,
       undeletable: true,
       updateable: true,
-      urls: { describe: `${base}/describe`, rowTemplate: `${base}/{ID}`, sobject: base },
+      urls: {
+        compactLayouts: `${base}/describe/compactLayouts`,
+        describe: `${base}/describe`,
+        layouts: `${base}/describe/layouts`,
+        quickActions: `${base}/quickActions`,
+        rowTemplate: `${base}/{ID}`,
+        sobject: base,
+        uiDetailTemplate: `${instanceUrl}/{ID}`,
+        uiEditTemplate: `${instanceUrl}/{ID}/e`,
+        uiNewRecord: `${instanceUrl}/${keyPrefix(table) ?? '000'}/e`,
+      },
     };
   }
 
@@ -611,7 +621,7 @@ function describeField(f: FieldInfo, table: SObjectTable): Record<string, unknow
   return {
     aggregatable: f.type !== 'textarea',
     autoNumber: d.autoNumber ?? false,
-    byteLength: text || f.type === 'id' || f.type === 'reference' ? length * 3 : 0,
+    byteLength: f.type === 'id' || f.type === 'reference' ? 18 : text ? length * 3 : 0,
     calculated: false,
     calculatedFormula: null,
     cascadeDelete: false,
@@ -620,7 +630,8 @@ function describeField(f: FieldInfo, table: SObjectTable): Record<string, unknow
     controllerName: null,
     createable: !isId && !['IsDeleted', 'CreatedDate', 'CreatedById', 'LastModifiedDate', 'LastModifiedById', 'SystemModstamp'].includes(d.name),
     custom,
-    defaultValue: f.type === 'boolean' ? false : null,
+    // live: null for standard fields (IsDeleted too); a custom checkbox has its default, false unless declared
+    defaultValue: f.type === 'boolean' && custom ? false : null,
     defaultValueFormula: null,
     defaultedOnCreate: f.type === 'boolean' || isId || d.name === 'OwnerId',
     dependentPicklist: false,

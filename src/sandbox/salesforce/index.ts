@@ -538,11 +538,11 @@ export function createSalesforceEmulator(seed: SalesforceSeed | undefined, optio
       if (rest.length === 0) return describeGlobal(v);
       const [object, second] = rest;
       if (rest.length === 2 && second === 'describe') {
-        const d = db.describe(object, v);
+        const d = db.describe(object, v, options.baseUrl());
         return d ? json(200, d) : notFound();
       }
       if (rest.length === 1) {
-        const d = db.describe(object, v);
+        const d = db.describe(object, v, options.baseUrl());
         if (!d) return notFound();
         const { fields: _fields, childRelationships: _children, ...objectDescribe } = d;
         return json(200, { objectDescribe, recentItems: [] });
