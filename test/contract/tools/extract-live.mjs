@@ -7,6 +7,7 @@
 // (e.g. clones of github.com/facetoe/zenpy, github.com/zendesk/zendesk_api_client_rb, github.com/tablexi/restforce-db).
 import { execFileSync } from 'node:child_process';
 import { writeFileSync, mkdirSync } from 'node:fs';
+import { Buffer } from 'node:buffer';
 import { gunzipSync } from 'node:zlib';
 import { parse as parseYaml } from 'yaml';
 
