@@ -63,6 +63,12 @@ export function checkSeed(data: unknown, name = 'seed'): SandboxSeed {
   if (data.salesforce !== undefined && data.salesforce !== null && !isObj(data.salesforce)) {
     throw new ZdsfError(`${name}: salesforce must map object names (Account, Contact, ...) to lists of records.`, 'seed_invalid');
   }
+  const sfAuth = isObj(data.salesforce) ? data.salesforce.auth : undefined;
+  if (sfAuth !== undefined) {
+    const lists = isObj(sfAuth) && ['users', 'clients'].every((k) => sfAuth[k] === undefined || Array.isArray(sfAuth[k]));
+    const numbers = isObj(sfAuth) && ['token_lifetime_seconds', 'token_lifetime_requests'].every((k) => sfAuth[k] === undefined || (Number.isInteger(sfAuth[k]) && (sfAuth[k] as number) > 0));
+    if (!lists || !numbers) throw new ZdsfError(`${name}: salesforce.auth is { users: [{ username, password }], clients: [{ client_id, client_secret }], token_lifetime_seconds, token_lifetime_requests } (whole numbers > 0).`, 'seed_invalid');
+  }
   return data as SandboxSeed;
 }
 

@@ -1,6 +1,6 @@
 // Credentials mode and the rate-limit header variants, over HTTP.
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { parseSeed, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 
 let sandbox: Sandbox | undefined;
 afterEach(async () => {
@@ -65,6 +65,28 @@ describe('Salesforce credentials mode', () => {
     expect(await call(query, { headers: { Authorization: 'Bearer made-up' } })).toMatchObject({ status: 401, body: [{ errorCode: 'INVALID_SESSION_ID', message: 'Session expired or invalid' }] });
     t += 60_000;
     expect(await call(query, { headers: { Authorization: `Bearer ${access}` } })).toMatchObject({ status: 401, body: [{ errorCode: 'INVALID_SESSION_ID' }] });
+  });
+});
+
+describe('Salesforce credentials mode: SOAP login', () => {
+  it('logs in the listed user (password + security token) and refuses others with INVALID_LOGIN', async () => {
+    sandbox = await startSandbox({ port: 0, seed: { salesforce: { auth: { users: [{ username: 'ops@x.test', password: 'pw', security_token: 'TOK' }] } } } });
+    const login = (user: string, pass: string): Promise<Response> =>
+      fetch(`${sandbox!.url}/services/Soap/u/62.0`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'text/xml', SOAPAction: 'login' },
+        body: `<?xml version="1.0"?><se:Envelope xmlns:se="http://schemas.xmlsoap.org/soap/envelope/"><se:Body><login xmlns="urn:partner.soap.sforce.com"><username>${user}</username><password>${pass}</password></login></se:Body></se:Envelope>`,
+      });
+    expect((await login('ops@x.test', 'pwTOK')).status).toBe(200);
+    const bad = await login('ops@x.test', 'pw-wrong');
+    expect(bad.status).toBe(500);
+    expect(await bad.text()).toContain('INVALID_LOGIN');
+  });
+
+  it('refuses a seed whose salesforce.auth is malformed', async () => {
+    expect(() => parseSeed(JSON.stringify({ salesforce: { auth: { users: 'x' } } }), 'seed.json')).toThrow(/seed\.json: salesforce\.auth is/);
+    expect(() => parseSeed(JSON.stringify({ zendesk: { credentials: [{ token: 't' }] } }), 'seed.json')).toThrow(/credentials\[0\] needs role/);
+    expect(() => parseSeed(JSON.stringify({ zendesk: { rate_limit_headers: 'x' } }), 'seed.json')).toThrow(/rate_limit_headers/);
   });
 });
 
