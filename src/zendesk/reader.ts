@@ -2,7 +2,7 @@
 // must see agents and admins to leave them alone), memberships, organization and user field
 // definitions, and the account's multiple-organizations setting. Cursor pages of 100, no request per record.
 import type { ZendeskInstance } from '../model/config.js';
-import type { Progress, TargetReader, TargetReaderOptions } from '../model/ports.js';
+import type { Logger, Progress, TargetReader, TargetReaderOptions } from '../model/ports.js';
 import { silentProgress } from '../model/ports.js';
 import type { TargetData } from '../model/zendesk.js';
 import { ZdsfError } from '../util/errors.js';
@@ -13,8 +13,9 @@ import { ZendeskTransport } from './transport.js';
 import { isRecord } from '../util/data.js';
 
 export interface ZendeskReaderOptions extends TransportOptions {
-  /** builds the transport for an instance (tests inject one); default new ZendeskTransport(instance, options) */
-  transportFactory?: (instance: ZendeskInstance) => ZendeskTransport;
+  /** the transport for an instance (a run's TransportPool shares one with the writer; tests inject one);
+   * default new ZendeskTransport(instance, options) */
+  transportFactory?: (instance: ZendeskInstance, logger?: Logger) => ZendeskTransport;
 }
 
 
@@ -50,7 +51,7 @@ export function createZendeskReader(options: ZendeskReaderOptions = {}): Zendesk
       return lastTransport;
     },
     async read({ instance, progress = silentProgress, logger }: TargetReaderOptions): Promise<TargetData> {
-      const transport = transportFactory ? transportFactory(instance) : new ZendeskTransport(instance, { logger, ...transportOptions });
+      const transport = transportFactory ? transportFactory(instance, logger) : new ZendeskTransport(instance, { logger, ...transportOptions });
       lastTransport = transport;
 
       // Settings first: it is one small request and fails fast on a wrong URL or bad credentials.
