@@ -3,7 +3,7 @@
 // definitions, and the account's multiple-organizations setting. Cursor pages of 100, no request per record.
 import type { ZendeskInstance } from '../model/config.js';
 import type { Logger, Progress, TargetReader, TargetReaderOptions } from '../model/ports.js';
-import { silentProgress } from '../model/ports.js';
+import { beginTask, silentProgress } from '../model/ports.js';
 import type { TargetData } from '../model/zendesk.js';
 import { ZdsfError } from '../util/errors.js';
 import { createZendeskApi } from './client.js';
@@ -37,12 +37,13 @@ export function createZendeskReader(options: ZendeskReaderOptions = {}): Zendesk
     convert: (raw: unknown) => T,
   ): Promise<T[]> {
     const out: T[] = [];
-    progress.start(`Reading Zendesk ${label} (${transport.instance.name})`);
+    // its own task: the Salesforce read runs at the same time on the same progress
+    const task = beginTask(progress, `Reading Zendesk ${label} (${transport.instance.name})`);
     await paginate(transport, path, key, (items) => {
       for (const item of items) out.push(convert(item));
-      progress.tick(items.length);
+      task.tick(items.length);
     });
-    progress.done(`Read ${out.length} Zendesk ${label} from ${transport.instance.name}`);
+    task.done(`Read ${out.length} Zendesk ${label} from ${transport.instance.name}`);
     return out;
   }
 
