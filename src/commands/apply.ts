@@ -8,6 +8,7 @@ import { silentProgress } from '../model/ports.js';
 import { textChunks } from '../render/index.js';
 import { writeChunks } from '../util/stream.js';
 import { liveAdapters } from '../services/adapters.js';
+import { startTimings, timingsFlag } from '../cli/timings.js';
 import { runApply, formatApplyResult } from '../services/apply.js';
 import { createPlan, planFailed, planHasChanges } from '../services/plan.js';
 import { readPlanFile } from '../services/plan-file.js';
@@ -43,18 +44,21 @@ Exit codes: 0 success; 1 error or any record that failed.`;
     force: Flags.boolean({ summary: 'Allow more deletes than max_deletes.' }),
     'log-file': Flags.string({ summary: 'Append a JSON-lines audit log of every write to this file.' }),
     quiet: Flags.boolean({ char: 'q', summary: 'No progress output.' }),
+    timings: timingsFlag,
   };
 
   public async run(): Promise<void> {
     const { args, flags } = await this.parse(Apply);
     const config = await loadConfigOrThrow({ file: flags.config, env: process.env });
-    const adapters = liveAdapters();
+    this.timings = startTimings(flags.timings, liveAdapters());
+    const { adapters, time } = this.timings;
     const progress = flags.quiet ? silentProgress : createProgress();
     const logger = stderrLogger();
 
     let plan;
     if (args.planfile) {
-      plan = await readPlanFile(args.planfile);
+      const file = args.planfile;
+      plan = await time('read plan file', () => readPlanFile(file));
     } else {
       plan = await createPlan({ config, syncNames: flags.sync, source: adapters.source, target: adapters.target, progress, logger });
       await writeChunks(process.stdout, textChunks(plan, { color: useColor() }));
@@ -74,7 +78,7 @@ Exit codes: 0 success; 1 error or any record that failed.`;
       }
     }
 
-    const result = await runApply({
+    const result = await time('apply (stale check, writes)', () => runApply({
       config,
       plan,
       writerFor: adapters.writerFor,
@@ -83,7 +87,7 @@ Exit codes: 0 success; 1 error or any record that failed.`;
       force: flags.force,
       logFile: flags['log-file'],
       progress,
-    });
+    }));
     process.stdout.write(formatApplyResult(result));
     if (!result.ok) this.exit(1);
   }
