@@ -39,7 +39,7 @@ describe('Timings', () => {
       ['write', 500, 400],
       ['map', 2000, 1900],
     ]);
-    expect(t.format()).toMatch(/\n  map +2\.00 s wall +1\.90 s CPU/);
+    expect(t.format()).toMatch(/\n {2}map +2\.00 s wall +1\.90 s CPU/);
   });
 
   it('a phase that throws is still recorded', () => {
