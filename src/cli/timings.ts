@@ -46,14 +46,17 @@ export function startTimings(enabled: boolean, adapters: Adapters): RunTimings {
   };
   return {
     adapters: timed,
-    time: (name, fn) =>
-      timings.time(name, async () => {
+    time: (name, fn) => {
+      // what follows map ends where the next phase starts (and at the end of this one, for phases around plan)
+      endAfterMap();
+      return timings.time(name, async () => {
         try {
           return await fn();
         } finally {
           endAfterMap();
         }
-      }),
+      });
+    },
     report(stream = process.stderr) {
       endAfterMap();
       setAmbientTimings(previous);
