@@ -54,6 +54,8 @@ export class RequestBudget {
   /** requests left in Zendesk's window, as reported and counted down since */
   private remaining: number | null = null;
   private resetAt: number | null = null;
+  /** a 429 / 503's Retry-After: nobody sends before this */
+  private pausedUntil = 0;
   private lastSentAt = Number.NEGATIVE_INFINITY;
   private gate: Promise<void> = Promise.resolve();
   private inFlight = 0;
@@ -127,15 +129,19 @@ export class RequestBudget {
       }
     }
     if ((status === 429 || status === 503) && retryAfterMs !== undefined && retryAfterMs !== null) {
-      // every caller waits, not only the one that was answered 429
-      this.remaining = 0;
-      this.resetAt = Math.max(this.resetAt ?? 0, now + retryAfterMs);
+      // every caller waits, not only the one that was answered
+      this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);
     }
   }
 
   private async waitForSlot(): Promise<void> {
     for (;;) {
       const now = this.now();
+      if (now < this.pausedUntil) {
+        this.logger?.debug(`zendesk ${this.name}: Zendesk asked to wait, pausing ${this.pausedUntil - now} ms`);
+        await this.sleep(this.pausedUntil - now);
+        continue;
+      }
       if (this.resetAt !== null && now >= this.resetAt) {
         // Zendesk's window has rolled over: what it said no longer holds until the next answer
         this.remaining = null;

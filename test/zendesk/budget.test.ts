@@ -142,6 +142,15 @@ describe('RequestBudget', () => {
     expect(b.rateLimitedCount).toBe(1);
   });
 
+  it("a 503's Retry-After of 1 s pauses for 1 s, not until the rate-limit window resets", async () => {
+    const c = fakeClock();
+    const b = new RequestBudget({ now: c.now, sleep: c.sleep });
+    await b.acquire();
+    b.settle(headers({ 'ratelimit-limit': '120', 'ratelimit-remaining': '100', 'ratelimit-reset': '40' }), 503, 1_000);
+    await b.acquire();
+    expect(c.sleeps).toEqual([1_000]);
+  });
+
   it('counts its own sends down from the last ratelimit-remaining, so requests in flight do not overrun it', async () => {
     const c = fakeClock();
     const b = new RequestBudget({ now: c.now, sleep: c.sleep });
