@@ -130,9 +130,11 @@ function send(res: ServerResponse, r: SandboxResponse): void {
     payload = JSON.stringify(r.body);
     if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json; charset=utf-8';
   }
-  if (payload !== undefined) headers['Content-Length'] = String(Buffer.byteLength(payload));
+  // encoded once: Buffer.byteLength and then end(string) went over a multi-megabyte page twice (#12 profile)
+  const bytes = payload === undefined ? undefined : Buffer.from(payload, 'utf8');
+  if (bytes !== undefined) headers['Content-Length'] = String(bytes.length);
   res.writeHead(r.status, headers);
-  res.end(payload);
+  res.end(bytes);
 }
 
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
