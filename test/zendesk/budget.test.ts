@@ -117,6 +117,29 @@ describe('one request budget per instance for the whole run', () => {
   });
 });
 
+describe('the older rate-limit / rate-limit-remaining / rate-limit-reset headers (2023 instances), over the sandbox', () => {
+  it('paced on them alone at the rate_limit_per_minute fault (40/min): no minute over it, < 1% answered 429', async () => {
+    const old = await startSandbox({ seed, port: 0, now: clock.now, zendeskRateLimitHeaders: 'rate-limit' });
+    try {
+      old.faults({ rate_limit_per_minute: 40 });
+      const c = counting();
+      const target = instance({ url: old.zendeskUrl(), auth: { method: 'api_token', email: 'ops@acme.example', token: 'sandbox-token' } });
+      const pool = createTransportPool({ ...timing, fetch: c.fetch });
+      const writes = Array.from({ length: 2000 }, (_, i) => ({ name: `New ${i}`, external_id: `N${i}` }));
+      const results = await createZendeskWriter(target, { ...timing, transport: pool.get(target), jobsInFlight: 8 }).createOrganizations(writes);
+      expect(results.filter((r) => r.ok)).toHaveLength(2000);
+      const first = await globalThis.fetch(`${old.zendeskUrl()}/api/v2/account/settings`);
+      expect(first.headers.get('rate-limit-remaining')).not.toBeNull(); // the variant under test
+      expect(first.headers.get('ratelimit-remaining')).toBeNull();
+      expect(c.total()).toBeGreaterThan(40); // more than a minute's worth
+      expect(Math.max(...c.perMinute.values())).toBeLessThanOrEqual(40);
+      expect(old.stats().rate_limited / c.total()).toBeLessThan(0.01);
+    } finally {
+      await old.close();
+    }
+  });
+});
+
 describe('RequestBudget', () => {
   const headers = (h: Record<string, string>) => new Headers(h);
 
