@@ -128,8 +128,12 @@ export function buildCases(ctx: CheckContext, c: Json, at: Segment[], sync: Json
     fields: {},
     account: c.account !== false,
     contact: typeof c.contact === 'boolean' ? c.contact : readsContacts(sync.users),
+    positions: {},
     pos: ctx.pos(at, true),
   };
+  out.positions.ticket_id_field = ctx.pos([...at, 'ticket_id_field']);
+  for (const k of Object.keys(out.status_map)) out.positions[`status_map.${k}`] = ctx.pos([...at, 'status_map', k]);
+  for (const k of ['account', 'contact']) out.positions[k] = k in c ? ctx.pos([...at, k]) : ctx.pos(at, true);
   if (typeof where.created_after === 'string') out.where.created_after = where.created_after;
   const fields = isObj(c.fields) ? c.fields : undefined;
   if (fields) for (const [key, m] of Object.entries(fields)) out.fields[key] = caseMapping(ctx, m, [...at, 'fields', key]);

@@ -198,6 +198,8 @@ export interface CaseSync {
   account: boolean;
   /** default: true when this sync's users section reads Contacts; ContactId from the requester's email via the users match */
   contact: boolean;
+  /** where `ticket_id_field`, `status_map.<status>`, `account` and `contact` are written (for plan-time errors) */
+  positions: Record<string, SourcePos>;
   pos?: SourcePos;
 }
 
