@@ -265,8 +265,9 @@ export function upsertRecord(change: CaseChange, keyField: string): Record<strin
 }
 
 /**
- * Updates whose Case changed since the plan read it (apply re-reads the Cases): a field zdsf would write no
- * longer holds the value the plan saw, and does not already hold the new one. Returns their keys and why.
+ * Changes made stale since the plan read the Cases (apply re-reads them): an update whose field no longer holds
+ * the value the plan saw (nor already the new one), a Case gone, or a create whose ticket got another Case
+ * meanwhile (a Case exactly as planned is this plan's own, from an apply that stopped half-way). Keys and why.
  */
 export function staleCaseUpdates(changes: readonly CaseChange[], current: readonly ExistingCase[], keyField: string): { key: string; reason: string }[] {
   const byKey = new Map<string, ExistingCase>();
@@ -278,7 +279,9 @@ export function staleCaseUpdates(changes: readonly CaseChange[], current: readon
   for (const ch of changes) {
     const now = byKey.get(ch.key);
     if (ch.action === 'create') {
-      if (now) out.push({ key: ch.key, reason: `a Case (${now.Id}) for ticket #${ch.key} was created since the plan` });
+      // a Case as the plan would create it is this plan's own, from an apply that stopped half-way: not stale
+      const same = now && Object.entries(ch.desired.fields).every(([f, v]) => sameCaseValue(read(now, f), v));
+      if (now && !same) out.push({ key: ch.key, reason: `a Case (${now.Id}) for ticket #${ch.key} was created since the plan` });
       continue;
     }
     if (!now) {

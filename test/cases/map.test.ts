@@ -133,7 +133,7 @@ describe('compareCases', () => {
       { key: '1', reason: 'Case 500C00000000001AAA Status is now "Escalated" (the plan saw "New")' },
       { key: '3', reason: 'a Case (500C00000000003AAA) for ticket #3 was created since the plan' },
     ]);
-    const alreadyDone = [{ ...existing[0], Status: 'Closed' }];
-    expect(staleCaseUpdates(changes.slice(0, 1), alreadyDone, config.ticket_id_field)).toEqual([]);
+    const alreadyDone = [{ ...existing[0], Status: 'Closed' }, { Id: '500C00000000003AAA', ...changes[1].desired.fields }];
+    expect(staleCaseUpdates(changes, alreadyDone, config.ticket_id_field)).toEqual([]);
   });
 });
