@@ -4,16 +4,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Connection } from 'jsforce';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { applyCases, contactsByEmail, planCases, writtenFields, type CaseTarget } from '../../src/cases/pipeline.js';
+import { planCases, type CasePlan, type CaseTarget } from '../../src/cases/pipeline.js';
 import { loadConfigOrThrow } from '../../src/config/index.js';
 import type { Config } from '../../src/model/config.js';
-import { SalesforceCaseAdapter, type CaseWriterOptions } from '../../src/salesforce/case-writer.js';
-import { createSalesforceReader } from '../../src/salesforce/reader.js';
+import type { CaseWriterOptions } from '../../src/salesforce/case-writer.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { ZendeskTransport } from '../../src/zendesk/transport.js';
-import { readTicketExport, type TicketExportStart } from '../../src/zendesk/tickets.js';
+import type { TicketExportStart } from '../../src/zendesk/tickets.js';
+import { casesRun } from './run.js';
 import { ACME, ANN, GLOBEX, casesSeed } from './sandbox-seed.js';
 
 let sandbox: Sandbox;
@@ -51,27 +49,15 @@ syncs:
 ${CASES}`,
   );
   config = await loadConfigOrThrow({ file, env: { URL: sandbox.url, T: 'sandbox-token' } });
+  run = casesRun(config, 'support', { now, sleep });
 });
 beforeEach(() => sandbox.reset(casesSeed()));
 afterAll(async () => sandbox.close());
 
-function target(options: CaseWriterOptions = {}): SalesforceCaseAdapter {
-  const sf = config.salesforce.sf;
-  const conn = new Connection({ instanceUrl: sandbox.salesforceUrl(), accessToken: 'sandbox-token', version: '62.0', logLevel: 'NONE' });
-  return new SalesforceCaseAdapter(conn, sf, { sleep, ...options });
-}
-
-async function plan(start?: TicketExportStart, salesforce: CaseTarget = target()) {
-  const sync = config.syncs[0];
-  const source = await createSalesforceReader().read({ instance: config.salesforce.sf, sync });
-  const transport = new ZendeskTransport(config.zendesk.zd, { now, sleep, random: () => 0.5 });
-  return planCases(
-    { syncName: sync.name, cases: sync.cases!, instanceName: 'sf', contactsByEmail: contactsByEmail(source.people, sync.users!.email), start },
-    { tickets: (s) => readTicketExport(transport, { start: s, now, sleep }), salesforce },
-  );
-}
-
-const apply = (p: Awaited<ReturnType<typeof plan>>, t: CaseTarget = target()) => applyCases(p, t, { fields: writtenFields(config.syncs[0].cases!) });
+let run: ReturnType<typeof casesRun>;
+const target = (options: CaseWriterOptions = {}) => run.target(options);
+const plan = (start?: TicketExportStart, salesforce?: CaseTarget) => run.plan(start, salesforce);
+const apply = (p: CasePlan, t?: CaseTarget) => run.apply(p, t);
 const cases = () => (sandbox.state().salesforce?.Case ?? []) as Record<string, unknown>[];
 const put = (id: number, ticket: Record<string, unknown>) =>
   fetch(`${sandbox.zendeskUrl()}/api/v2/tickets/${id}.json`, { method: 'PUT', headers: { Authorization: 'Bearer x', 'Content-Type': 'application/json' }, body: JSON.stringify({ ticket }) });
