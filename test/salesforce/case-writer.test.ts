@@ -114,6 +114,19 @@ describe('SalesforceCaseAdapter.upsert', () => {
     await expect(a.upsert('Zendesk_Ticket_Id__c', [rec(1), rec(1)])).rejects.toThrow(/share Zendesk_Ticket_Id__c = 1/);
   });
 
+  it('renews an expired session once (a GET through jsforce) and sends the upsert again', async () => {
+    const { a } = adapter();
+    sf().patch(UPSERT).reply(401, [{ errorCode: 'INVALID_SESSION_ID', message: 'Session expired or invalid' }]);
+    const limits = sf().get('/services/data/v62.0/limits').reply(200, {});
+    sf().patch(UPSERT).reply(200, [{ id: '500SB0000000000001', success: true, errors: [], created: true }]);
+    const results = await a.upsert('Zendesk_Ticket_Id__c', [rec(1)]);
+    expect(limits.isDone()).toBe(true);
+    expect(results[0]).toMatchObject({ ok: true, created: true });
+    sf().patch(UPSERT).times(2).reply(401, [{ errorCode: 'INVALID_SESSION_ID', message: 'Session expired or invalid' }]);
+    sf().get('/services/data/v62.0/limits').reply(200, {});
+    await expect(a.upsert('Zendesk_Ticket_Id__c', [rec(1)])).rejects.toThrow(/refused the Case upsert \(401 INVALID_SESSION_ID: Session expired or invalid\)/);
+  });
+
   it('never puts the session token into an error', async () => {
     const { a } = adapter();
     sf().patch(UPSERT).reply(403, [{ errorCode: 'INSUFFICIENT_ACCESS', message: `no access for ${SECRET_TOKEN}` }]);
