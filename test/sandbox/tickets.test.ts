@@ -77,6 +77,17 @@ describe('sandbox tickets', () => {
     expect(locked.status).toBe(422);
   });
 
+  it('keeps to the instance\'s credentials mode: an unknown token is refused, an agent may read but not write', async () => {
+    const seed = casesSeed();
+    seed.zendesk!.credentials = [{ token: 'admin-token', role: 'admin' }, { token: 'agent-token', role: 'agent' }];
+    sandbox.reset(seed);
+    const url = `${sandbox.zendeskUrl()}/api/v2/incremental/tickets/cursor.json?start_time=0`;
+    expect((await fetch(url, { headers: { Authorization: 'Bearer wrong' } })).status).toBe(401);
+    expect((await fetch(url, { headers: { Authorization: 'Bearer agent-token' } })).status).toBe(200);
+    const write = await fetch(`${sandbox.zendeskUrl()}/api/v2/tickets/123.json`, { method: 'PUT', headers: { Authorization: 'Bearer agent-token', 'Content-Type': 'application/json' }, body: JSON.stringify({ ticket: { status: 'solved' } }) });
+    expect(write.status).toBe(403);
+  });
+
   it('checks tickets in seeds', () => {
     expect(() => checkSeed({ zendesk: { tickets: [1] } })).toThrow(/tickets must be a list of ticket objects/);
     expect(() => checkSeed({ zendesk: { incremental_export_limit_per_minute: 0 } })).toThrow(/whole number > 0/);
