@@ -68,7 +68,10 @@ Exit codes: 0 success; 1 error (any sync that could not be planned); with --deta
 
     if (planFailed(plan)) {
       const failed = plan.syncs.filter((s) => s.error);
-      for (const s of failed) process.stderr.write(`Error: sync "${s.name}": ${s.error}\n`);
+      // the text document on stdout already holds each reason: stderr says it once more only for json/markdown,
+      // whose stdout is usually a file
+      for (const s of failed)
+        process.stderr.write(flags.format === 'text' ? `Error: sync "${s.name}" could not be planned (the reason is in the plan above).\n` : `Error: sync "${s.name}": ${s.error}\n`);
       process.stderr.write(flags.out ? `The plan was not saved to ${flags.out}.\n` : '');
       this.exit(1);
     }

@@ -449,8 +449,9 @@ function checkPaths(
 export function checkFieldTypes(
   sync: Sync,
   describe: SourceData['describe'],
-  organizationFields: ZdFieldDef[],
-  userFields: ZdFieldDef[],
+  /** null: the Zendesk side is not known yet (checked later): only the Salesforce side is checked */
+  organizationFields: ZdFieldDef[] | null,
+  userFields: ZdFieldDef[] | null,
 ): string[] {
   const out: string[] = [];
   const orgs = sync.organizations;
@@ -472,7 +473,7 @@ export function checkFieldTypes(
       if (m) checkMapping(m, scope, describe, undefined, out);
     }
     for (const [key, m] of Object.entries(orgs.fields)) {
-      const target = fieldTarget('organization', key, m, organizationFields, out);
+      const target = organizationFields ? fieldTarget('organization', key, m, organizationFields, out) : undefined;
       checkMapping(m, scope, describe, target || undefined, out);
     }
     if (orgs.tags) checkPaths(orgs.tags.from, `syncs.${sync.name}.organizations.tags.from`, orgs.tags.pos, scope, describe, out, true);
@@ -490,7 +491,7 @@ export function checkFieldTypes(
       if (m) checkMapping(m, scope, describe, undefined, out);
     }
     for (const [key, m] of Object.entries(users.fields)) {
-      const target = fieldTarget('user', key, m, userFields, out);
+      const target = userFields ? fieldTarget('user', key, m, userFields, out) : undefined;
       checkMapping(m, scope, describe, target || undefined, out);
     }
     if (users.tags) checkPaths(users.tags.from, `syncs.${sync.name}.users.tags.from`, users.tags.pos, scope, describe, out);

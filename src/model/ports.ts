@@ -39,6 +39,11 @@ export interface SourceReaderOptions {
   sync: Sync;
   progress?: Progress;
   logger?: Logger;
+  /** called with the describes once they are read, before any query: throw to stop (e.g. a mapped field that does
+   * not exist, named at its sync.yaml line rather than as Salesforce's "No such column") */
+  beforeQueries?: (describe: SourceData['describe']) => void;
+  /** read the describes only (`zdsf check`, `zdsf init`): no query is sent */
+  describeOnly?: boolean;
 }
 
 export interface SourceReader {

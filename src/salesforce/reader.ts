@@ -182,7 +182,8 @@ class SyncRead {
     const parts = errorParts(err);
     const detail = redact(parts.code ? `${parts.code}: ${parts.message}` : parts.message, this.secrets);
     return new ZdsfError(
-      `Salesforce refused the ${query.purpose} query of sync ${this.sync.name} (instance ${this.instance.name}): ${detail}\n  SOQL: ${query.soql}`,
+      // Salesforce's INVALID_FIELD message quotes the SOQL already: it is not repeated
+      `Salesforce refused the ${query.purpose} query of sync ${this.sync.name} (instance ${this.instance.name}): ${detail}${detail.includes(query.soql) ? '' : `\n  SOQL: ${query.soql}`}`,
       'salesforce_query',
     );
   }
@@ -544,6 +545,8 @@ export class SalesforceReader implements SourceReader {
       for (const f of queries.people[i].fields) if (f.includes('.')) await r.resolveField(peopleDescribes[i], f);
     }
 
+    options.beforeQueries?.(r.allDescribes());
+    if (options.describeOnly) return { ...data, describe: r.allDescribes() };
     if (queries.accounts) {
       data.accounts = await r.run(queries.accounts, `accounts (${sync.name})`, account);
       data.accounts.sort(compareIds);

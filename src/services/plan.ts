@@ -44,13 +44,19 @@ export function addSummaries(items: Summary[]): Summary {
   });
 }
 
+/** Mapped Salesforce fields checked against the describes before any query: a typo is named at its sync.yaml line. */
+function refuseMissingFields(sync: Sync, describe: SourceData['describe']): void {
+  const problems = checkFieldTypes(sync, describe, null, null);
+  if (problems.length > 0) throw new ZdsfError(`sync "${sync.name}" cannot be planned:\n  ${problems.join('\n  ')}`, 'config_mismatch');
+}
+
 async function planSync(sync: Sync, options: PlanOptions): Promise<SyncPlan> {
   const { config } = options;
   const progress = options.progress ?? silentProgress;
   const sfInstance = config.salesforce[sync.from];
   const zdInstance = config.zendesk[sync.to];
   const [source, target] = await Promise.all([
-    options.source.read({ instance: sfInstance, sync, progress, logger: options.logger }),
+    options.source.read({ instance: sfInstance, sync, progress, logger: options.logger, beforeQueries: (describe) => refuseMissingFields(sync, describe) }),
     options.target.read({ instance: zdInstance, progress, logger: options.logger }),
   ]);
 

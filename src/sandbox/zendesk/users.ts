@@ -177,6 +177,18 @@ export function userRoutes(router: Router, store: ZendeskStore, jobs: JobEngine)
     url.searchParams.delete('page[after]');
     return page(store.base(), { ...req, url }, 'users', searchUsers(store, req.url.searchParams), out);
   });
+  // The authenticated user (`zdsf check`): with basic auth "email/token:…", the seed's user of that email when there
+  // is one (so a test can seed an agent or an end user), else an admin; with a bearer token, an admin.
+  router.on('GET', 'users/me', (req) => {
+    const auth = String(req.headers.authorization ?? '');
+    let email = 'sandbox-admin@zdsf.invalid';
+    if (/^Basic\s/i.test(auth)) {
+      const decoded = Buffer.from(auth.replace(/^Basic\s+/i, ''), 'base64').toString('utf8');
+      email = decoded.split(':')[0].replace(/\/token$/, '') || email;
+    }
+    const known = [...store.users.values()].find((u) => typeof u.email === 'string' && u.email.toLowerCase() === email.toLowerCase());
+    return json(200, { user: known ? out(known) : { id: 1, name: 'Sandbox Admin', email, role: 'admin', active: true, verified: true } });
+  });
   router.on('GET', 'users/:id', (_req, [id]) => {
     const u = store.users.get(Number(id));
     return u ? json(200, { user: out(u) }) : notFound();
