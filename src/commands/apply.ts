@@ -62,7 +62,10 @@ Exit codes: 0 success; 1 error or any record that failed.`;
     } else {
       plan = await createPlan({ config, syncNames: flags.sync, source: adapters.source, target: adapters.target, progress, logger });
       await writeChunks(process.stdout, textChunks(plan, { color: useColor() }));
-      if (planFailed(plan)) this.exit(1);
+      if (planFailed(plan)) {
+        for (const s of plan.syncs.filter((x) => x.error)) process.stderr.write(`Error: sync "${s.name}": ${s.error}\n`);
+        this.exit(1);
+      }
       if (!planHasChanges(plan)) return;
       if (!flags['auto-approve']) {
         if (!process.stdin.isTTY) {

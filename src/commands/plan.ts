@@ -10,6 +10,7 @@ import { writeChunks } from '../util/stream.js';
 import { liveAdapters } from '../services/adapters.js';
 import { startTimings, timingsFlag } from '../cli/timings.js';
 import { createPlan, planFailed, planHasChanges } from '../services/plan.js';
+import { maxDeletesOf } from '../services/show.js';
 import { writePlanFile } from '../services/plan-file.js';
 
 export default class Plan extends BaseCommand {
@@ -62,16 +63,14 @@ Exit codes: 0 success; 1 error (any sync that could not be planned); with --deta
       flags.format === 'json'
         ? jsonChunks(plan)
         : flags.format === 'markdown'
-          ? [renderMarkdown(plan, { maxChars: flags['markdown-limit'] })]
+          ? [renderMarkdown(plan, { maxChars: flags['markdown-limit'], maxDeletes: maxDeletesOf(config) })]
           : textChunks(plan, { color: useColor() });
     await time(`render ${flags.format}`, () => writeChunks(process.stdout, document));
 
     if (planFailed(plan)) {
       const failed = plan.syncs.filter((s) => s.error);
-      // the text document on stdout already holds each reason: stderr says it once more only for json/markdown,
-      // whose stdout is usually a file
-      for (const s of failed)
-        process.stderr.write(flags.format === 'text' ? `Error: sync "${s.name}" could not be planned (the reason is in the plan above).\n` : `Error: sync "${s.name}": ${s.error}\n`);
+      // the reason is said here, once, on stderr (the text document only points to it)
+      for (const s of failed) process.stderr.write(`Error: sync "${s.name}": ${s.error}\n`);
       process.stderr.write(flags.out ? `The plan was not saved to ${flags.out}.\n` : '');
       this.exit(1);
     }

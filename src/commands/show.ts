@@ -23,6 +23,7 @@ Exit codes: 0 success; 1 the file cannot be read or is not a zdsf plan.`;
   };
 
   static override flags = {
+    config: Flags.string({ char: 'c', summary: 'The configuration the plan was made with (read offline, for max_deletes).', default: 'sync.yaml' }),
     format: Flags.string({ summary: 'Output format.', options: ['text', 'markdown', 'json'], default: 'text' }),
     'markdown-limit': Flags.integer({ summary: 'Cut markdown output to this many characters (comment limits).', default: DEFAULT_MARKDOWN_LIMIT }),
   };
@@ -34,6 +35,7 @@ Exit codes: 0 success; 1 the file cannot be read or is not a zdsf plan.`;
       format: flags.format as PlanFormat,
       color: useColor(),
       markdownLimit: flags['markdown-limit'],
+      configFile: flags.config,
     });
     await writeChunks(process.stdout, document);
   }

@@ -118,12 +118,15 @@ export function changeLines(change: Change, indent = 1): Line[] {
   return lines;
 }
 
+/** Records listed in a warning line: the full list is in `--format json`. */
+export const MAX_WARNING_RECORDS = 10;
+
 export function warningLines(warnings: Warning[], indent = 1): Line[] {
-  return warnings.map((w) => ({
-    sign: '!' as const,
-    indent,
-    text: `${w.code}: ${w.message}${w.records.length ? ` [${w.records.join(', ')}]` : ''}`,
-  }));
+  return warnings.map((w) => {
+    const shown = w.records.slice(0, MAX_WARNING_RECORDS).join(', ');
+    const more = w.records.length > MAX_WARNING_RECORDS ? `, … and ${w.records.length - MAX_WARNING_RECORDS} more (all in --format json)` : '';
+    return { sign: '!' as const, indent, text: `${w.code}: ${w.message}${w.records.length ? ` [${shown}${more}]` : ''}` };
+  });
 }
 
 export function summaryText(s: { create: number; update: number; delete: number }): string {
@@ -142,7 +145,8 @@ export function estimateText(sync: SyncPlan): string | null {
 /** Every line of one sync's section: changes, warnings, orphans, estimate, summary. */
 export function* syncLines(sync: SyncPlan): Generator<Line> {
   if (sync.error) {
-    yield { sign: '!', indent: 0, text: `Error: ${sync.error}` };
+    // the reason itself goes to stderr, once (the command writes it); the document says where to look
+    yield { sign: '!', indent: 0, text: 'Error: this sync could not be planned (the reason is on stderr).' };
     return;
   }
   if (sync.changes.length > 0) {

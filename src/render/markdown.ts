@@ -1,15 +1,23 @@
-// Plan -> markdown for a merge-request comment: a summary table, a banner when anything would be deleted,
-// and each sync's full plan in a collapsible <details> as a `diff` block (so +/- lines are coloured),
-// cut to fit the forge's comment limit.
-import type { Plan, SyncPlan } from '../model/plan.js';
-import { changeLines, estimateText, type Line, summaryText } from './lines.js';
+// Plan -> markdown for a merge-request comment: a summary table (per sync, and per record type), what a reviewer
+// must not miss outside any fold (deletes, the refusals apply will make, every warning), then each sync's full
+// plan in a collapsible <details> as a `diff` block (so +/- lines are coloured), cut to fit the forge's comment
+// limit: only the diff is cut, never the warnings or the refusals. No emoji shortcodes (`:warning:` is text
+// outside GitHub and GitLab): Unicode signs with words.
+import type { Change, Plan, SyncPlan, Warning } from '../model/plan.js';
+import { plural } from '../util/text.js';
+import { changeLines, estimateText, MAX_WARNING_RECORDS, type Line, summaryText } from './lines.js';
 
 export interface MarkdownOptions {
   /** GitHub's comment limit is 65,536 characters, GitLab's note limit 1,000,000: default fits both. */
   maxChars?: number;
   /** a heading, e.g. the environment or the pipeline */
   title?: string;
+  /** syncs.<name>.organizations.retention.max_deletes from the config, by sync (absent: apply's default, 10% of the
+   * organizations in Zendesk at plan time) */
+  maxDeletes?: Record<string, number | undefined>;
 }
+
+
 
 export const DEFAULT_MARKDOWN_LIMIT = 65_000;
 
@@ -54,20 +62,53 @@ function syncBody(sync: SyncPlan): string[] {
   } else {
     lines.push('No changes. Zendesk matches the configuration.');
   }
-  if (sync.warnings.length > 0) {
-    lines.push('', `**Warnings (${sync.warnings.length})**`, '');
-    for (const w of sync.warnings) {
-      lines.push(`- \`${w.code}\`: ${escapeInline(w.message)}${w.records.length ? ` (${w.records.map((r) => `\`${r}\``).join(', ')})` : ''}`);
-    }
-  }
   if (sync.orphans) {
-    lines.push('', `**Zendesk records with no Salesforce counterpart** (reported, never deleted): ${sync.orphans.organizations.length} organizations, ${sync.orphans.users.length} users`, '');
+    lines.push('', `**Zendesk records with no Salesforce counterpart** (reported, never deleted): ${plural(sync.orphans.organizations.length, 'organization')}, ${plural(sync.orphans.users.length, 'user')}`, '');
     for (const o of sync.orphans.organizations) lines.push(`- organization ${escapeInline(o.name)} (id ${o.id})`);
     for (const u of sync.orphans.users) lines.push(`- user ${escapeInline(u.email ?? u.name)} (id ${u.id})`);
   }
   const estimate = estimateText(sync);
   if (estimate) lines.push('', estimate);
   return lines;
+}
+
+const TYPE_NAMES: Record<Change['type'], [string, string]> = {
+  organization: ['organization', 'organizations'],
+  user: ['user', 'users'],
+  membership: ['membership', 'memberships'],
+};
+
+/** The summary table's rows by record type under a sync's row (only the types that change). */
+function typeRows(changes: Change[]): string[] {
+  const rows: string[] = [];
+  for (const type of ['organization', 'user', 'membership'] as const) {
+    const of = changes.filter((c) => c.type === type);
+    if (of.length === 0) continue;
+    const create = of.filter((c) => c.action === 'create').length;
+    const del = of.filter((c) => c.action === 'delete').length;
+    rows.push(`| ↳ ${TYPE_NAMES[type][1]} | | ${create} | ${of.length - create - del} | ${del} | |`);
+  }
+  return rows;
+}
+
+/** What `zdsf apply` will refuse for this sync as planned: deletes without --allow-delete, more than max_deletes. */
+function refusalLines(sync: SyncPlan, configured: number | undefined): string[] {
+  const deletes = sync.changes.filter((c) => c.action === 'delete').length;
+  if (deletes === 0 || sync.error) return [];
+  const out = [`- ⚠ sync \`${escapeInline(sync.name)}\`: ${deletes === 1 ? 'the delete runs' : `the ${plural(deletes, 'delete')} run`} only with \`--allow-delete\`.`];
+  const count = sync.zendesk_organization_count;
+  const max = configured ?? (typeof count === 'number' ? Math.max(1, Math.floor(count / 10)) : undefined);
+  const basis = configured !== undefined ? `retention.max_deletes is ${configured}` : `the default, 10% of ${plural(count ?? 0, 'organization')}`;
+  if (max !== undefined && deletes > max) {
+    out.push(`- ⚠ sync \`${escapeInline(sync.name)}\`: ${plural(deletes, 'delete')} exceed max_deletes (${basis}, ${max}): apply refuses them even with \`--allow-delete\` unless \`--force\` is given, or max_deletes is raised.`);
+  }
+  return out;
+}
+
+function warningLine(sync: SyncPlan, w: Warning, named: boolean): string {
+  const shown = w.records.slice(0, MAX_WARNING_RECORDS).map((r) => `\`${escapeInline(r)}\``);
+  const more = w.records.length > MAX_WARNING_RECORDS ? `, … and ${w.records.length - MAX_WARNING_RECORDS} more (all in \`--format json\`)` : '';
+  return `- ${named ? `\`${escapeInline(sync.name)}\` ` : ''}\`${w.code}\`: ${escapeInline(w.message)}${shown.length ? ` (${shown.join(', ')}${more})` : ''}`;
 }
 
 export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): string {
@@ -81,20 +122,28 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
       ? ['error', 'error', 'error', String(s.warnings.length)]
       : [String(s.summary.create), String(s.summary.update), String(s.summary.delete), String(s.warnings.length)];
     head.push(`| \`${escapeCell(s.name)}\` | ${escapeCell(s.from)} → ${escapeCell(s.to)} | ${cells.join(' | ')} |`);
+    for (const row of typeRows(s.changes)) head.push(row);
   }
   head.push('');
   if (plan.summary.delete > 0) {
     const deletes = plan.syncs.flatMap((s) => s.changes.filter((c) => c.action === 'delete'));
     head.push(
-      `> :warning: **This plan destroys ${plan.summary.delete} record${plan.summary.delete === 1 ? '' : 's'}** ` +
-        `(${deletes.slice(0, 5).map((c) => escapeInline(c.label)).join(', ')}${deletes.length > 5 ? ', …' : ''}). ` +
-        'Apply carries deletes out only with `--allow-delete`.',
+      `> ⚠ **Warning: this plan destroys ${plural(plan.summary.delete, 'record')}** ` +
+        `(${deletes.slice(0, 5).map((c) => escapeInline(c.label)).join(', ')}${deletes.length > 5 ? ', …' : ''}).`,
       '',
     );
   }
+  const refusals = plan.syncs.flatMap((s) => refusalLines(s, options.maxDeletes?.[s.name]));
+  if (refusals.length > 0) head.push('**Apply will refuse:**', '', ...refusals, '');
   const failed = plan.syncs.filter((s) => s.error);
-  if (failed.length > 0) head.push(`> :x: ${failed.length} of ${plan.syncs.length} syncs could not be planned.`, '');
+  if (failed.length > 0) head.push(`> ✖ **Error:** ${failed.length} of ${plural(plan.syncs.length, 'sync')} could not be planned.`, '');
   if (failed.length === 0 || failed.length < plan.syncs.length) head.push(`**${summaryText(plan.summary)}**`, '');
+  const warned = plan.syncs.filter((s) => s.warnings.length > 0);
+  if (warned.length > 0) {
+    head.push(`**Warnings (${plan.syncs.reduce((n, s) => n + s.warnings.length, 0)})**`, '');
+    for (const s of warned) for (const w of s.warnings) head.push(warningLine(s, w, plan.syncs.length > 1));
+    head.push('');
+  }
 
   const sections = plan.syncs.map((s) => {
     const summary = s.error ? 'could not be planned' : summaryText(s.summary).replace(/^Plan: /, '').replace(/\.$/, '');

@@ -27,7 +27,7 @@ describe('zdsf show', () => {
       const planned = await cli(['plan', '-c', DEMO_CONFIG, '--format', format, '--out', file, '-q'], env);
       expect(planned.code, planned.stderr).toBe(0);
       // show needs no credentials and no sandbox: only the file
-      const shown = await cli(['show', file, '--format', format]);
+      const shown = await cli(['show', file, '--format', format, '-c', DEMO_CONFIG]);
       expect(shown.code, shown.stderr).toBe(0);
       expect(shown.stdout).toBe(planned.stdout);
       expect(shown.stdout.length).toBeGreaterThan(100);

@@ -50,7 +50,9 @@ describe('renderText', () => {
     const plan = samplePlan();
     plan.syncs.push({ name: 'us-federal', from: 'production', to: 'federal', summary: { create: 0, update: 0, delete: 0 }, changes: [], warnings: [], error: 'Zendesk at https://x.example is unreachable' });
     const out = renderText(plan);
-    expect(out).toContain('Error: Zendesk at https://x.example is unreachable');
+    // the reason goes to stderr once (the command writes it); the document points there
+    expect(out).toContain('! Error: this sync could not be planned (the reason is on stderr).');
+    expect(out).not.toContain('unreachable');
     expect(out).toContain('1 of 2 syncs could not be planned.');
     expect(out).toContain('+ organization "Acme" {');
   });
