@@ -9,7 +9,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv';
 import type { Segment } from './diagnostics.js';
 
 export interface SchemaIssue {
@@ -26,7 +28,7 @@ export interface SchemaIssue {
 type JsonObject = Record<string, unknown>;
 
 let rootSchema: JsonObject | undefined;
-let ajv: Ajv | undefined;
+let ajv: AjvClass | undefined;
 let rootValidator: ValidateFunction | undefined;
 const branchValidators = new WeakMap<object, ValidateFunction>();
 
@@ -46,16 +48,32 @@ export function loadSchema(): JsonObject {
   return rootSchema;
 }
 
-function getAjv(): Ajv {
+export const AJV_OPTIONS = { allErrors: true, verbose: true, allowUnionTypes: true, strictTypes: false } as const;
+const require = createRequire(import.meta.url);
+
+// ajv is loaded on first need: a valid config is checked by the validator precompiled at build time
+// (scripts/schema-validator.ts), which spares loading ajv and compiling the schema on every run.
+function getAjv(): AjvClass {
   if (!ajv) {
-    ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strictTypes: false });
+    const { Ajv } = require('ajv') as { Ajv: new (options: object) => AjvClass };
+    ajv = new Ajv(AJV_OPTIONS);
     ajv.addVocabulary(['x-error']);
   }
   return ajv;
 }
 
+function precompiled(): ValidateFunction | undefined {
+  try {
+    const mod = require('./sync-schema.validate.cjs') as { default?: ValidateFunction; schemaHash?: string } & ValidateFunction;
+    const hash = createHash('sha256').update(readFileSync(schemaPath(), 'utf8')).digest('hex');
+    return mod.schemaHash === hash ? (mod.default ?? mod) : undefined;
+  } catch {
+    return undefined; // from src/ (tests), or not built: compile at run time
+  }
+}
+
 function rootValidate(): ValidateFunction {
-  if (!rootValidator) rootValidator = getAjv().compile(loadSchema());
+  rootValidator ??= precompiled() ?? getAjv().compile(loadSchema());
   return rootValidator;
 }
 

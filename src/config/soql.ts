@@ -1,4 +1,14 @@
-import { parseQuery } from '@jetstreamapp/soql-parser-js';
+import { createRequire } from 'node:module';
+import type { parseQuery as ParseQuery } from '@jetstreamapp/soql-parser-js';
+import { cachedProblem, rememberProblem } from './soql-cache.js';
+
+// The parser is loaded on first use only (it costs ~0.5 s of CPU to load), and not at all when every condition's
+// verdict is in the cache (soql-cache.ts).
+let parser: typeof ParseQuery | undefined;
+function parseQuery(query: string): ReturnType<typeof ParseQuery> {
+  parser ??= (createRequire(import.meta.url)('@jetstreamapp/soql-parser-js') as { parseQuery: typeof ParseQuery }).parseQuery;
+  return parser(query);
+}
 
 const TOKENS: Record<string, string> = { R_PAREN: ')', RParen: ')', L_PAREN: '(', LParen: '(', COMMA: ',', COLON: ':', EQUAL: '=', EOF: 'the end' };
 const CLAUSES: Record<string, string> = {
@@ -20,6 +30,15 @@ const CLAUSES: Record<string, string> = {
  * Returns a short reason when it does not parse, undefined when it does.
  */
 export function soqlConditionProblem(condition: string, object: string): string | undefined {
+  const query = `SELECT Id FROM ${object} WHERE ${condition}`;
+  const cached = cachedProblem(query);
+  if (cached !== undefined) return cached ?? undefined;
+  const problem = parseProblem(condition, object);
+  rememberProblem(query, problem ?? null);
+  return problem;
+}
+
+function parseProblem(condition: string, object: string): string | undefined {
   const prefix = `SELECT Id FROM ${object} WHERE `;
   let parsed: Record<string, unknown>;
   try {
