@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
 import type { Config } from '../model/config.js';
 import { ZdsfError } from '../util/errors.js';
 import { buildConfig, readSecretFiles } from './build.js';
@@ -66,7 +67,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadConfig
     return { config: null, diagnostics: [{ file, line: 1, col: 1, path: '', message: `cannot read config file: ${reason}`, severity: 'error' }] };
   }
   const source = bytes.toString('utf8');
-  const digest = createHash('sha256').update(bytes).digest('hex');
+  const digest = configDigest(source);
 
   const tree = parseYamlTree(source, { file, env, checkEnv, unsetEnv: options.unsetEnv ?? 'error' });
   const ctx = new CheckContext(file, tree, checkEnv);
@@ -90,6 +91,25 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadConfig
   const diagnostics = sortDiagnostics(ctx.diagnostics);
   if (diagnostics.some((d) => d.severity === 'error')) return { config: null, diagnostics };
   return { config: buildConfig(ctx, tree.data, file, digest), diagnostics };
+}
+
+/**
+ * The digest a saved plan records and apply compares: sha256 over the parsed YAML (keys sorted, `${VAR}` references
+ * as written, not their values), so that editing a comment, re-indenting or reordering keys does not make a plan
+ * stale, while any change of a value does. Falls back to the bytes when the file does not parse.
+ */
+export function configDigest(source: string): string {
+  let canonical: string;
+  try {
+    canonical = JSON.stringify(parseYaml(source, { merge: true }), (_key, value: unknown) =>
+      value && typeof value === 'object' && !Array.isArray(value)
+        ? Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+        : value,
+    );
+  } catch {
+    canonical = `unparsed:${source}`;
+  }
+  return createHash('sha256').update(canonical ?? 'null').digest('hex');
 }
 
 /** loadConfig, throwing a ZdsfError (code config_invalid) that lists every error, one a line. */

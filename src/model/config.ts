@@ -220,7 +220,7 @@ export interface Config {
   version: 1;
   /** path of the config file as given */
   file: string;
-  /** sha256 hex of the config file's bytes: a saved plan records it, apply compares it. */
+  /** sha256 hex of the parsed config (comments and layout left out, see configDigest): a saved plan records it, apply compares it. */
   digest: string;
   salesforce: Record<string, SalesforceInstance>;
   zendesk: Record<string, ZendeskInstance>;

@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatDiagnostic, interpolate, isLoopback, loadConfig, loadConfigOrThrow, soqlConditionProblem } from '../../src/config/index.js';
+import { configDigest, formatDiagnostic, interpolate, isLoopback, loadConfig, loadConfigOrThrow, soqlConditionProblem } from '../../src/config/index.js';
 import { ZdsfError } from '../../src/util/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'zdsf-config-'));
@@ -41,7 +40,7 @@ describe('loadConfig: typed config and defaults', () => {
     const c = config!;
     expect(c.version).toBe(1);
     expect(c.file).toBe(file);
-    expect(c.digest).toBe(createHash('sha256').update(readFileSync(file)).digest('hex'));
+    expect(c.digest).toBe(configDigest(readFileSync(file, 'utf8'))); // over the parsed config: see test/config/digest.test.ts
     expect(c.salesforce.prod).toMatchObject({ name: 'prod', login_url: 'https://login.salesforce.com', api_version: '62.0' });
     expect(c.salesforce.prod.auth).toEqual({ method: 'access_token', token: 'sf-token-value' });
     expect(c.zendesk.main).toMatchObject({ name: 'main', url: 'https://example.zendesk.com', multiple_organizations: false });
