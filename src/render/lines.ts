@@ -2,6 +2,7 @@
 // a markdown `diff` block). Computing the plan (reconcile) and printing it (text, markdown) stay separate.
 import { diffLines } from 'diff';
 import type { Change, SyncPlan, Warning } from '../model/plan.js';
+import { plural } from '../util/text.js';
 
 /** '+' create, '-' destroy, '~' change, ' ' context, '#' comment, '!' warning, '' blank */
 export type Sign = '+' | '-' | '~' | ' ' | '#' | '!' | '';
@@ -167,7 +168,7 @@ export function* syncLines(sync: SyncPlan): Generator<Line> {
     yield {
       sign: '',
       indent: 0,
-      text: `Zendesk records with no Salesforce counterpart (reported, never deleted): ${organizations.length} organizations, ${users.length} users`,
+      text: `Zendesk records with no Salesforce counterpart (reported, never deleted): ${plural(organizations.length, 'organization')}, ${plural(users.length, 'user')}`,
     };
     for (const o of organizations)
       yield { sign: '#', indent: 1, text: `organization ${JSON.stringify(o.name)} (id ${o.id}${o.external_id ? `, external_id ${o.external_id}` : ''})` };

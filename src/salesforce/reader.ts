@@ -305,7 +305,7 @@ class SyncRead {
         'salesforce_truncated',
       );
     }
-    task.done(`${records.length} ${label}`);
+    task.done(`${records.length} ${records.length === 1 ? singular(label) : label}`);
     return records;
   }
 
@@ -441,7 +441,7 @@ class SyncRead {
         'salesforce_truncated',
       );
     }
-    task.done(`${records.length} ${label}`);
+    task.done(`${records.length} ${records.length === 1 ? singular(label) : label}`);
     return records;
   }
 
@@ -507,6 +507,11 @@ function allNull(v: unknown): boolean {
   if (v === null || v === undefined) return true;
   if (isObject(v)) return Object.values(v).every(allNull);
   return false;
+}
+
+/** "accounts (demo)" -> "account (demo)", for a count of 1 */
+function singular(label: string): string {
+  return label.replace(/\b(accounts|contacts|leads|relations|records)\b/, (word) => word.slice(0, -1));
 }
 
 export class SalesforceReader implements SourceReader {

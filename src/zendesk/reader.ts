@@ -43,7 +43,7 @@ export function createZendeskReader(options: ZendeskReaderOptions = {}): Zendesk
       for (const item of items) out.push(convert(item));
       task.tick(items.length);
     });
-    task.done(`Read ${out.length} Zendesk ${label} from ${transport.instance.name}`);
+    task.done(`Read ${out.length} Zendesk ${out.length === 1 ? label.replace(/ships$/, 'ship').replace(/s$/, '') : label} from ${transport.instance.name}`);
     return out;
   }
 
