@@ -44,7 +44,14 @@ beforeAll(async () => {
     '': { name: 'zdsf-install-test', version: '0.0.0', dependencies: { zdsf: `file:${tarball}` } },
     'node_modules/zdsf': { version: own.version, resolved: `file:${tarball}`, dependencies: own.dependencies, bin: own.bin, engines: own.engines },
   };
-  for (const [path, entry] of Object.entries(lock.packages)) if (path && !entry.dev && !entry.link) packages[path] = entry;
+  for (const [path, entry] of Object.entries(lock.packages)) {
+    if (!path || entry.dev || entry.link) continue;
+    // the lockfile records integrity but not the tarball URL: with it, npm takes the tarball from its cache by
+    // integrity and needs no registry metadata
+    const name = path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
+    const base = name.includes('/') ? name.split('/')[1] : name;
+    packages[path] = { resolved: `https://registry.npmjs.org/${name}/-/${base}-${String(entry.version)}.tgz`, ...entry };
+  }
   await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'zdsf-install-test', version: '0.0.0', private: true, dependencies: { zdsf: `file:${tarball}` } }));
   await writeFile(join(dir, 'package-lock.json'), JSON.stringify({ name: 'zdsf-install-test', version: '0.0.0', lockfileVersion: 3, requires: true, packages }));
   try {
