@@ -15,6 +15,7 @@ import { textChunks } from '../src/render/index.js';
 import { createSalesforceReader } from '../src/salesforce/reader.js';
 import { generateSeed, writeSeed } from '../src/seedgen/generate.js';
 import { createZendeskReader } from '../src/zendesk/reader.js';
+import { PLAN_FORMAT_VERSION } from '../src/model/plan.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CONFIG = join(root, 'fixtures', 'demo', 'sync.yaml');
@@ -123,7 +124,7 @@ try {
     const desired = await timed('map', () => mapSync(sync, source, target));
     const syncPlan = await timed('reconcile', () => reconcileSync({ sync, zendesk: config.zendesk[sync.to], desired, source, target }));
     record('changes', `${syncPlan.summary.create} to add, ${syncPlan.summary.update} to change, ${syncPlan.summary.delete} to destroy; ${syncPlan.warnings.length} warnings`);
-    const plan = { format_version: '1.0' as const, created_at: new Date().toISOString(), config_digest: config.digest, syncs: [syncPlan], summary: syncPlan.summary };
+    const plan = { format_version: PLAN_FORMAT_VERSION, created_at: new Date().toISOString(), config_digest: config.digest, syncs: [syncPlan], summary: syncPlan.summary };
     // streamed as the CLI does: a line at a time, never one string
     const lines = await timed('render text', () => {
       let n = 0;
