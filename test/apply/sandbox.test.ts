@@ -32,7 +32,6 @@ function changes(): Change[] {
     userUpdate(100, 'bob@acme.com', { name: 'Bob' }, { name: 'Bob Builder' }),
     membershipCreate('bob@acme.com', 'GLOBEX', { user_id: 100, organization_id: null }),
     membershipCreate('ann@globex.com', 'INITECH', { user_id: null, organization_id: null }),
-    makeDefault('bob@acme.com', 'GLOBEX', null, { user_id: 100, organization_id: null }, 1),
     orgDelete(2, 'FORMER', 'Former'),
   ];
 }
