@@ -47,14 +47,16 @@ Exit codes: 0 success; 1 error or any record that failed.`;
 
   public async run(): Promise<void> {
     const { args, flags } = await this.parse(Apply);
+    // a plan file that is not a sealed zdsf plan is refused before anything else is read
+    const saved = args.planfile ? await readPlanFile(args.planfile) : undefined;
     const config = await loadConfigOrThrow({ file: flags.config, env: process.env });
     const adapters = liveAdapters();
     const progress = flags.quiet ? silentProgress : createProgress();
     const logger = stderrLogger();
 
     let plan;
-    if (args.planfile) {
-      plan = await readPlanFile(args.planfile);
+    if (saved) {
+      plan = saved;
       if (flags.sync && flags.sync.length > 0) {
         const names = flags.sync.map((n) => `"${n}"`).join(', ');
         process.stderr.write(`Applying only sync ${names} of ${args.planfile} (--sync).\n`);
