@@ -6,7 +6,7 @@
 import type { Config, Sync } from '../model/config.js';
 import type { Change, ChangeAction, ChangeType, Plan, SyncPlan } from '../model/plan.js';
 import { silentProgress, type Progress, type TargetWriter } from '../model/ports.js';
-import { PlanRefusedError, UnknownSyncError } from '../util/errors.js';
+import { DeleteRefusedError, PlanRefusedError, UnknownSyncError } from '../util/errors.js';
 import type { AuditEntry } from './audit.js';
 import { preferFullRead, type InstanceSize } from './estimate.js';
 import { guardAgainstConfig, guardAgainstLive } from './guard.js';
@@ -156,6 +156,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
   const results: SyncApplyResult[] = [];
   const prepared: Prepared[] = [];
   const stale: StaleChange[] = [];
+  const deleteRefusals: string[] = [];
   for (const sync of selected) {
     const result = emptyResult(sync.name);
     results.push(result);
@@ -188,9 +189,12 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
       if (writer) result.requests = writer.requestCount;
       continue;
     }
-    offenses.push(...guardAgainstLive({ sync, config: syncConfig, live: index, organizationCount: count, allowDelete: options.allowDelete ?? false, force: options.force ?? false }));
+    const verdict = guardAgainstLive({ sync, config: syncConfig, live: index, organizationCount: count, allowDelete: options.allowDelete ?? false, force: options.force ?? false });
+    offenses.push(...verdict.changes);
+    deleteRefusals.push(...verdict.deletes);
   }
-  if (offenses.length > 0) throw refused(offenses);
+  if (offenses.length > 0) throw refused([...offenses, ...deleteRefusals]);
+  if (deleteRefusals.length > 0) throw new DeleteRefusedError(['Deletes refused. Nothing was written.', ...deleteRefusals.map((r) => `  - ${r}.`)].join('\n'));
   if (stale.length > 0) throw staleError(stale);
 
   // 3. write, sync by sync

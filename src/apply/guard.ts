@@ -162,9 +162,10 @@ export function defaultMaxDeletes(organizations: number): number {
  * mode), deletes of organizations without an external_id, and the delete guardrails (--allow-delete,
  * max_deletes counted against the live number of organizations).
  */
-export function guardAgainstLive(input: LiveGuardInput): string[] {
+export function guardAgainstLive(input: LiveGuardInput): { changes: string[]; deletes: string[] } {
   const { sync, config, live } = input;
   const out: string[] = [];
+  const del: string[] = [];
   const byEmail = new Map<string, ZdUser>();
   const byExternal = new Map<string, ZdUser>();
   for (const u of live.userById.values()) {
@@ -198,21 +199,21 @@ export function guardAgainstLive(input: LiveGuardInput): string[] {
       .slice(0, 5)
       .map((d) => JSON.stringify(d.label))
       .join(', ')}${deletes.length > 5 ? ', ...' : ''})`;
-    if (!input.allowDelete) out.push(`${what}: deletes need --allow-delete`);
+    if (!input.allowDelete) del.push(`${what}: deletes need --allow-delete`);
     else if (!input.force) {
       const configured = config.organizations?.retention?.max_deletes;
       const count = input.organizationCount;
       if (configured !== undefined) {
-        if (deletes.length > configured) out.push(`${what}, more than max_deletes (retention.max_deletes is ${configured}): raise syncs.${sync.name}.organizations.retention.max_deletes or pass --force`);
+        if (deletes.length > configured) del.push(`${what}, more than max_deletes (retention.max_deletes is ${configured}): raise syncs.${sync.name}.organizations.retention.max_deletes or pass --force`);
       } else if (count === undefined) {
-        out.push(`${what}, but the number of organizations in Zendesk "${config.to}" is unknown, so the default limit (10% of them) cannot be checked: set syncs.${sync.name}.organizations.retention.max_deletes or pass --force`);
+        del.push(`${what}, but the number of organizations in Zendesk "${config.to}" is unknown, so the default limit (10% of them) cannot be checked: set syncs.${sync.name}.organizations.retention.max_deletes or pass --force`);
       } else if (deletes.length > defaultMaxDeletes(count)) {
-        out.push(
+        del.push(
           `${what}, more than max_deletes (the default limit is 10% of the ${count} organizations in Zendesk "${config.to}", ${defaultMaxDeletes(count)}): set syncs.${sync.name}.organizations.retention.max_deletes or pass --force`,
         );
       }
     }
   }
-  return out;
+  return { changes: out, deletes: del };
 }
 
