@@ -51,7 +51,7 @@ describe('applyPlan: order and batching', () => {
     const plan = makePlan({
       global: [
         orgDelete(2, 'GONE', 'Gone'),
-        makeDefault('bob@x.com', 'OTHER', 101, { user_id: 10, organization_id: 3 }, 1),
+        makeDefault('bob@x.com', 'OTHER', 101, { user_id: 10, organization_id: 3 }),
         membershipCreate('bob@x.com', 'NEW', { user_id: 10, organization_id: null }),
         userUpdate(10, 'bob@x.com', { name: 'Bob' }, { name: 'Bob B' }),
         userCreate('ann@x.com', 'Ann', 'NEW'),
@@ -121,8 +121,7 @@ describe('applyPlan: references between changes', () => {
       global: [
         orgCreate('ACME', 'Acme'),
         userCreate('Ann@Acme.com', 'Ann', 'ACME'),
-        membershipCreate('ann@acme.com', 'EX', { user_id: null, organization_id: 5 }),
-        makeDefault('ann@acme.com', 'EX', null, { user_id: null, organization_id: 5 }, null),
+        membershipCreate('ann@acme.com', 'EX', { user_id: null, organization_id: 5 }, undefined, true),
       ],
     });
     const result = await applyPlan({ plan, config, writerFor: () => w });
@@ -196,15 +195,11 @@ describe('applyPlan: per-record failures', () => {
 });
 
 describe('applyPlan: changes apply cannot carry out', () => {
-  it('reports them as failures and sends nothing for them', async () => {
+  it('refuses the whole plan, naming the change, and sends nothing (issue 11: the guard)', async () => {
     const w = new FakeWriter({ users: [{ id: 3, name: 'Z', email: 'z@x.com' }] });
-    const del = { ...userUpdate(3, 'z@x.com', { name: 'Z' }, null as unknown as Record<string, unknown>), action: 'delete' as const, after: null };
-    const result = await applyPlan({ plan: makePlan({ global: [del, orgCreate('A', 'A')] }), config, writerFor: () => w });
-    expect(result.failures).toEqual([
-      { sync: 'global', type: 'user', action: 'delete', key: 'z@x.com', label: 'z@x.com', zendesk_id: 3, request: 'not sent', reason: 'apply cannot delete a user' },
-    ]);
-    expect(result.added).toBe(1);
-    expect(w.users.size).toBe(1);
+    const del = { ...userUpdate(3, 'z@x.com', { name: 'Z' }, {}), action: 'delete' as const, after: null } as unknown as Change;
+    await expect(applyPlan({ plan: makePlan({ global: [orgCreate('A', 'A'), del] }), config, writerFor: () => w })).rejects.toThrow(/user delete "z@x.com" \(id 3\): zdsf has no such change/);
+    expect(w.writesSent()).toEqual([]);
   });
 });
 
@@ -341,8 +336,7 @@ describe('applyPlan: re-running relationship changes', () => {
       global: [
         orgCreate('A', 'Acme'),
         userCreate('ann@x.com', 'Ann', 'A'),
-        membershipCreate('ann@x.com', 'EX', { user_id: null, organization_id: 5 }),
-        makeDefault('ann@x.com', 'EX', null, { user_id: null, organization_id: 5 }, null),
+        membershipCreate('ann@x.com', 'EX', { user_id: null, organization_id: 5 }, undefined, true),
       ],
     });
     w.crashAfter = 2; // org and user written and answered; killed while the membership was written
