@@ -50,6 +50,7 @@ function paths(obj: unknown): string[] {
   if (!isPlainObject(obj)) return [];
   const out: string[] = [];
   for (const [k, v] of Object.entries(obj)) {
+    if (v === undefined) continue; // not sent (JSON has no undefined)
     if ((k === 'organization_fields' || k === 'user_fields') && isPlainObject(v)) for (const f of Object.keys(v)) out.push(`${k}.${f}`);
     else out.push(k);
   }
