@@ -6,7 +6,7 @@ import type { Progress, WriteResult } from '../model/ports.js';
 import type { AuditEntry } from './audit.js';
 import type { Prepared } from './executor.js';
 import { orderChanges } from './order.js';
-import { errorMessage } from './outcome.js';
+import { errorMessage, isOutcomeUnknown } from './outcome.js';
 import { phaseSpec, type Item, type PhaseSpec } from './phases.js';
 import { changeKey } from './stale.js';
 import { chunk } from '../util/data.js';
@@ -153,8 +153,10 @@ export class SyncExecutor {
     try {
       results = await this.sendBatch(spec, batch);
     } catch (err) {
-      // the writer has retried and looked up what it could: whatever it throws leaves these records undone
-      for (const [i, item] of batch.entries()) this.fail(item, request(i), `${errorMessage(err)}; run plan again to see what was done`);
+      // the writer throws only when the instance cannot be used (the sync stops), or when it could not tell
+      // what happened after its own look-ups: those records are reported, never sent again from here
+      if (!isOutcomeUnknown(err)) throw err;
+      for (const [i, item] of batch.entries()) this.fail(item, request(i), `outcome unknown (${errorMessage(err)}); run plan again to see what was done`);
       return;
     }
     const byIndex = new Map(results.map((r) => [r.index, r]));

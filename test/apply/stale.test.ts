@@ -3,7 +3,7 @@ import { sameAttribute } from '../../src/apply/compare.js';
 import type { Change } from '../../src/model/plan.js';
 import { checkChanges, findStaleChanges, type LiveRecords } from '../../src/apply/stale.js';
 import type { ZdOrganization, ZdUser } from '../../src/model/zendesk.js';
-import { makeConfig, makeDefault, makePlan, membershipCreate, orgCreate, orgDelete, orgUpdate, userCreate, userUpdate } from './helpers.js';
+import { makeDefault, makePlan, membershipCreate, orgCreate, orgDelete, orgUpdate, userCreate, userUpdate } from './helpers.js';
 
 const org = (o: Partial<ZdOrganization>): ZdOrganization => ({
   id: 1,
