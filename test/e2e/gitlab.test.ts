@@ -207,7 +207,7 @@ describe('GitLab seed 003: plan', () => {
 
   it('global: creates the sold-to contacts of the organizations it creates, and no one else', () => {
     const users = global.changes.filter((c) => c.type === 'user');
-    expect(users.map((c) => [c.action, c.label, c.reason, c.refs?.organization]).sort()).toEqual([
+    expect(users.map((c) => [c.action, c.label, c.reason, c.organization?.id === null ? c.organization.key : undefined]).sort()).toEqual([
       ['create', 'dana.whitfield@contoso.example', 'sold-to contact of Contoso Pharmaceuticals', acc(2)],
       ['create', 'lee.park@contoso.example', 'sold-to contact of Contoso Pharmaceuticals', acc(2)], // Lee.Park@Contoso.example
       ['create', 'partner.ops@vandelay.example', 'sold-to contact of Vandelay Industries', acc(9)],
