@@ -59,7 +59,8 @@ export function changeLines(change: Change, indent = 1): Line[] {
   const sign = SIGNS[change.action];
 
   if (change.type === 'membership' && change.action === 'create') {
-    return [{ sign: '+', indent, text: `${headerName(change)}${change.default ? ' (default)' : ''}${reason}` }];
+    const why = [change.reason, change.default ? 'default organization' : null].filter(Boolean).join(', ');
+    return [{ sign: '+', indent, text: `${headerName(change)}${why ? ` (${why})` : ''}` }];
   }
   if (change.type === 'membership') {
     return [
