@@ -83,6 +83,11 @@ describe('a tampered plan is refused before any write, naming the change', () =>
     await refusedWithoutWrites(plan([d]), config(), /organization delete "Manual Org" \(id 2\): the organization has no external_id/, { allowDelete: true });
   });
 
+  it('a delete whose before claims an external_id the live organization does not have', async () => {
+    const d = orgDelete(2, 'FAKE', 'Manual Org');
+    await refusedWithoutWrites(plan([d]), config(), /organization delete "Manual Org" \(id 2\): the organization has no external_id in Zendesk/, { allowDelete: true });
+  });
+
   it('zendesk_organization_count raised so that the default max_deletes would allow every delete: counted live', async () => {
     const deletes = Array.from({ length: 3 }, (_, i) => orgDelete(10 + i, `F${i}`, `Filler ${i}`));
     const p = plan(deletes, (x) => {

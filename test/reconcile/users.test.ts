@@ -347,6 +347,25 @@ describe('users: secondary relationships', () => {
     ]);
   });
 
+  it('an existing user without memberships that gets several at once: the primary one is created default: true', () => {
+    const { plan, replan } = setup({
+      people: [ann()],
+      orgs,
+      multi: true,
+      opts: { users: { relationships: { primary: true, secondary: true } } },
+      source: { relations },
+      target: { organizations: zorgs, users: [zUser(1, 'ann@acme.com', { name: 'Ann' })] },
+    });
+    const creates = plan.changes.filter((c) => c.type === 'membership' && c.action === 'create');
+    expect(creates.map((c) => (c.type === 'membership' && c.action === 'create' ? [c.organization.id, c.reason, c.default] : null))).toEqual([
+      [10, 'primary', true],
+      [11, 'secondary', false],
+      [12, 'secondary', false],
+    ]);
+    expect(plan.changes.some((c) => c.action === 'make_default')).toBe(false);
+    expect(replan().changes).toEqual([]);
+  });
+
   it('secondary memberships to an org this plan creates reference it by key', () => {
     const rel = [{ Id: '07kD', AccountId: '001D', ContactId: '003A', IsDirect: false, IsActive: true }];
     const { plan, replan } = setup({
