@@ -1,7 +1,9 @@
-// npm run bench [-- --accounts N --contacts M] [-- --apply]
+// npm run bench [-- --accounts N --contacts M] [-- --apply] [-- --json]   (npm run bench -- --help)
 // Prints performance figures for plan (and optionally apply) at scale, against the sandbox running in a child
 // process (so the figures measure zdsf alone). Default: 20,000 accounts and 100,000 contacts; --full runs the
 // design target of 100,000 accounts and 500,000 contacts. Performance goals live here, never in timed tests.
+// With --json the last line of stdout is one JSON object (sizes, phases with wall/CPU, peak RSS, requests by
+// endpoint with the bulk floors, writes, polls, 429s), to compare runs.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,22 +17,84 @@ import { textChunks } from '../src/render/index.js';
 import { createSalesforceReader } from '../src/salesforce/reader.js';
 import { generateSeed, writeSeed } from '../src/seedgen/generate.js';
 import { createZendeskReader } from '../src/zendesk/reader.js';
-import { PLAN_FORMAT_VERSION } from '../src/model/plan.js';
+import { Timings, type PhaseTiming } from '../src/util/timings.js';
+import { PLAN_FORMAT_VERSION, type Change } from '../src/model/plan.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CONFIG = join(root, 'fixtures', 'demo', 'sync.yaml');
-const { values } = parseArgs({
-  options: {
-    accounts: { type: 'string' },
-    contacts: { type: 'string' },
-    full: { type: 'boolean', default: false },
-    apply: { type: 'boolean', default: false },
-    /** skip the in-process phases (they hold every intermediate at once): only the CLI, as a user runs it */
-    'cli-only': { type: 'boolean', default: false },
-  },
-});
+const USAGE = `usage: npm run bench -- [options]
+
+Performance figures for zdsf plan (and apply) on a generated seed, against the sandbox in a child process.
+
+  --accounts N   Salesforce accounts (default 20000; --full: 100000)
+  --contacts M   Salesforce contacts (default 100000; --full: 500000)
+  --full         the design target: 100000 accounts, 500000 contacts
+  --apply        also apply the plan (zdsf apply PLANFILE), then plan again (expects "No changes")
+  --cli-only     skip the in-process phases; only the CLI, as a user runs it
+  --rate-limit N the sandbox's Zendesk limit, requests a minute (default 1000000: no limit)
+  --json         end stdout with one JSON object of every figure (to compare runs)
+  --cpu-prof DIR write V8 CPU profiles of the sandbox and the CLI runs to DIR (node --cpu-prof)
+  -h, --help     this help
+`;
+let parsed;
+try {
+  parsed = parseArgs({
+    options: {
+      accounts: { type: 'string' },
+      contacts: { type: 'string' },
+      full: { type: 'boolean', default: false },
+      apply: { type: 'boolean', default: false },
+      /** skip the in-process phases (they hold every intermediate at once): only the CLI, as a user runs it */
+      'cli-only': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      'rate-limit': { type: 'string', default: '1000000' },
+      'cpu-prof': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+} catch (err) {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
+  process.exit(1);
+}
+const { values } = parsed;
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
 const accounts = Number(values.accounts ?? (values.full ? 100_000 : 20_000));
 const contacts = Number(values.contacts ?? (values.full ? 500_000 : 100_000));
+if (!Number.isInteger(accounts) || accounts < 0 || !Number.isInteger(contacts) || contacts < 0) {
+  process.stderr.write(`--accounts and --contacts take whole numbers >= 0\n\n${USAGE}`);
+  process.exit(1);
+}
+const cpuProf = values['cpu-prof'];
+const profArgs = (name: string): string[] => (cpuProf ? ['--cpu-prof', '--cpu-prof-dir', cpuProf, '--cpu-prof-name', `${name}.cpuprofile`] : []);
+
+/** everything --json prints */
+const summary: {
+  sizes: { accounts: number; contacts: number; seed_mb?: number; zendesk_organizations?: number; zendesk_users?: number };
+  phases: { name: string; wall_s: number; cpu_s: number | null }[];
+  peak_rss_mb: Record<string, number>;
+  changes?: Record<string, number>;
+  apply?: {
+    exit_code: number;
+    requests: number;
+    requests_by_endpoint: Record<string, number>;
+    writes: number;
+    write_floor: number;
+    write_floor_by_change: Record<string, { records: number; floor: number }>;
+    polls: number;
+    rate_limited: number;
+    /** every Zendesk request of apply over its wall time */
+    requests_per_minute: number;
+    result: string;
+  };
+  plan_after_apply?: { exit_code: number; last_line: string };
+} = { sizes: { accounts, contacts }, phases: [], peak_rss_mb: {} };
+const phase = (name: string, wallMs: number, cpuMs: number | null): void => {
+  summary.phases.push({ name, wall_s: round(wallMs / 1000), cpu_s: cpuMs === null ? null : round(cpuMs / 1000) });
+};
+const round = (x: number): number => Math.round(x * 100) / 100;
 
 const figures: [string, string][] = [];
 const record = (name: string, value: string): void => {
@@ -41,10 +105,14 @@ const record = (name: string, value: string): void => {
 const secs = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 const mb = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MB`;
 
+const timings = new Timings();
+/** a phase of this process: wall and CPU (process.cpuUsage) */
 async function timed<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
-  const t = performance.now();
+  const end = timings.begin(name);
   const out = await fn();
-  record(name, secs(performance.now() - t));
+  const p: PhaseTiming = end();
+  record(name, `${secs(p.wallMs)} (CPU ${secs(p.cpuMs)})`);
+  phase(name, p.wallMs, p.cpuMs);
   return out;
 }
 
@@ -55,38 +123,88 @@ const sampler = setInterval(() => {
 }, 50);
 
 /** Runs the built CLI in a child process; its peak RSS comes from the child itself (process.resourceUsage). */
-async function cli(name: string, args: string[], env: Record<string, string>): Promise<{ code: number; maxRss: number; stdout: string }> {
+/**
+ * Runs the built CLI in a child process with --timings; its phases (wall, CPU) come from its stderr, its peak
+ * RSS from the child itself (process.resourceUsage).
+ */
+async function cli(name: string, args: string[], env: Record<string, string>, prof: string): Promise<{ code: number; maxRss: number; stdout: string }> {
   const report = join(dir, `rss-${Date.now()}.txt`);
-  const hook = `data:text/javascript,import { writeFileSync } from 'node:fs'; process.on('exit', () => writeFileSync(${JSON.stringify(report)}, String(process.resourceUsage().maxRSS * 1024)));`;
-  return timed(name, () =>
-    new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', hook, join(root, 'bin', 'run.js'), ...args], {
+  const hook = `data:text/javascript,import { writeFileSync } from 'node:fs'; process.on('exit', () => { const u = process.resourceUsage(); writeFileSync(${JSON.stringify(report)}, JSON.stringify([u.maxRSS * 1024, (u.userCPUTime + u.systemCPUTime) / 1000])); });`;
+  const started = performance.now();
+  const out = await (() =>
+    new Promise<{ code: number; maxRss: number; cpuMs: number; stdout: string; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [...profArgs(prof), '--import', hook, join(root, 'bin', 'run.js'), ...args, '--timings'], {
         env: { ...process.env, ...env },
-        stdio: ['ignore', 'pipe', 'inherit'],
+        stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stdout = '';
+      let stderr = '';
       child.stdout!.on('data', (c: Buffer) => {
         if (stdout.length < 1_000_000) stdout += c.toString();
       });
+      child.stderr!.on('data', (c: Buffer) => {
+        process.stderr.write(c);
+        stderr = (stderr + c.toString()).slice(-100_000);
+      });
       child.on('error', reject);
       child.on('exit', async (code) => {
-        const maxRss = Number(await readFile(report, 'utf8').catch(() => '0'));
-        resolve({ code: code ?? 1, maxRss, stdout });
+        const [maxRss, cpuMs] = JSON.parse(await readFile(report, 'utf8').catch(() => '[0, 0]')) as [number, number];
+        resolve({ code: code ?? 1, maxRss, cpuMs, stdout, stderr });
       });
-    }),
-  );
+    }))();
+  // the child's own CPU (process.resourceUsage), not this process's
+  const wallMs = performance.now() - started;
+  record(name, `${secs(wallMs)} (CPU ${secs(out.cpuMs)})`);
+  phase(name, wallMs, out.cpuMs);
+  // `  read Zendesk (demo)   1.23 s wall   0.98 s CPU`
+  for (const m of out.stderr.matchAll(/^ {2}(.+?) +(\d+\.\d+) s wall +(\d+\.\d+) s CPU$/gm)) {
+    phase(`${name}: ${m[1]}`, Number(m[2]) * 1000, Number(m[3]) * 1000);
+    record(`  ${m[1]}`, `${m[2]} s (CPU ${m[3]} s)`);
+  }
+  summary.peak_rss_mb[name] = Math.round(out.maxRss / 1024 / 1024);
+  return out;
 }
 
-async function stats(url: string): Promise<{ zendeskRequests: number }> {
-  const body = (await (await fetch(`${url}/__sandbox/stats`)).json()) as { requests: Record<string, number> };
-  let n = 0;
-  for (const [route, count] of Object.entries(body.requests)) if (route.includes('/api/v2/')) n += count;
-  return { zendeskRequests: n };
+interface Stats {
+  zendeskRequests: number;
+  /** Zendesk requests by route (`POST /api/v2/users/create_or_update_many`), job ids folded into {id} */
+  byEndpoint: Record<string, number>;
+  writes: number;
+  rateLimited: number;
 }
+async function stats(url: string): Promise<Stats> {
+  const body = (await (await fetch(`${url}/__sandbox/stats`)).json()) as { requests: Record<string, number>; writes: number; rate_limited: number };
+  let n = 0;
+  const byEndpoint: Record<string, number> = {};
+  for (const [route, count] of Object.entries(body.requests)) {
+    if (!route.includes('/api/v2/')) continue;
+    n += count;
+    const key = route.replace(/\/job_statuses\/[^/]+$/, '/job_statuses/{id}');
+    byEndpoint[key] = (byEndpoint[key] ?? 0) + count;
+  }
+  return { zendeskRequests: n, byEndpoint, writes: body.writes, rateLimited: body.rate_limited };
+}
+function diff(after: Stats, before: Stats): Stats {
+  const byEndpoint: Record<string, number> = {};
+  for (const [k, v] of Object.entries(after.byEndpoint)) if (v - (before.byEndpoint[k] ?? 0) > 0) byEndpoint[k] = v - (before.byEndpoint[k] ?? 0);
+  return {
+    zendeskRequests: after.zendeskRequests - before.zendeskRequests,
+    byEndpoint,
+    writes: after.writes - before.writes,
+    rateLimited: after.rateLimited - before.rateLimited,
+  };
+}
+/** the least number of bulk requests for the plan's changes: ⌈records / 100⌉ per kind of change */
+function floors(changes: readonly Change[]): Record<string, { records: number; floor: number }> {
+  const counts = new Map<string, number>();
+  for (const c of changes) counts.set(`${c.type} ${c.action}`, (counts.get(`${c.type} ${c.action}`) ?? 0) + 1);
+  return Object.fromEntries([...counts].sort().map(([k, n]) => [k, { records: n, floor: Math.ceil(n / 100) }]));
+}
+let planFloors: Record<string, { records: number; floor: number }> | undefined;
 
 function startSandboxProcess(seed: string): Promise<{ url: string; child: ChildProcess }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--max-old-space-size=8192', join(root, 'bin', 'run.js'), 'sandbox', '--seed', seed, '--port', '0', '--rate-limit', '1000000'], {
+    const child = spawn(process.execPath, [...profArgs('sandbox'), '--max-old-space-size=8192', join(root, 'bin', 'run.js'), 'sandbox', '--seed', seed, '--port', '0', '--rate-limit', values['rate-limit']], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
@@ -104,8 +222,15 @@ const seedFile = join(dir, 'seed.json');
 process.stderr.write(`zdsf bench: ${accounts} accounts, ${contacts} contacts (node ${process.version})\n`);
 const seed = await timed('generate seed', () => generateSeed({ accounts, contacts, seed: 1 }));
 await writeSeed(seedFile, seed);
-record('seed file', mb((await stat(seedFile)).size));
+const seedBytes = (await stat(seedFile)).size;
+record('seed file', mb(seedBytes));
 record('Zendesk at start', `${seed.zendesk?.organizations?.length ?? 0} organizations, ${seed.zendesk?.users?.length ?? 0} users`);
+summary.sizes = {
+  ...summary.sizes,
+  seed_mb: Math.round(seedBytes / 1024 / 1024),
+  zendesk_organizations: seed.zendesk?.organizations?.length ?? 0,
+  zendesk_users: seed.zendesk?.users?.length ?? 0,
+};
 
 const { url, child } = await timed('sandbox start (child process, loads the seed)', () => startSandboxProcess(seedFile));
 try {
@@ -124,6 +249,8 @@ try {
     const desired = await timed('map', () => mapSync(sync, source, target));
     const syncPlan = await timed('reconcile', () => reconcileSync({ sync, zendesk: config.zendesk[sync.to], desired, source, target }));
     record('changes', `${syncPlan.summary.create} to add, ${syncPlan.summary.update} to change, ${syncPlan.summary.delete} to destroy; ${syncPlan.warnings.length} warnings`);
+    summary.changes = { ...syncPlan.summary, warnings: syncPlan.warnings.length };
+    planFloors = floors(syncPlan.changes);
     const plan = { format_version: PLAN_FORMAT_VERSION, created_at: new Date().toISOString(), config_digest: config.digest, syncs: [syncPlan], summary: syncPlan.summary };
     // streamed as the CLI does: a line at a time, never one string
     const lines = await timed('render text', () => {
@@ -133,21 +260,45 @@ try {
     });
     record('plan text', `${lines} lines`);
     record('peak RSS during plan (zdsf process)', mb(peakRss));
+    summary.peak_rss_mb['in-process plan phases'] = Math.round(peakRss / 1024 / 1024);
     record('RSS growth during plan', mb(process.memoryUsage.rss() - rssBefore));
   }
 
   // the real workflow, as a user runs it: the CLI in its own process, its peak memory measured there
-  const plan1 = await cli('zdsf plan --out (CLI)', ['plan', '-c', CONFIG, '--out', join(dir, 'plan.json'), '--format', 'json', '-q'], env);
+  const plan1 = await cli('zdsf plan --out (CLI)', ['plan', '-c', CONFIG, '--out', join(dir, 'plan.json'), '--format', 'json', '-q'], env, 'plan');
   record('zdsf plan: exit code / peak RSS', `${plan1.code} / ${mb(plan1.maxRss)}`);
   if (values.apply) {
     const before = await stats(url);
-    const applied = await cli('zdsf apply PLANFILE (CLI)', ['apply', join(dir, 'plan.json'), '-c', CONFIG, '--allow-delete', '--force', '-q'], env);
-    const after = await stats(url);
+    const applyStart = performance.now();
+    const applied = await cli('zdsf apply PLANFILE (CLI)', ['apply', join(dir, 'plan.json'), '-c', CONFIG, '--allow-delete', '--force', '-q'], env, 'apply');
+    const d = diff(await stats(url), before);
+    const perMinute = Math.round((d.zendeskRequests * 60_000) / (performance.now() - applyStart));
+    const polls = Object.entries(d.byEndpoint)
+      .filter(([k]) => k.includes('/job_statuses/'))
+      .reduce((a, [, v]) => a + v, 0);
+    const floorTotal = Object.values(planFloors ?? {}).reduce((a, f) => a + f.floor, 0);
+    const result = applied.stdout.trim().split('\n').at(-1) ?? '';
     record('zdsf apply: exit code / peak RSS', `${applied.code} / ${mb(applied.maxRss)}`);
-    record('zdsf apply: requests to Zendesk', String(after.zendeskRequests - before.zendeskRequests));
-    record('zdsf apply: result', applied.stdout.trim().split('\n').at(-1) ?? '');
-    const again = await cli('zdsf plan --detailed-exitcode after apply (CLI)', ['plan', '-c', CONFIG, '--detailed-exitcode', '-q'], env);
-    record('zdsf plan after apply: exit code / peak RSS / last line', `${again.code} / ${mb(again.maxRss)} / ${again.stdout.trim().split('\n').at(-1)}`);
+    record('zdsf apply: requests to Zendesk', `${d.zendeskRequests} (${d.writes} writes, ${polls} job polls, ${d.rateLimited} answered 429; ${perMinute}/min)`);
+    if (planFloors) record('zdsf apply: write floor (⌈records/100⌉ per kind of change)', String(floorTotal));
+    for (const [k, v] of Object.entries(d.byEndpoint).sort()) record(`  ${k}`, String(v));
+    record('zdsf apply: result', result);
+    summary.apply = {
+      exit_code: applied.code,
+      requests: d.zendeskRequests,
+      requests_by_endpoint: d.byEndpoint,
+      writes: d.writes,
+      write_floor: floorTotal,
+      write_floor_by_change: planFloors ?? {},
+      polls,
+      rate_limited: d.rateLimited,
+      requests_per_minute: perMinute,
+      result,
+    };
+    const again = await cli('zdsf plan --detailed-exitcode after apply (CLI)', ['plan', '-c', CONFIG, '--detailed-exitcode', '-q'], env, 'plan-again');
+    const lastLine = again.stdout.trim().split('\n').at(-1) ?? '';
+    record('zdsf plan after apply: exit code / peak RSS / last line', `${again.code} / ${mb(again.maxRss)} / ${lastLine}`);
+    summary.plan_after_apply = { exit_code: again.code, last_line: lastLine };
   }
 } finally {
   clearInterval(sampler);
@@ -158,3 +309,4 @@ try {
 process.stdout.write(`\nzdsf bench (${accounts} accounts, ${contacts} contacts)\n`);
 const width = Math.max(...figures.map(([n]) => n.length));
 for (const [name, value] of figures) process.stdout.write(`${name.padEnd(width)}  ${value}\n`);
+if (values.json) process.stdout.write(`${JSON.stringify(summary)}\n`);

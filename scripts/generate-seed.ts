@@ -2,18 +2,41 @@
 import { parseArgs } from 'node:util';
 import { generateSeed, writeSeed } from '../src/seedgen/generate.js';
 
-const { values } = parseArgs({
-  options: {
-    accounts: { type: 'string', default: '30' },
-    contacts: { type: 'string', default: '80' },
-    out: { type: 'string' },
-    seed: { type: 'string', default: '42' },
-  },
-});
+const USAGE = `usage: npm run seed -- --accounts N --contacts M --out FILE [--seed S]
+
+Writes a realistic, messy sandbox seed (Salesforce accounts, contacts, leads; the Zendesk side), the same for
+the same --seed. Start the sandbox on it with: zdsf sandbox --seed FILE
+
+  --accounts N   Salesforce accounts (default 30)
+  --contacts M   Salesforce contacts (default 80)
+  --out FILE     where to write the seed (JSON)
+  --seed S       the generator's seed, a whole number (default 42)
+  -h, --help     this help
+`;
+let parsed;
+try {
+  parsed = parseArgs({
+    options: {
+      accounts: { type: 'string', default: '30' },
+      contacts: { type: 'string', default: '80' },
+      out: { type: 'string' },
+      seed: { type: 'string', default: '42' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+} catch (err) {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
+  process.exit(1);
+}
+const { values } = parsed;
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
 const accounts = Number(values.accounts);
 const contacts = Number(values.contacts);
 if (!values.out || !Number.isInteger(accounts) || accounts < 0 || !Number.isInteger(contacts) || contacts < 0) {
-  process.stderr.write('usage: npm run seed -- --accounts N --contacts M --out FILE [--seed S]\n');
+  process.stderr.write(USAGE);
   process.exit(1);
 }
 const started = Date.now();

@@ -1,5 +1,6 @@
 import { Command, Errors } from '@oclif/core';
 import { ZdsfError } from '../util/errors.js';
+import type { RunTimings } from './timings.js';
 
 /**
  * Every zdsf command extends this. oclif exits 2 on an error without an explicit code, which
@@ -7,6 +8,14 @@ import { ZdsfError } from '../util/errors.js';
  * and no stack trace (set ZDSF_DEBUG=1 for one).
  */
 export abstract class BaseCommand extends Command {
+  /** set by commands run with --timings: printed to stderr once the command ends, however it ends */
+  protected timings?: RunTimings;
+
+  protected override async finally(err: Error | undefined): Promise<unknown> {
+    this.timings?.report();
+    return super.finally(err);
+  }
+
   protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
     if (err instanceof Errors.ExitError) throw err;
     const message = err instanceof ZdsfError ? err.fullMessage : err instanceof Errors.CLIError ? err.message : `${err.name}: ${err.message}`;

@@ -8,6 +8,7 @@ import { silentProgress } from '../model/ports.js';
 import { textChunks } from '../render/index.js';
 import { writeChunks } from '../util/stream.js';
 import { liveAdapters } from '../services/adapters.js';
+import { startTimings, timingsFlag } from '../cli/timings.js';
 import { runApply, formatApplyResult } from '../services/apply.js';
 import { createPlan, planFailed, planHasChanges } from '../services/plan.js';
 import { readPlanFile } from '../services/plan-file.js';
@@ -43,14 +44,17 @@ Exit codes: 0 success; 1 error or any record that failed.`;
     force: Flags.boolean({ summary: 'Allow more deletes than max_deletes.' }),
     'log-file': Flags.string({ summary: 'Append a JSON-lines audit log of every write to this file.' }),
     quiet: Flags.boolean({ char: 'q', summary: 'No progress output.' }),
+    timings: timingsFlag,
   };
 
   public async run(): Promise<void> {
     const { args, flags } = await this.parse(Apply);
+    this.timings = startTimings(flags.timings, liveAdapters());
+    const { adapters, time } = this.timings;
     // a plan file that is not a sealed zdsf plan is refused before anything else is read
-    const saved = args.planfile ? await readPlanFile(args.planfile) : undefined;
+    const file = args.planfile;
+    const saved = file ? await time('read plan file', () => readPlanFile(file)) : undefined;
     const config = await loadConfigOrThrow({ file: flags.config, env: process.env });
-    const adapters = liveAdapters();
     const progress = flags.quiet ? silentProgress : createProgress();
     const logger = stderrLogger();
 
@@ -80,7 +84,7 @@ Exit codes: 0 success; 1 error or any record that failed.`;
       }
     }
 
-    const result = await runApply({
+    const result = await time('apply (stale check, writes)', () => runApply({
       config,
       plan,
       writerFor: adapters.writerFor,
@@ -90,7 +94,7 @@ Exit codes: 0 success; 1 error or any record that failed.`;
       syncs: args.planfile ? flags.sync : undefined,
       logFile: flags['log-file'],
       progress,
-    });
+    }));
     process.stdout.write(formatApplyResult(result));
     if (!result.ok) this.exit(1);
   }

@@ -8,6 +8,7 @@ import { silentProgress } from '../model/ports.js';
 import { jsonChunks, renderMarkdown, renderReport, textChunks } from '../render/index.js';
 import { writeChunks } from '../util/stream.js';
 import { liveAdapters } from '../services/adapters.js';
+import { startTimings, timingsFlag } from '../cli/timings.js';
 import { createPlan, planFailed, planHasChanges } from '../services/plan.js';
 import { writePlanFile } from '../services/plan-file.js';
 
@@ -38,12 +39,14 @@ Exit codes: 0 success; 1 error (any sync that could not be planned); with --deta
     'detailed-exitcode': Flags.boolean({ summary: 'Exit 2 when the plan has changes (0 when none, 1 on error).' }),
     'markdown-limit': Flags.integer({ summary: 'Cut markdown output to this many characters (comment limits).', default: 65_000 }),
     quiet: Flags.boolean({ char: 'q', summary: 'No progress output.' }),
+    timings: timingsFlag,
   };
 
   public async run(): Promise<void> {
     const { flags } = await this.parse(Plan);
     const config = await loadConfigOrThrow({ file: flags.config, env: process.env });
-    const adapters = liveAdapters();
+    this.timings = startTimings(flags.timings, liveAdapters());
+    const { adapters, time } = this.timings;
     const plan = await createPlan({
       config,
       syncNames: flags.sync,
@@ -61,7 +64,7 @@ Exit codes: 0 success; 1 error (any sync that could not be planned); with --deta
         : flags.format === 'markdown'
           ? [renderMarkdown(plan, { maxChars: flags['markdown-limit'] })]
           : textChunks(plan, { color: useColor() });
-    await writeChunks(process.stdout, document);
+    await time(`render ${flags.format}`, () => writeChunks(process.stdout, document));
 
     if (planFailed(plan)) {
       const failed = plan.syncs.filter((s) => s.error);
@@ -70,7 +73,7 @@ Exit codes: 0 success; 1 error (any sync that could not be planned); with --deta
       this.exit(1);
     }
     if (flags.out) {
-      await writePlanFile(flags.out, plan);
+      await time('write plan file', () => writePlanFile(flags.out!, plan));
       process.stderr.write(`Saved the plan to ${flags.out}. Apply it with: zdsf apply ${flags.out} -c ${flags.config}\n`);
     }
     if (flags.report) await writeFile(flags.report, renderReport(plan), 'utf8');

@@ -25,6 +25,7 @@ import { normalizeEmail, normalizeName, normalizeText } from './normalize.js';
 import { childRecords, readPath } from './path.js';
 import { tagOwnership, tagsFor } from './tags.js';
 import { cleanDomains, toZendeskFieldValue } from './values.js';
+import { measure } from '../util/timings.js';
 
 export * from './normalize.js';
 export * from './path.js';
@@ -251,6 +252,10 @@ export function mapSync(
   source: SourceData,
   target: Pick<TargetData, 'organizationFields' | 'userFields'>,
 ): DesiredState {
+  return measure(`map (${sync.name})`, () => mapSyncNow(sync, source, target));
+}
+
+function mapSyncNow(sync: Sync, source: SourceData, target: Pick<TargetData, 'organizationFields' | 'userFields'>): DesiredState {
   const out = new Collector();
   const organizations: DesiredOrganization[] = [];
   const people: DesiredPerson[] = [];

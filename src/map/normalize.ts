@@ -34,7 +34,10 @@ export function normalizeEmail(value: unknown): string | null {
 /** Trim, unify line endings, turn empty into null. */
 export function normalizeText(value: unknown): string | null {
   if (value === null || value === undefined) return null;
-  const text = String(value).replace(/\r\n?/g, '\n').trim();
+  let text = typeof value === 'string' ? value : String(value);
+  // most values have no carriage return: skip the regex for them (this runs for every mapped attribute)
+  if (text.includes('\r')) text = text.replace(/\r\n?/g, '\n');
+  text = text.trim();
   return text === '' ? null : text;
 }
 
@@ -74,6 +77,38 @@ function toBoolean(value: unknown): boolean {
   return Boolean(value);
 }
 
+type FieldOption = NonNullable<ZdFieldDef['custom_field_options']>[number];
+export interface OptionIndex {
+  /** option by its tag value, lowercased (the first one of a value) */
+  byValue: ReadonlyMap<string, FieldOption>;
+  /** option by its name, lowercased */
+  byName: ReadonlyMap<string, FieldOption>;
+  /** option by its name, trimmed and lowercased */
+  byTrimmedName: ReadonlyMap<string, FieldOption>;
+}
+const optionIndexes = new WeakMap<ZdFieldDef, OptionIndex>();
+
+/** A dropdown's options by lowercased value and name, built once per field definition (not per record). */
+export function optionIndex(field: ZdFieldDef): OptionIndex {
+  let index = optionIndexes.get(field);
+  if (!index) {
+    const byValue = new Map<string, FieldOption>();
+    const byName = new Map<string, FieldOption>();
+    const byTrimmedName = new Map<string, FieldOption>();
+    for (const o of field.custom_field_options ?? []) {
+      const v = o.value.toLowerCase();
+      if (!byValue.has(v)) byValue.set(v, o);
+      const n = o.name.toLowerCase();
+      if (!byName.has(n)) byName.set(n, o);
+      const t = o.name.trim().toLowerCase();
+      if (!byTrimmedName.has(t)) byTrimmedName.set(t, o);
+    }
+    index = { byValue, byName, byTrimmedName };
+    optionIndexes.set(field, index);
+  }
+  return index;
+}
+
 /**
  * A custom field value as Zendesk stores it, for the field's type: text trimmed (empty -> null), integer and
  * decimal as numbers, checkbox as boolean (null -> false, as Zendesk reports it), date as YYYY-MM-DD,
@@ -94,9 +129,9 @@ export function normalizeFieldValue(value: unknown, field?: ZdFieldDef): unknown
     case 'tagger': {
       const text = normalizeText(value);
       if (text === null) return null;
-      const options = field.custom_field_options ?? [];
       const lower = text.toLowerCase();
-      const hit = options.find((o) => o.value.toLowerCase() === lower) ?? options.find((o) => o.name.toLowerCase() === lower);
+      const index = optionIndex(field);
+      const hit = index.byValue.get(lower) ?? index.byName.get(lower);
       return hit ? hit.value : (normalizeTag(text) ?? null);
     }
     default:

@@ -45,19 +45,30 @@ function findKey(obj: Record<string, unknown>, name: string): string | undefined
   return Object.keys(obj).find((k) => k !== 'attributes' && k.toLowerCase() === lower);
 }
 
-const segmentCache = new Map<string, readonly string[]>();
+/** A path split once (paths come from the config, records are many): its segments, and without its head. */
+interface PathInfo {
+  segments: readonly string[];
+  /** segments[0] lowercased */
+  headLower: string;
+  /** segments without the head (the own-prefix rule), and its first one lowercased */
+  rest: readonly string[];
+  restHeadLower: string;
+}
 
-/** `path` split on dots (cached: paths come from the config, records are many). */
-function segmentsOf(path: string): readonly string[] {
-  let segments = segmentCache.get(path);
-  if (segments === undefined) {
-    segments = path
+const segmentCache = new Map<string, PathInfo>();
+
+function pathInfo(path: string): PathInfo {
+  let info = segmentCache.get(path);
+  if (info === undefined) {
+    const segments = path
       .split('.')
       .map((s) => s.trim())
       .filter((s) => s !== '');
-    if (segmentCache.size < 10_000) segmentCache.set(path, segments);
+    const rest = segments.slice(1);
+    info = { segments, headLower: (segments[0] ?? '').toLowerCase(), rest, restHeadLower: (rest[0] ?? '').toLowerCase() };
+    if (segmentCache.size < 10_000) segmentCache.set(path, info);
   }
-  return segments;
+  return info;
 }
 
 /** The segments of `path`, without the queried object's own prefix (`Account.Name` on Account -> [Name]). */
@@ -75,11 +86,12 @@ function ownSegments(
   objectName?: string,
   ownPrefixes?: readonly string[],
 ): readonly string[] {
-  const segments = segmentsOf(path);
+  const info = pathInfo(path);
+  const segments = info.segments;
   if (segments.length < 2) return segments;
   const head = segments[0];
   const own = sameName(head, objectName ?? recordType(record)) || (ownPrefixes?.some((p) => sameName(head, p)) ?? false);
-  if (own && (record === undefined || findKey(record, head) === undefined)) return segments.slice(1);
+  if (own && (record === undefined || findKey(record, head) === undefined)) return info.rest;
   return segments;
 }
 
@@ -134,10 +146,20 @@ export function isChildPath(record: Record<string, unknown>, path: string, optio
  * relationship, the list of the children's values (flattened, nulls kept so `count` can tell).
  */
 export function readPath(record: Record<string, unknown>, path: string, options: PathOptions = {}): unknown {
-  const segments = ownSegments(path, record, options.objectName, options.ownPrefixes);
+  const info = pathInfo(path);
+  let segments = info.segments;
+  let headLower = info.headLower;
+  if (segments.length >= 2) {
+    const head = segments[0];
+    const own = sameName(head, options.objectName ?? recordType(record)) || (options.ownPrefixes?.some((p) => sameName(head, p)) ?? false);
+    if (own && findKey(record, head) === undefined) {
+      segments = info.rest;
+      headLower = info.restHeadLower;
+    }
+  }
   if (segments.length === 0) return null;
   const children = childSet(options);
-  if (children.size > 0 && children.has(segments[0].toLowerCase())) {
+  if (children.size > 0 && children.has(headLower)) {
     const value = getField(record, segments[0]);
     const rows = isChildResult(value) ? value.records : [];
     if (segments.length === 1) return rows;

@@ -74,14 +74,19 @@ function prepare(rule: TagRule): { prefix: string; statics: string[] } {
 export function tagsFor(rule: TagRule | undefined, record: Record<string, unknown>, ctx: PathOptions = {}): string[] {
   if (!rule) return [];
   const { prefix, statics } = prepare(rule);
-  const tags = new Set<string>(statics);
+  // an array, not a Set: a record has a handful of tags; duplicates are dropped after the sort
+  const out: string[] = statics.length > 0 ? statics.slice() : [];
   const add = (v: string): void => {
     const t = cachedTag(prefix + v);
-    if (t !== null) tags.add(t);
+    if (t !== null) out.push(t);
   };
   for (const path of rule.from) addValues(readPath(record, path, ctx), add);
-  const out = [...tags];
-  return out.length > 1 ? out.sort() : out;
+  if (out.length < 2) return out;
+  out.sort();
+  let n = 1;
+  for (let i = 1; i < out.length; i++) if (out[i] !== out[n - 1]) out[n++] = out[i];
+  out.length = n;
+  return out;
 }
 
 /** Which tags a rule owns (for DesiredState.organizationTags / userTags). */

@@ -3,7 +3,7 @@
 // what normalizeFieldValue would silently bend (text into a number, 2.5 into an integer, an unknown dropdown
 // value, "maybe" into a checkbox, an unparseable date) is refused here instead, and mapSync reports it.
 import type { ZdFieldDef } from '../model/zendesk.js';
-import { normalizeDomains, normalizeFieldValue, normalizeTag, normalizeText } from './normalize.js';
+import { normalizeDomains, normalizeFieldValue, normalizeTag, normalizeText, optionIndex } from './normalize.js';
 import { asIsoTime, asNumber, isEmpty, toScalar } from './mapping.js';
 
 export type FieldValueResult = { ok: true; value: unknown } | { ok: false; reason: string };
@@ -22,14 +22,13 @@ export function findOption(
 ): { id: number; name: string; value: string } | undefined {
   const text = normalizeText(toScalar(value));
   if (text === null) return undefined;
-  const options = field.custom_field_options ?? [];
   const lower = text.toLowerCase();
+  // lowercased lookups built once per field definition, not a scan with toLowerCase per option per record
+  const index = optionIndex(field);
+  const hit = index.byValue.get(lower) ?? index.byTrimmedName.get(lower);
+  if (hit) return hit;
   const tag = normalizeTag(text);
-  return (
-    options.find((o) => o.value.toLowerCase() === lower) ??
-    options.find((o) => o.name.trim().toLowerCase() === lower) ??
-    options.find((o) => tag !== null && o.value.toLowerCase() === tag)
-  );
+  return tag === null ? undefined : index.byValue.get(tag);
 }
 
 export function optionList(field: ZdFieldDef, max = 20): string {

@@ -4,14 +4,29 @@ import type { Sync, SalesforceInstance, ZendeskInstance } from './config.js';
 import type { SourceData } from './salesforce.js';
 import type { TargetData, ZdMembership, ZdOrganization, ZdUser } from './zendesk.js';
 
+/** One piece of long work, reported on its own (work that runs alongside other work: plan reads both sides at once). */
+export interface ProgressTask {
+  tick(n?: number): void;
+  done(message?: string): void;
+}
+
 /** Reports progress of long work; the CLI shows a bar on a TTY and periodic lines otherwise. */
 export interface Progress {
   start(label: string, total?: number): void;
   tick(n?: number): void;
   done(message?: string): void;
+  /** a task of its own, counted apart from start/tick/done and from other tasks (optional for fakes) */
+  task?(label: string, total?: number): ProgressTask;
 }
 
 export const silentProgress: Progress = { start() {}, tick() {}, done() {} };
+
+/** A task of `progress`: its own when it has `task`, else start/tick/done (one task at a time). */
+export function beginTask(progress: Progress, label: string, total?: number): ProgressTask {
+  if (progress.task) return progress.task(label, total);
+  progress.start(label, total);
+  return { tick: (n) => progress.tick(n), done: (m) => progress.done(m) };
+}
 
 export interface Logger {
   info(message: string): void;

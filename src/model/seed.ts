@@ -7,13 +7,25 @@ import type { ZdFieldDef, ZdMembership, ZdOrganization, ZdUser } from './zendesk
  * objects (e.g. Customer_Subscription__c with Account__c) are listed under their object name too. */
 export type SfSeedRecord = Record<string, unknown> & { Id: string };
 
+/** sandbox only: credentials mode of the Salesforce emulator (src/sandbox/salesforce/credentials.ts) */
+export interface SalesforceSandboxAuth {
+  users?: { username: string; password: string; security_token?: string }[];
+  clients?: { client_id: string; client_secret: string }[];
+  /** an access token is refused after this many seconds (default 7200) */
+  token_lifetime_seconds?: number;
+  /** ... or after this many API requests (a sandbox knob, so that tests can make a session expire mid-read) */
+  token_lifetime_requests?: number;
+}
+
 export interface SalesforceSeed {
   Account?: SfSeedRecord[];
   Contact?: SfSeedRecord[];
   Lead?: SfSeedRecord[];
   AccountContactRelation?: SfSeedRecord[];
   /** any other object: User, RecordType, Customer_Subscription__c, Zuora__Subscription__c ... */
-  [object: string]: SfSeedRecord[] | Record<string, SfObjectDescribe | { fields: SfObjectDescribe['fields']; childRelationships?: SfObjectDescribe['childRelationships'] }> | undefined;
+  [object: string]: SfSeedRecord[] | Record<string, SfObjectDescribe | { fields: SfObjectDescribe['fields']; childRelationships?: SfObjectDescribe['childRelationships'] }> | SalesforceSandboxAuth | undefined;
+  /** sandbox only: credentials mode; absent, any credentials are accepted */
+  auth?: SalesforceSandboxAuth;
   /** { Object: { fields: [{ name, type, ... }], childRelationships?: [{ relationshipName, childSObject, field }] } };
    * without it, field types are inferred from the values and child relationships from `<Parent>__c` / `AccountId` fields. */
   describe?: Record<string, { fields: SfObjectDescribe['fields']; childRelationships?: SfObjectDescribe['childRelationships'] }>;
@@ -29,6 +41,13 @@ export interface ZendeskSeed {
   settings?: { user?: { multiple_organizations?: boolean; [k: string]: unknown }; [k: string]: unknown };
   /** sandbox only: this instance's per-minute API rate limit (default 700; `--rate-limit` overrides it) */
   rate_limit_per_minute?: number;
+  /** sandbox only: credentials mode. Listed, only these get in (others 401; an agent's writes 403); absent,
+   * any credentials are accepted. `{ email, token }` is an API token, `{ email, password }` a password,
+   * `{ token }` alone an OAuth bearer token. */
+  credentials?: { email?: string; token?: string; password?: string; role: 'admin' | 'agent' }[];
+  /** sandbox only: the rate-limit headers sent: `ratelimit` (current: ratelimit-limit/-remaining/-reset, the
+   * default) or `rate-limit` (as 2023 instances answered: rate-limit, rate-limit-remaining, rate-limit-reset) */
+  rate_limit_headers?: 'ratelimit' | 'rate-limit';
 }
 
 /**

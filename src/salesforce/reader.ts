@@ -11,7 +11,7 @@
 import type { Connection } from 'jsforce';
 import type { SalesforceInstance, Sync } from '../model/config.js';
 import type { Logger, Progress, SourceReader, SourceReaderOptions } from '../model/ports.js';
-import { silentProgress } from '../model/ports.js';
+import { beginTask, silentProgress } from '../model/ports.js';
 import type { AccountContactRelation, SfChildResult, SfFieldDescribe, SfObjectDescribe, SfRecord, SourceData } from '../model/salesforce.js';
 import { ZdsfError } from '../util/errors.js';
 import { authSecrets, connectSalesforce, errorParts, redact, translateConnectionError, type FetchLike } from './auth.js';
@@ -274,13 +274,14 @@ class SyncRead {
       const viaBulk = await this.bulk(query, label, describe, total);
       if (viaBulk) return viaBulk;
     }
-    this.progress.start(label, total);
+    // its own task: the Zendesk read runs at the same time on the same progress
+    const task = beginTask(this.progress, label, total);
     const records: SfRecord[] = [];
     let pages = 1;
     for (;;) {
       const rows = Array.isArray(page.records) ? page.records : [];
       for (const r of rows) records.push(await this.completeRecord(r, query));
-      this.progress.tick(rows.length);
+      task.tick(rows.length);
       if (page.done !== false) break;
       if (!page.nextRecordsUrl) {
         throw new ZdsfError(
@@ -303,7 +304,7 @@ class SyncRead {
         'salesforce_truncated',
       );
     }
-    this.progress.done(`${records.length} ${label}`);
+    task.done(`${records.length} ${label}`);
     return records;
   }
 
@@ -383,7 +384,7 @@ class SyncRead {
       this.logger?.warn(`Salesforce: unexpected answer to a Bulk API 2.0 job creation; reading the ${query.purpose} query with the REST API instead.`);
       return undefined;
     }
-    this.progress.start(label, expected);
+    const task = beginTask(this.progress, label, expected);
     let interval = this.options.bulkPollIntervalMs ?? 1000;
     const deadline = Date.now() + (this.options.bulkPollTimeoutMs ?? 3_600_000);
     while (job.state !== 'JobComplete') {
@@ -426,7 +427,7 @@ class SyncRead {
           for (const h of header) columns.push({ path: h.split('.'), field: await this.resolveField(describe, h) });
         }
         for (let i = 1; i < rows.length; i += 1) records.push(this.rowToRecord(rows[i], columns, query.object));
-        this.progress.tick(rows.length - 1);
+        task.tick(rows.length - 1);
       }
       if (!nextLocator || nextLocator === 'null') break;
       locator = nextLocator;
@@ -439,7 +440,7 @@ class SyncRead {
         'salesforce_truncated',
       );
     }
-    this.progress.done(`${records.length} ${label}`);
+    task.done(`${records.length} ${label}`);
     return records;
   }
 

@@ -6,7 +6,8 @@ import type { SandboxSeed } from '../model/seed.js';
 import { ZdsfError } from '../util/errors.js';
 
 const TOP_LEVEL = ['salesforce', 'zendesk', 'zendesk_instances'];
-const ZENDESK_KEYS = ['organizations', 'users', 'organization_memberships', 'organization_fields', 'user_fields', 'settings', 'rate_limit_per_minute'];
+const ZENDESK_KEYS = ['organizations', 'users', 'organization_memberships', 'organization_fields', 'user_fields', 'settings', 'rate_limit_per_minute', 'credentials', 'rate_limit_headers'];
+const SCALAR_KEYS = ['settings', 'rate_limit_per_minute', 'rate_limit_headers'];
 
 /** Parses seed text (JSON, or YAML when the name says so or JSON fails) and checks its outline. */
 export function parseSeed(text: string, name = 'seed'): SandboxSeed {
@@ -32,6 +33,13 @@ export function checkSeed(data: unknown, name = 'seed'): SandboxSeed {
   for (const k of Object.keys(data)) {
     if (!TOP_LEVEL.includes(k)) throw new ZdsfError(`${name}: unknown key "${k}" at the top level; a seed has ${TOP_LEVEL.join(', ')}.`, 'seed_invalid');
   }
+  const checkCredentials = (v: unknown, where: string): void => {
+    if (!Array.isArray(v)) throw new ZdsfError(`${name}: ${where} must be a list of { email, token | password, role } or { token, role }.`, 'seed_invalid');
+    v.forEach((c: unknown, i) => {
+      const ok = isObj(c) && (c.role === 'admin' || c.role === 'agent') && (typeof c.token === 'string' || (typeof c.email === 'string' && typeof c.password === 'string'));
+      if (!ok) throw new ZdsfError(`${name}: ${where}[${i}] needs role (admin or agent) and a token (with email for an API token, alone for OAuth) or an email and password.`, 'seed_invalid');
+    });
+  };
   const checkZendesk = (z: unknown, where: string): void => {
     if (z === undefined || z === null) return;
     if (!isObj(z)) throw new ZdsfError(`${name}: ${where} must be an object.`, 'seed_invalid');
@@ -39,7 +47,9 @@ export function checkSeed(data: unknown, name = 'seed'): SandboxSeed {
       if (!ZENDESK_KEYS.includes(k)) throw new ZdsfError(`${name}: unknown key "${where}.${k}"; allowed: ${ZENDESK_KEYS.join(', ')}.`, 'seed_invalid');
       if (k === 'settings' && !isObj(v)) throw new ZdsfError(`${name}: ${where}.settings must be an object (the settings of GET /api/v2/account/settings).`, 'seed_invalid');
       if (k === 'rate_limit_per_minute' && !(Number.isInteger(v) && (v as number) > 0)) throw new ZdsfError(`${name}: ${where}.rate_limit_per_minute must be a whole number > 0.`, 'seed_invalid');
-      if (k !== 'settings' && k !== 'rate_limit_per_minute' && !Array.isArray(v)) throw new ZdsfError(`${name}: ${where}.${k} must be a list of records.`, 'seed_invalid');
+      if (k === 'rate_limit_headers' && v !== 'ratelimit' && v !== 'rate-limit') throw new ZdsfError(`${name}: ${where}.rate_limit_headers must be "ratelimit" (current headers) or "rate-limit" (2023-style headers).`, 'seed_invalid');
+      if (k === 'credentials') checkCredentials(v, `${where}.credentials`);
+      if (!SCALAR_KEYS.includes(k) && !Array.isArray(v)) throw new ZdsfError(`${name}: ${where}.${k} must be a list of records.`, 'seed_invalid');
     }
   };
   checkZendesk(data.zendesk, 'zendesk');
@@ -52,6 +62,12 @@ export function checkSeed(data: unknown, name = 'seed'): SandboxSeed {
   }
   if (data.salesforce !== undefined && data.salesforce !== null && !isObj(data.salesforce)) {
     throw new ZdsfError(`${name}: salesforce must map object names (Account, Contact, ...) to lists of records.`, 'seed_invalid');
+  }
+  const sfAuth = isObj(data.salesforce) ? data.salesforce.auth : undefined;
+  if (sfAuth !== undefined) {
+    const lists = isObj(sfAuth) && ['users', 'clients'].every((k) => sfAuth[k] === undefined || Array.isArray(sfAuth[k]));
+    const numbers = isObj(sfAuth) && ['token_lifetime_seconds', 'token_lifetime_requests'].every((k) => sfAuth[k] === undefined || (Number.isInteger(sfAuth[k]) && (sfAuth[k] as number) > 0));
+    if (!lists || !numbers) throw new ZdsfError(`${name}: salesforce.auth is { users: [{ username, password }], clients: [{ client_id, client_secret }], token_lifetime_seconds, token_lifetime_requests } (whole numbers > 0).`, 'seed_invalid');
   }
   return data as SandboxSeed;
 }

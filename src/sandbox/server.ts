@@ -29,6 +29,11 @@ export interface SandboxOptions {
   faultSeed?: number;
   /** clock (ms), for tests of rate-limit windows and job delays */
   now?: () => number;
+  /** the Zendesk rate-limit headers every instance sends (overrides the seed's `rate_limit_headers`):
+   * `ratelimit` = current Zendesk (ratelimit-limit, ratelimit-remaining, ratelimit-reset; the default),
+   * `rate-limit` = as recorded from 2023 instances (rate-limit, rate-limit-remaining, rate-limit-reset).
+   * Both variants also send X-Rate-Limit and X-Rate-Limit-Remaining. */
+  zendeskRateLimitHeaders?: 'ratelimit' | 'rate-limit';
 }
 
 export interface SandboxFaults {
@@ -74,6 +79,7 @@ interface Instance {
   name: string;
   emulator: ZendeskEmulator;
   seedLimit: number | undefined;
+  headerVariant: 'ratelimit' | 'rate-limit';
   windowStart: number;
   count: number;
 }
@@ -124,9 +130,11 @@ function send(res: ServerResponse, r: SandboxResponse): void {
     payload = JSON.stringify(r.body);
     if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json; charset=utf-8';
   }
-  if (payload !== undefined) headers['Content-Length'] = String(Buffer.byteLength(payload));
+  // encoded once: Buffer.byteLength and then end(string) went over a multi-megabyte page twice (#12 profile)
+  const bytes = payload === undefined ? undefined : Buffer.from(payload, 'utf8');
+  if (bytes !== undefined) headers['Content-Length'] = String(bytes.length);
   res.writeHead(r.status, headers);
-  res.end(payload);
+  res.end(bytes);
 }
 
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
@@ -142,11 +150,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   let instances = new Map<string, Instance>();
 
   const build = (s: SandboxSeed): void => {
-    salesforce = createSalesforceEmulator(s.salesforce ?? {}, { baseUrl: () => baseUrl });
+    salesforce = createSalesforceEmulator(s.salesforce ?? {}, { baseUrl: () => baseUrl, authNow: now });
     instances = new Map();
     const add = (name: string, zs: ZendeskSeed | undefined, prefix: string): void => {
       const emulator = createZendeskEmulator(zs, { baseUrl: () => `${baseUrl}${prefix}`, jobDelayMs: options.jobDelayMs, now });
-      instances.set(name, { name, emulator, seedLimit: zs?.rate_limit_per_minute, windowStart: now(), count: 0 });
+      const headerVariant = options.zendeskRateLimitHeaders ?? zs?.rate_limit_headers ?? 'ratelimit';
+      instances.set(name, { name, emulator, seedLimit: zs?.rate_limit_per_minute, headerVariant, windowStart: now(), count: 0 });
     };
     add('default', s.zendesk, '');
     for (const [name, zs] of Object.entries(s.zendesk_instances ?? {})) add(name, zs, `/zendesk/${encodeURIComponent(name)}`);
@@ -267,26 +276,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         stats.rate_limited++;
         return {
           status: 429,
-          headers: {
-            'Retry-After': String(resetIn),
-            'X-Rate-Limit': String(limit),
-            'X-Rate-Limit-Remaining': '0',
-            'ratelimit-limit': String(limit),
-            'ratelimit-remaining': '0',
-            'ratelimit-reset': String(resetIn),
-          },
+          headers: { 'Retry-After': String(resetIn), ...rateLimitHeaders(instance.headerVariant, limit, 0, resetIn) },
           body: { error: 'APIRateLimitExceeded', description: `Number of allowed API requests per minute exceeded (${limit}). Retry after ${resetIn} seconds.` },
         };
       }
       instance.count++;
-      const remaining = String(Math.max(0, limit - instance.count));
-      rateHeaders = {
-        'X-Rate-Limit': String(limit),
-        'X-Rate-Limit-Remaining': remaining,
-        'ratelimit-limit': String(limit),
-        'ratelimit-remaining': remaining,
-        'ratelimit-reset': String(resetIn),
-      };
+      rateHeaders = rateLimitHeaders(instance.headerVariant, limit, Math.max(0, limit - instance.count), resetIn);
     }
 
     if (faults.error_rate > 0 && random() < faults.error_rate) {
@@ -358,6 +353,19 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     state,
     reset,
     faults: setFaults,
+  };
+}
+
+/** Zendesk's rate-limit headers: current instances send ratelimit-*, those recorded in 2023 rate-limit-*
+ * (test/contract/fixtures/live/); both send X-Rate-Limit and X-Rate-Limit-Remaining. */
+function rateLimitHeaders(variant: 'ratelimit' | 'rate-limit', limit: number, remaining: number, resetIn: number): Record<string, string> {
+  const p = variant === 'rate-limit' ? 'rate-limit' : 'ratelimit';
+  return {
+    'X-Rate-Limit': String(limit),
+    'X-Rate-Limit-Remaining': String(remaining),
+    [variant === 'rate-limit' ? 'rate-limit' : 'ratelimit-limit']: String(limit),
+    [`${p}-remaining`]: String(remaining),
+    [`${p}-reset`]: String(resetIn),
   };
 }
 

@@ -2,8 +2,8 @@
 // must see agents and admins to leave them alone), memberships, organization and user field
 // definitions, and the account's multiple-organizations setting. Cursor pages of 100, no request per record.
 import type { ZendeskInstance } from '../model/config.js';
-import type { Progress, TargetReader, TargetReaderOptions } from '../model/ports.js';
-import { silentProgress } from '../model/ports.js';
+import type { Logger, Progress, TargetReader, TargetReaderOptions } from '../model/ports.js';
+import { beginTask, silentProgress } from '../model/ports.js';
 import type { TargetData } from '../model/zendesk.js';
 import { ZdsfError } from '../util/errors.js';
 import { createZendeskApi } from './client.js';
@@ -13,8 +13,9 @@ import { ZendeskTransport } from './transport.js';
 import { isRecord } from '../util/data.js';
 
 export interface ZendeskReaderOptions extends TransportOptions {
-  /** builds the transport for an instance (tests inject one); default new ZendeskTransport(instance, options) */
-  transportFactory?: (instance: ZendeskInstance) => ZendeskTransport;
+  /** the transport for an instance (a run's TransportPool shares one with the writer; tests inject one);
+   * default new ZendeskTransport(instance, options) */
+  transportFactory?: (instance: ZendeskInstance, logger?: Logger) => ZendeskTransport;
 }
 
 
@@ -36,12 +37,13 @@ export function createZendeskReader(options: ZendeskReaderOptions = {}): Zendesk
     convert: (raw: unknown) => T,
   ): Promise<T[]> {
     const out: T[] = [];
-    progress.start(`Reading Zendesk ${label} (${transport.instance.name})`);
+    // its own task: the Salesforce read runs at the same time on the same progress
+    const task = beginTask(progress, `Reading Zendesk ${label} (${transport.instance.name})`);
     await paginate(transport, path, key, (items) => {
       for (const item of items) out.push(convert(item));
-      progress.tick(items.length);
+      task.tick(items.length);
     });
-    progress.done(`Read ${out.length} Zendesk ${label} from ${transport.instance.name}`);
+    task.done(`Read ${out.length} Zendesk ${label} from ${transport.instance.name}`);
     return out;
   }
 
@@ -50,7 +52,7 @@ export function createZendeskReader(options: ZendeskReaderOptions = {}): Zendesk
       return lastTransport;
     },
     async read({ instance, progress = silentProgress, logger }: TargetReaderOptions): Promise<TargetData> {
-      const transport = transportFactory ? transportFactory(instance) : new ZendeskTransport(instance, { logger, ...transportOptions });
+      const transport = transportFactory ? transportFactory(instance, logger) : new ZendeskTransport(instance, { logger, ...transportOptions });
       lastTransport = transport;
 
       // Settings first: it is one small request and fails fast on a wrong URL or bad credentials.

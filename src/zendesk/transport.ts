@@ -5,6 +5,7 @@
 import type { ZendeskInstance } from '../model/config.js';
 import type { Logger } from '../model/ports.js';
 import { ZdsfError } from '../util/errors.js';
+import { RequestBudget } from './budget.js';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -30,6 +31,8 @@ export interface TransportOptions {
   /** longest Retry-After honoured before giving up, default 15 min */
   maxRetryAfterMs?: number;
   logger?: Logger;
+  /** the instance's request budget, shared with the other transports of the run; default a new one */
+  budget?: RequestBudget;
 }
 
 export interface RequestOptions {
@@ -85,8 +88,6 @@ export class OutcomeUnknownError extends ZdsfError {
 
 const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-const WINDOW_MS = 60_000;
-
 type FailureKind = 'timeout' | 'reset' | 'refused' | 'dns' | 'other';
 
 function failureKind(err: unknown, timedOut: boolean): FailureKind {
@@ -126,17 +127,6 @@ export function parseRetryAfter(value: string | null, now: number): number | nul
   if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds * 1000));
   const date = Date.parse(value);
   if (Number.isFinite(date)) return Math.max(0, date - now);
-  return null;
-}
-
-function headerNumber(headers: Headers, ...names: string[]): number | null {
-  for (const name of names) {
-    const raw = headers.get(name);
-    if (raw === null) continue;
-    // `ratelimit-remaining` may be a structured field (`100;w=60`): take the leading number
-    const n = Number.parseFloat(raw.split(/[;,]/)[0]);
-    if (Number.isFinite(n)) return n;
-  }
   return null;
 }
 
@@ -197,15 +187,8 @@ export class ZendeskTransport {
   private readonly maxRetryAfterMs: number;
   private readonly logger?: Logger;
   private readonly authorization: string;
-  /** start times of the requests of the last minute (sliding window for max_requests_per_minute) */
-  private readonly sent: number[] = [];
-  private remaining: number | null = null;
-  private resetAt: number | null = null;
-  private observedAt = 0;
-  private gate: Promise<void> = Promise.resolve();
-  private count = 0;
-  private limit: number | null = null;
-  private throttled = 0;
+  /** pacing under the ceiling and Zendesk's limit; shared by every transport of the instance in a run */
+  readonly budget: RequestBudget;
 
   constructor(
     readonly instance: ZendeskInstance,
@@ -224,6 +207,8 @@ export class ZendeskTransport {
     this.maxDelayMs = options.maxDelayMs ?? 60_000;
     this.maxRetryAfterMs = options.maxRetryAfterMs ?? 15 * 60_000;
     this.logger = options.logger;
+    this.budget =
+      options.budget ?? new RequestBudget({ ceiling: instance.max_requests_per_minute, now: this.now, sleep: this.sleep, logger: this.logger, name: instance.name });
     const auth = instance.auth;
     this.authorization =
       auth.method === 'api_token'
@@ -233,24 +218,22 @@ export class ZendeskTransport {
 
   /** HTTP requests actually sent (retries included). */
   get requestCount(): number {
-    return this.count;
+    return this.budget.requestCount;
   }
 
   /** The account's per-minute limit as reported by X-Rate-Limit (or ratelimit-limit), once seen. */
   get observedLimitPerMinute(): number | null {
-    return this.limit;
+    return this.budget.observedLimitPerMinute;
   }
 
   /** 429 answers received. */
   get rateLimitedCount(): number {
-    return this.throttled;
+    return this.budget.rateLimitedCount;
   }
 
   /** The ceiling the transport keeps to: the configured max_requests_per_minute, or the account's limit. */
   get effectiveLimitPerMinute(): number | null {
-    const configured = this.instance.max_requests_per_minute;
-    if (configured && this.limit) return Math.min(configured, this.limit);
-    return configured ?? this.limit;
+    return this.budget.effectiveLimitPerMinute;
   }
 
   /** Absolute URL for an API path (`/organizations`) or a URL Zendesk gave us (links.next). */
@@ -293,8 +276,9 @@ export class ZendeskTransport {
 
     let failures = 0; // 5xx, resets, timeouts
     let rateLimited = 0; // 429 / 503 with instructions
+    let socketRetried = false;
     for (;;) {
-      await this.acquireSlot();
+      await this.budget.acquire();
       const controller = new AbortController();
       let timedOut = false;
       const timer = setTimeout(() => {
@@ -308,6 +292,7 @@ export class ZendeskTransport {
         text = await response.text();
       } catch (err) {
         clearTimeout(timer);
+        this.budget.settle();
         const kind = failureKind(err, timedOut);
         const cause = describeCause(err);
         if (kind === 'dns')
@@ -332,6 +317,12 @@ export class ZendeskTransport {
               url,
               err,
             );
+          if (kind === 'reset' && !socketRetried) {
+            // a kept-alive socket the server had closed (UND_ERR_SOCKET, ECONNRESET): once, at once, on a new one
+            socketRetried = true;
+            this.logger?.debug(`zendesk ${where}: ${cause}, re-sending once on a new connection`);
+            continue;
+          }
           failures++;
           if (failures >= this.maxAttempts)
             throw new ZdsfError(
@@ -345,14 +336,13 @@ export class ZendeskTransport {
         continue;
       }
       clearTimeout(timer);
-      this.observe(response.headers);
-      const parsed = parseBody(text, response.headers.get('content-type'));
       const status = response.status;
+      const retryAfter = status === 429 || status === 503 ? parseRetryAfter(response.headers.get('retry-after'), this.now()) : null;
+      this.budget.settle(response.headers, status, retryAfter);
+      const parsed = parseBody(text, response.headers.get('content-type'));
       if (status >= 200 && status < 300) return { status, headers: response.headers, body: parsed, url };
 
       if (status === 429 || status === 503) {
-        if (status === 429) this.throttled++;
-        const retryAfter = parseRetryAfter(response.headers.get('retry-after'), this.now());
         // a 503 without Retry-After may come from a gateway after the request was handled
         if (status === 503 && retryAfter === null && !idempotent)
           throw new OutcomeUnknownError(
@@ -452,59 +442,6 @@ export class ZendeskTransport {
   private backoff(attempt: number): number {
     const full = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** Math.max(0, attempt - 1));
     return Math.round(full / 2 + (this.random() * full) / 2);
-  }
-
-  private observe(headers: Headers): void {
-    const now = this.now();
-    const limit = headerNumber(headers, 'x-rate-limit', 'ratelimit-limit');
-    if (limit !== null && limit > 0) this.limit = limit;
-    const remaining = headerNumber(headers, 'x-rate-limit-remaining', 'ratelimit-remaining');
-    const reset = headerNumber(headers, 'ratelimit-reset');
-    this.remaining = remaining;
-    this.resetAt = reset !== null ? now + reset * 1000 : null;
-    this.observedAt = now;
-  }
-
-  /** Serialises the pacing decisions so concurrent callers share one budget. */
-  private acquireSlot(): Promise<void> {
-    const next = this.gate.then(() => this.waitForSlot());
-    this.gate = next.catch(() => undefined);
-    return next;
-  }
-
-  private async waitForSlot(): Promise<void> {
-    // 1. What Zendesk told us: few requests left in this window -> spread them, or wait for the reset.
-    if (this.remaining !== null) {
-      const limit = this.limit ?? 200;
-      const reserve = Math.max(2, Math.ceil(limit * 0.05));
-      const resetAt = this.resetAt ?? this.observedAt + WINDOW_MS;
-      let wait = 0;
-      if (this.remaining <= 0) {
-        wait = (this.resetAt ?? this.observedAt + Math.ceil(WINDOW_MS / limit)) - this.now();
-      } else if (this.remaining <= reserve) {
-        // spread what is left evenly over the rest of the window
-        const interval = Math.ceil((resetAt - this.observedAt) / (this.remaining + 1));
-        wait = this.observedAt + interval - this.now();
-      }
-      if (wait > 0) {
-        this.logger?.debug(`zendesk ${this.instance.name}: ${this.remaining} requests left in this window, pausing ${wait} ms`);
-        await this.sleep(wait);
-      }
-    }
-    // 2. Our own ceiling: never more than max_requests_per_minute in any 60 s window.
-    const ceiling = this.effectiveLimitPerMinute;
-    if (ceiling && ceiling > 0) {
-      for (;;) {
-        const now = this.now();
-        while (this.sent.length && this.sent[0] <= now - WINDOW_MS) this.sent.shift();
-        if (this.sent.length < ceiling) break;
-        const wait = this.sent[0] + WINDOW_MS - now;
-        await this.sleep(Math.max(1, wait));
-      }
-    }
-    this.sent.push(this.now());
-    if (this.sent.length > 10_000) this.sent.splice(0, this.sent.length - 10_000);
-    this.count++;
   }
 
   /**

@@ -12,6 +12,7 @@ import { paginate, toMembership, toOrganization, toUser } from './pagination.js'
 import type { TransportOptions } from './transport.js';
 import { describeZendeskError, OutcomeUnknownError, ZendeskHttpError, ZendeskTransport } from './transport.js';
 import { isRecord, chunk } from '../util/data.js';
+import { MAX_JOBS_IN_FLIGHT } from './budget.js';
 
 export interface ZendeskWriterOptions extends TransportOptions {
   /** share a transport (and its rate-limit budget) with a reader; default: a new one for the instance */
@@ -28,7 +29,7 @@ export interface ZendeskWriterOptions extends TransportOptions {
   lookupAttempts?: number;
   /** batches failing in a row (5xx / 429 after retries) before the rest is skipped, default 3 */
   maxConsecutiveBatchFailures?: number;
-  /** bulk requests whose jobs are followed at the same time, default 4 (1 to 10) */
+  /** bulk requests whose jobs are followed at the same time, default transport.budget.concurrency() (1 to 25) */
   jobsInFlight?: number;
   progress?: Progress;
   logger?: Logger;
@@ -160,7 +161,7 @@ export function createZendeskWriter(instance: ZendeskInstance, options: ZendeskW
   const jobTimeoutMs = options.jobTimeoutMs ?? 30 * 60_000;
   const lookupAttempts = Math.max(1, options.lookupAttempts ?? 3);
   const maxConsecutive = Math.max(1, options.maxConsecutiveBatchFailures ?? 3);
-  const jobsInFlight = Math.max(1, Math.min(10, options.jobsInFlight ?? 4));
+  const jobsInFlight = (): number => Math.max(1, Math.min(MAX_JOBS_IN_FLIGHT, options.jobsInFlight ?? transport.budget.concurrency())); // #12: sized from the budget
   const progress = options.progress ?? silentProgress;
   const logger = options.logger;
   let bulkImportDisabled = false;
@@ -269,7 +270,7 @@ export function createZendeskWriter(instance: ZendeskInstance, options: ZendeskW
       }
     };
     try {
-      await Promise.all(Array.from({ length: Math.min(jobsInFlight, batches.length) }, worker));
+      await Promise.all(Array.from({ length: Math.min(jobsInFlight(), batches.length) }, worker));
     } catch (err) {
       progress.done(`${label}: stopped`);
       throw err;

@@ -85,3 +85,31 @@ describe('cleanDomains', () => {
     expect(cleanDomains('acme.example n/a localhost http://')).toEqual({ domains: ['acme.example'], invalid: ['http://', 'localhost', 'n/a'] });
   });
 });
+
+describe('dropdown options looked up by a precomputed index (#12: no per-record scans)', () => {
+  const field = {
+    id: 9,
+    key: 'tier',
+    type: 'dropdown',
+    title: 'Tier',
+    active: true,
+    custom_field_options: [
+      { id: 1, name: ' Gold ', value: 'tier_gold' },
+      { id: 2, name: 'Gold plus', value: 'TIER_GOLD' },
+      { id: 3, name: 'Silver', value: 'silver_tier' },
+    ],
+  };
+  it('by value first (the first of equal values), then by trimmed name, then by the tag form', () => {
+    expect(findOption(field, 'tier_gold')?.id).toBe(1);
+    expect(findOption(field, 'gold')?.id).toBe(1);
+    expect(findOption(field, 'Gold Plus')?.id).toBe(2);
+    expect(findOption(field, 'Silver Tier')?.id).toBe(3);
+    expect(findOption(field, 'bronze')).toBeUndefined();
+    expect(toZendeskFieldValue('SILVER', field)).toEqual({ ok: true, value: 'silver_tier' });
+  });
+  it('an index per field definition: another definition with the same key is not confused with it', () => {
+    const other = { ...field, custom_field_options: [{ id: 7, name: 'Gold', value: 'g' }] };
+    expect(findOption(other, 'gold')?.id).toBe(7);
+    expect(findOption(field, 'gold')?.id).toBe(1);
+  });
+});

@@ -40,9 +40,10 @@ function fakeZendesk() {
 describe('jobs in flight', () => {
   const orgs = Array.from({ length: 1000 }, (_, i) => ({ name: `Org ${i}`, external_id: `E${i}` }));
 
-  it('follows up to 4 jobs at a time by default, and maps every record back to its index', async () => {
+  it('sizes the jobs in flight from the request budget (here a ceiling of 240/min: 4), and maps every record back to its index', async () => {
     const { fetchFn, state } = fakeZendesk();
-    const w = createZendeskWriter(instance(), { ...testOptions(fakeClock()), jobsInFlight: undefined, fetch: fetchFn });
+    const w = createZendeskWriter(instance({ max_requests_per_minute: 240 }), { ...testOptions(fakeClock()), jobsInFlight: undefined, fetch: fetchFn });
+    expect(w.transport.budget.concurrency()).toBe(4);
     const results = await w.createOrganizations(orgs);
     expect(state.posts).toBe(10);
     expect(state.maxOpen).toBe(4);
@@ -56,5 +57,25 @@ describe('jobs in flight', () => {
     const w = createZendeskWriter(instance(), { ...testOptions(fakeClock()), jobsInFlight: 1, fetch: fetchFn });
     await w.createOrganizations(orgs);
     expect(state.maxOpen).toBe(1);
+  });
+
+  it('more jobs in flight as the budget grows: 2,500/min reported by Zendesk -> 25 (Zendesk queues 30 per account)', async () => {
+    const { fetchFn, state } = fakeZendesk();
+    const limited: FetchLike = async (url, init) => {
+      const res = await fetchFn(url, init);
+      const headers = new Headers(res.headers);
+      headers.set('X-Rate-Limit', '2500');
+      headers.set('ratelimit-remaining', '2400');
+      return new Response(await res.text(), { status: res.status, headers });
+    };
+    const many = Array.from({ length: 4000 }, (_, i) => ({ name: `Org ${i}`, external_id: `E${i}` }));
+    const w = createZendeskWriter(instance(), { ...testOptions(fakeClock()), jobsInFlight: undefined, fetch: limited });
+    expect(w.transport.budget.concurrency()).toBe(12); // nothing seen yet: Zendesk's usual 700/min assumed
+    await w.createOrganizations(many.slice(0, 1)); // any answer carries the limit
+    expect(w.transport.budget.concurrency()).toBe(25);
+    state.maxOpen = 0;
+    const results = await w.createOrganizations(many.slice(1));
+    expect(state.maxOpen).toBe(25);
+    expect(results.every((r) => r.ok)).toBe(true);
   });
 });

@@ -245,6 +245,51 @@ describe('ZendeskTransport: rate limits and retries', () => {
     expect(put.calls()).toBe(2);
   });
 
+  it('a kept-alive socket the server closed (UND_ERR_SOCKET): a GET is re-sent once at once, then backs off as usual', async () => {
+    const clock = fakeClock();
+    let calls = 0;
+    const fetchFn = async (): Promise<Response> => {
+      calls++;
+      if (calls <= 2) throw new TypeError('fetch failed', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
+      return json({ users: [] });
+    };
+    const t = new ZendeskTransport(instance(), { ...testOptions(clock), fetch: fetchFn });
+    const res = await t.get('/users');
+    expect(res.body).toEqual({ users: [] });
+    expect(calls).toBe(3);
+    // the first re-send without waiting, the second after the usual backoff
+    expect(clock.sleeps).toEqual([750]);
+  });
+
+  it('a socket closed while reading the body of a PUT (undici "terminated"): re-sent once', async () => {
+    const clock = fakeClock();
+    let calls = 0;
+    const fetchFn = async (): Promise<Response> => {
+      calls++;
+      if (calls === 1) {
+        const body = new ReadableStream({
+          start(controller) {
+            controller.error(new TypeError('terminated', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) }));
+          },
+        });
+        return new Response(body, { status: 200 });
+      }
+      return json({ job_status: { id: 'j', status: 'queued' } });
+    };
+    const t = new ZendeskTransport(instance(), { ...testOptions(clock), fetch: fetchFn });
+    const res = await t.request('PUT', '/users/update_many', { body: { users: [] } });
+    expect(res.status).toBe(200);
+    expect(calls).toBe(2);
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it('a POST on a socket the server closed is not re-sent (it may have been carried out)', async () => {
+    const f = failingFetch('UND_ERR_SOCKET', () => json({ ok: true }));
+    const t = new ZendeskTransport(instance(), { ...testOptions(), fetch: f.fn });
+    await expect(t.request('POST', '/organizations/create_many', { body: {} })).rejects.toBeInstanceOf(OutcomeUnknownError);
+    expect(f.calls()).toBe(1);
+  });
+
   it('a POST explicitly marked idempotent is retried after a reset', async () => {
     const f = failingFetch('ECONNRESET', () => json({ ok: true }));
     const t = new ZendeskTransport(instance(), { ...testOptions(), fetch: f.fn });

@@ -4,6 +4,8 @@
 // (the describe's childRelationships, or inferred from lookups), with Id indexes so that joins never scan.
 import type { SfFieldDescribe, SfObjectDescribe } from '../../model/salesforce.js';
 import type { SalesforceSeed, SfSeedRecord } from '../../model/seed.js';
+import { describeObject, label, pluralize } from './describe.js';
+import { NUMERIC_TYPES, PEOPLE, STANDARD_CHILD_NAMES, STANDARD_FIELDS, SYSTEM_FIELDS } from './standard-objects.js';
 
 export interface FieldInfo {
   /** canonical API name */
@@ -32,92 +34,11 @@ export interface ChildRelationship {
 
 type DescribeSeed = NonNullable<SalesforceSeed['describe']>[string];
 
-const NUMERIC_TYPES = new Set(['int', 'double', 'currency', 'percent', 'long']);
 const ID_LIKE = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 const SF_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0000$/;
 const DATETIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
-// Fields every object has, and the standard fields of the objects zdsf reads, so that a seed
-// without describe still answers like an org (e.g. `IsDeleted = false`, `Owner.Name`).
-const SYSTEM_FIELDS: [string, string, string?][] = [
-  ['Id', 'id'],
-  ['IsDeleted', 'boolean'],
-  ['CreatedDate', 'datetime'],
-  ['CreatedById', 'reference', 'User'],
-  ['LastModifiedDate', 'datetime'],
-  ['LastModifiedById', 'reference', 'User'],
-  ['SystemModstamp', 'datetime'],
-];
-const STANDARD_FIELDS: Record<string, [string, string, string?][]> = {
-  Account: [
-    ['Name', 'string'],
-    ['Type', 'picklist'],
-    ['OwnerId', 'reference', 'User'],
-    ['ParentId', 'reference', 'Account'],
-    ['RecordTypeId', 'reference', 'RecordType'],
-    ['Website', 'url'],
-    ['Description', 'textarea'],
-  ],
-  Contact: [
-    ['Name', 'string'],
-    ['FirstName', 'string'],
-    ['LastName', 'string'],
-    ['Email', 'email'],
-    ['Title', 'string'],
-    ['Phone', 'phone'],
-    ['AccountId', 'reference', 'Account'],
-    ['OwnerId', 'reference', 'User'],
-    ['ReportsToId', 'reference', 'Contact'],
-    ['RecordTypeId', 'reference', 'RecordType'],
-  ],
-  Lead: [
-    ['Name', 'string'],
-    ['FirstName', 'string'],
-    ['LastName', 'string'],
-    ['Email', 'email'],
-    ['Title', 'string'],
-    ['Company', 'string'],
-    ['Status', 'picklist'],
-    ['IsConverted', 'boolean'],
-    ['OwnerId', 'reference', 'User'],
-    ['ConvertedAccountId', 'reference', 'Account'],
-    ['ConvertedContactId', 'reference', 'Contact'],
-  ],
-  User: [
-    ['Name', 'string'],
-    ['FirstName', 'string'],
-    ['LastName', 'string'],
-    ['Email', 'email'],
-    ['Username', 'string'],
-    ['IsActive', 'boolean'],
-    ['ManagerId', 'reference', 'User'],
-  ],
-  RecordType: [
-    ['Name', 'string'],
-    ['DeveloperName', 'string'],
-    ['SobjectType', 'picklist'],
-    ['IsActive', 'boolean'],
-  ],
-  AccountContactRelation: [
-    ['AccountId', 'reference', 'Account'],
-    ['ContactId', 'reference', 'Contact'],
-    ['IsDirect', 'boolean'],
-    ['IsActive', 'boolean'],
-    ['Roles', 'multipicklist'],
-    ['StartDate', 'date'],
-    ['EndDate', 'date'],
-  ],
-};
-/** child relationship names Salesforce uses for standard lookups (child object.field -> name) */
-const STANDARD_CHILD_NAMES: Record<string, string> = {
-  'Contact.AccountId': 'Contacts',
-  'AccountContactRelation.AccountId': 'AccountContactRelations',
-  'AccountContactRelation.ContactId': 'AccountContactRelations',
-  'Account.ParentId': 'ChildAccounts',
-  'Contact.ReportsToId': 'ReportsTo',
-};
-const PEOPLE = new Set(['Contact', 'Lead', 'User']);
 
 const lower = (s: string): string => s.toLowerCase();
 
@@ -184,20 +105,6 @@ function makeGetter(table: string, name: string, type: string): (rec: SfSeedReco
     const v = rec[name];
     return v === undefined ? null : v;
   };
-}
-
-function label(name: string): string {
-  return name
-    .replace(/__c$|__r$/, '')
-    .replace(/_/g, ' ')
-    .replace(/([a-z])([A-Z])/g, '$1 $2')
-    .trim();
-}
-
-function pluralize(word: string): string {
-  if (/[^aeiou]y$/i.test(word)) return word.slice(0, -1) + 'ies';
-  if (/(s|x|z|ch|sh)$/i.test(word)) return word + 'es';
-  return word + 's';
 }
 
 /** The name Salesforce would give the child relationship of a lookup, when the seed does not say. */
@@ -430,41 +337,10 @@ export class SfDatabase {
     return (id) => (typeof id === 'string' ? index.get(id) : undefined);
   }
 
-  /** A describe result in the REST API's shape (the subset zdsf and jsforce use, plus the common flags). */
-  describe(object: string, version: string): Record<string, unknown> | undefined {
+  /** A describe result in the REST API's shape (describe.ts), or undefined for an unknown object. */
+  describe(object: string, version: string, instanceUrl = ''): Record<string, unknown> | undefined {
     const table = this.table(object);
-    if (!table) return undefined;
-    const base = `/services/data/v${version}/sobjects/${table.name}`;
-    const fields = [...table.fields.values()].map((f) => describeField(f, table));
-    const childRelationships = [...table.children.values()].map((c) => ({
-      cascadeDelete: false,
-      childSObject: c.childObject,
-      deprecatedAndHidden: false,
-      field: c.field,
-      junctionIdListNames: [],
-      junctionReferenceTo: [],
-      relationshipName: c.name,
-      restrictedDelete: false,
-    }));
-    return {
-      activateable: false,
-      childRelationships,
-      createable: true,
-      custom: table.custom,
-      customSetting: false,
-      deletable: true,
-      fields,
-      keyPrefix: keyPrefix(table),
-      label: label(table.name),
-      labelPlural: pluralize(label(table.name)),
-      name: table.name,
-      queryable: true,
-      recordTypeInfos: [],
-      retrieveable: true,
-      searchable: true,
-      updateable: true,
-      urls: { describe: `${base}/describe`, rowTemplate: `${base}/{ID}`, sobject: base },
-    };
+    return table ? describeObject(table, version, instanceUrl) : undefined;
   }
 
   /** the describe in the shape of SfObjectDescribe (src/model/salesforce.ts) */
@@ -479,68 +355,8 @@ export class SfDatabase {
   }
 }
 
-function keyPrefix(table: SObjectTable): string | null {
-  const first = table.records.find((r) => typeof r.Id === 'string' && r.Id.length >= 3);
-  return first ? first.Id.slice(0, 3) : null;
-}
-
 export function defaultRelationshipName(field: string): string | undefined {
   if (field.endsWith('__c')) return field.slice(0, -3) + '__r';
   if (field.endsWith('Id') && field.length > 2) return field.slice(0, -2);
   return undefined;
-}
-
-const SOAP_TYPES: Record<string, string> = {
-  id: 'tns:ID',
-  reference: 'tns:ID',
-  boolean: 'xsd:boolean',
-  int: 'xsd:int',
-  double: 'xsd:double',
-  currency: 'xsd:double',
-  percent: 'xsd:double',
-  date: 'xsd:date',
-  datetime: 'xsd:dateTime',
-};
-
-/** the distinct values of a picklist without declared values, as Salesforce would list them (at most 1000) */
-function observedPicklist(f: FieldInfo, table: SObjectTable): { value: string; label?: string; active?: boolean }[] {
-  const seen = new Set<string>();
-  for (const rec of table.records) {
-    const v = f.get(rec);
-    if (typeof v !== 'string' || v === '') continue;
-    for (const part of f.type === 'multipicklist' ? v.split(';') : [v]) seen.add(part);
-    if (seen.size >= 1000) break;
-  }
-  return [...seen].sort().map((value) => ({ value, label: value, active: true }));
-}
-
-function describeField(f: FieldInfo, table: SObjectTable): Record<string, unknown> {
-  const d = f.describe;
-  const picklist = d.picklistValues ?? (f.type === 'picklist' || f.type === 'multipicklist' ? observedPicklist(f, table) : []);
-  const custom = d.name.endsWith('__c');
-  return {
-    autoNumber: d.autoNumber ?? false,
-    calculated: false,
-    createable: d.name !== 'Id',
-    custom,
-    defaultedOnCreate: f.type === 'boolean' || d.name === 'Id',
-    externalId: false,
-    filterable: true,
-    groupable: f.type !== 'textarea',
-    idLookup: d.name === 'Id',
-    label: d.label ?? label(d.name),
-    length: ['string', 'textarea', 'picklist', 'multipicklist', 'email', 'phone', 'url'].includes(f.type) ? 255 : 0,
-    name: d.name,
-    nillable: f.type !== 'boolean' && d.name !== 'Id',
-    picklistValues: picklist.map((p) => ({ active: p.active ?? true, defaultValue: false, label: p.label ?? p.value, validFor: null, value: p.value })),
-    precision: NUMERIC_TYPES.has(f.type) ? 18 : 0,
-    referenceTo: d.referenceTo ?? [],
-    relationshipName: d.relationshipName ?? null,
-    scale: d.scale ?? (f.type === 'double' || f.type === 'currency' ? 2 : 0),
-    soapType: SOAP_TYPES[f.type] ?? 'xsd:string',
-    sortable: f.type !== 'textarea',
-    type: f.type,
-    unique: false,
-    updateable: d.name !== 'Id',
-  };
 }

@@ -3,7 +3,8 @@
 // over the seed's records. jsforce 3.10.16 is the reference client: it works against this unmodified.
 //
 // Where the sandbox differs from Salesforce on purpose:
-// - any credentials and any bearer token are accepted (only a missing Authorization header is refused);
+// - any credentials and any bearer token are accepted (only a missing Authorization header is refused),
+//   unless the seed's `auth` turns credentials mode on (credentials.ts);
 //   every API version vNN.N is served the same way.
 // - SOQL is a subset (see soql.ts): no GROUP BY / HAVING / aggregate functions other than COUNT(),
 //   no TYPEOF, no DISTANCE / GEOLOCATION, no USING SCOPE; these answer MALFORMED_QUERY saying so.
@@ -18,6 +19,7 @@ import type { SalesforceSeed, SfSeedRecord } from '../../model/seed.js';
 import type { Emulator, SandboxRequest, SandboxResponse } from '../http.js';
 import { SfDatabase } from './database.js';
 import { SfApiError } from './errors.js';
+import { SalesforceCredentials } from './credentials.js';
 import { compileQuery, type Column, type CompiledQuery } from './soql.js';
 
 export { SfDatabase } from './database.js';
@@ -29,6 +31,8 @@ export interface SalesforceEmulatorOptions {
   baseUrl: () => string;
   /** the clock for SOQL date literals; default: the real time */
   now?: () => Date;
+  /** clock (ms) for access-token lifetimes in credentials mode; default Date.now */
+  authNow?: () => number;
   /** how many status checks of a Bulk API 2.0 query job answer InProgress before JobComplete (default 1) */
   bulkInProgressChecks?: number;
   /** records a Bulk API 2.0 results page holds when the client sends no maxRecords (default 50000) */
@@ -166,6 +170,10 @@ function header(req: SandboxRequest, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
+function xmlUnescape(s: string): string {
+  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+}
+
 function xmlEscape(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
@@ -201,6 +209,8 @@ export function createSalesforceEmulator(seed: SalesforceSeed | undefined, optio
   const childBatchSize = Math.max(1, options.childBatchSize ?? 200);
   const maxOpenCursors = Math.max(1, options.maxOpenCursors ?? 10);
   const now = (): Date => (options.now ? options.now() : new Date());
+  const authNow = options.authNow ?? (() => Date.now());
+  let credentials = new SalesforceCredentials(current.auth, authNow);
 
   const nextId = (prefix: string): string => {
     sequence += 1;
@@ -217,7 +227,7 @@ export function createSalesforceEmulator(seed: SalesforceSeed | undefined, optio
       return json(400, { error: 'unsupported_grant_type', error_description: 'grant type not supported' });
     }
     // any credentials are accepted, but a request missing what its grant needs is refused as Salesforce does
-    const refusal = grantRefusal(grant, form);
+    const refusal = grantRefusal(grant, form) ?? credentials.refuse(grant, form, jwtClaims(form.assertion));
     if (refusal) return json(400, refusal);
     const base = options.baseUrl();
     const body: Record<string, string> = {
@@ -230,13 +240,14 @@ export function createSalesforceEmulator(seed: SalesforceSeed | undefined, optio
       scope: 'api refresh_token',
     };
     if (grant === 'authorization_code') body.refresh_token = `5Aep${randomBytes(24).toString('base64url')}`;
+    credentials.issue(body.access_token);
     return json(200, body);
   }
 
   function soapLogin(req: SandboxRequest, version: string): SandboxResponse {
     const username = /<username>([^<]*)<\/username>/.exec(req.rawBody ?? '')?.[1];
     const password = /<password>([^<]*)<\/password>/.exec(req.rawBody ?? '')?.[1];
-    if (!username || !password) {
+    if (!username || !password || !credentials.passwordOk(xmlUnescape(username), xmlUnescape(password))) {
       const fault =
         '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><soapenv:Fault>' +
         '<faultcode>INVALID_LOGIN</faultcode><faultstring>INVALID_LOGIN: Invalid username, password, security token; or user locked out.</faultstring>' +
@@ -245,6 +256,7 @@ export function createSalesforceEmulator(seed: SalesforceSeed | undefined, optio
     }
     const base = options.baseUrl();
     const session = `${ORG_ID.slice(0, 15)}!${randomBytes(24).toString('base64url')}`;
+    credentials.issue(session);
     const text =
       '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns="urn:partner.soap.sforce.com" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">' +
       '<soapenv:Body><loginResponse><result>' +
@@ -526,11 +538,11 @@ export function createSalesforceEmulator(seed: SalesforceSeed | undefined, optio
       if (rest.length === 0) return describeGlobal(v);
       const [object, second] = rest;
       if (rest.length === 2 && second === 'describe') {
-        const d = db.describe(object, v);
+        const d = db.describe(object, v, options.baseUrl());
         return d ? json(200, d) : notFound();
       }
       if (rest.length === 1) {
-        const d = db.describe(object, v);
+        const d = db.describe(object, v, options.baseUrl());
         if (!d) return notFound();
         const { fields: _fields, childRelationships: _children, ...objectDescribe } = d;
         return json(200, { objectDescribe, recentItems: [] });
@@ -547,7 +559,7 @@ export function createSalesforceEmulator(seed: SalesforceSeed | undefined, optio
     if (path === '/services/oauth2/revoke') return { status: 200, headers: {}, text: '' };
     const soap = /^\/services\/Soap\/u\/(\d+\.\d+)$/.exec(path);
     if (soap && req.method === 'POST') return soapLogin(req, soap[1]);
-    const authorized = /^(Bearer|OAuth)\s+\S+/i.test(header(req, 'authorization') ?? '');
+    const authorized = credentials.accept(header(req, 'authorization'));
     if (path === `/id/${ORG_ID}/${USER_ID}` || path === '/services/oauth2/userinfo') {
       return authorized ? identity() : json(403, 'Bad_OAuth_Token');
     }
@@ -572,6 +584,7 @@ export function createSalesforceEmulator(seed: SalesforceSeed | undefined, optio
     reset(next?: SalesforceSeed) {
       current = next ?? initial;
       db = new SfDatabase(current);
+      credentials = new SalesforceCredentials(current.auth, authNow);
       cursors.clear();
       childCursors.clear();
       jobs.clear();

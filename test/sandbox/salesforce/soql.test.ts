@@ -290,9 +290,13 @@ describe('errors, as Salesforce answers them', () => {
   });
 
   it('unknown object: INVALID_TYPE', () => {
-    const e = failure('SELECT Id FROM Opportunity');
+    const e = failure('SELECT Id FROM Widget');
     expect(e.errorCode).toBe('INVALID_TYPE');
-    expect(e.message).toContain("sObject type 'Opportunity' is not supported");
+    expect(e.message).toContain("sObject type 'Widget' is not supported");
+  });
+
+  it('a standard object with no records answers totalSize 0, as every org has it', () => {
+    expect(run('SELECT Id, Amount, StageName FROM Opportunity')).toMatchObject({ totalSize: 0, records: [] });
   });
 
   it('syntax errors and mixed AND/OR without parentheses: MALFORMED_QUERY', () => {
@@ -330,7 +334,8 @@ describe('the database', () => {
     const d = db.describeModel('Account');
     const byName = Object.fromEntries((d?.fields ?? []).map((f) => [f.name, f]));
     expect(byName.NumberOfEmployees.type).toBe('int');
-    expect(byName.AnnualRevenue.type).toBe('double');
+    // a standard field's type comes from Salesforce's standard object, not from the value (1.5e6 is a currency)
+    expect(byName.AnnualRevenue.type).toBe('currency');
     expect(byName.Active__c.type).toBe('boolean');
     expect(byName.Next_Renewal_Date__c.type).toBe('date');
     expect(byName.CreatedDate.type).toBe('datetime');

@@ -1,0 +1,66 @@
+// --timings for plan and apply: the phases of a run, each one's wall and CPU time, printed to stderr at the
+// end. The readers are timed by wrapping the adapters; map reports itself (src/util/timings.ts `measure`);
+// what plan does after map (reconcile, the estimate) is the span from map's end to the next read or the end.
+import { Flags } from '@oclif/core';
+import type { Adapters } from '../services/adapters.js';
+import { setAmbientTimings, Timings } from '../util/timings.js';
+
+export const timingsFlag = Flags.boolean({ summary: "Print each phase's wall and CPU time to stderr at the end." });
+
+export interface RunTimings {
+  /** the adapters, with their reads timed when enabled */
+  adapters: Adapters;
+  /** runs `fn` as a phase when enabled */
+  time<T>(name: string, fn: () => Promise<T>): Promise<T>;
+  /** prints the phases to stderr (when enabled) and stops recording */
+  report(stream?: NodeJS.WritableStream): void;
+}
+
+export function startTimings(enabled: boolean, adapters: Adapters): RunTimings {
+  if (!enabled) return { adapters, time: (_name, fn) => fn(), report: () => undefined };
+  const timings = new Timings();
+  const previous = setAmbientTimings(timings);
+  let afterMap: (() => void) | undefined;
+  const endAfterMap = (): void => {
+    afterMap?.();
+    afterMap = undefined;
+  };
+  timings.onEnd((phase) => {
+    const m = /^map \((.*)\)$/.exec(phase.name);
+    if (m) afterMap = timings.begin(`reconcile, estimate (${m[1]})`);
+  });
+  const timed: Adapters = {
+    source: {
+      read: (options) => {
+        endAfterMap();
+        return timings.time(`read Salesforce (${options.sync.name})`, () => adapters.source.read(options));
+      },
+    },
+    target: {
+      read: (options) => {
+        endAfterMap();
+        return timings.time(`read Zendesk (${options.instance.name})`, () => adapters.target.read(options));
+      },
+    },
+    writerFor: adapters.writerFor,
+  };
+  return {
+    adapters: timed,
+    time: (name, fn) => {
+      // what follows map ends where the next phase starts (and at the end of this one, for phases around plan)
+      endAfterMap();
+      return timings.time(name, async () => {
+        try {
+          return await fn();
+        } finally {
+          endAfterMap();
+        }
+      });
+    },
+    report(stream = process.stderr) {
+      endAfterMap();
+      setAmbientTimings(previous);
+      stream.write(timings.format());
+    },
+  };
+}
