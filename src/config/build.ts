@@ -19,6 +19,7 @@ import type {
 } from '../model/config.js';
 import { displayPath, type Segment } from './diagnostics.js';
 import { CheckContext, entries, isObj, str, type Json } from './context.js';
+import { buildCases } from './cases.js';
 
 export const DEFAULT_LOGIN_URL = 'https://login.salesforce.com';
 export const DEFAULT_API_VERSION = '62.0';
@@ -105,6 +106,7 @@ export function buildConfig(ctx: CheckContext, data: Json, file: string, digest:
     };
     if (isObj(s.organizations)) sync.organizations = organizations(ctx, s.organizations, [...at, 'organizations']);
     if (isObj(s.users)) sync.users = users(ctx, s.users, [...at, 'users']);
+    if (isObj(s.cases)) sync.cases = buildCases(ctx, s.cases, [...at, 'cases'], s);
     syncs.push(sync);
   }
   return { version: 1, file, digest, salesforce, zendesk, syncs };

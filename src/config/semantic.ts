@@ -8,6 +8,7 @@ import { CheckContext, entries, isObj, str, type Json } from './context.js';
 import { isSingleReference } from './interpolate.js';
 import { SECRET_KEYS } from './secrets.js';
 import { soqlConditionProblem } from './soql.js';
+import { checkCases } from './cases.js';
 
 const FIELD_PATH = /^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$/;
 
@@ -59,9 +60,10 @@ function checkSync(ctx: CheckContext, at: Segment[], sync: Json, salesforce: Jso
   }
   const orgs = isObj(sync.organizations) ? sync.organizations : undefined;
   const users = isObj(sync.users) ? sync.users : undefined;
-  if (!('organizations' in sync) && !('users' in sync)) {
-    ctx.report(at, 'a sync needs an organizations section, a users section, or both', { atKey: true });
+  if (!('organizations' in sync) && !('users' in sync) && !('cases' in sync)) {
+    ctx.report(at, 'a sync needs an organizations section, a users section, a cases section, or several of them', { atKey: true });
   }
+  if (isObj(sync.cases)) checkCases(ctx, [...at, 'cases'], sync.cases, sync);
   const includes = new Set<string>(orgs && isObj(orgs.include) ? Object.keys(orgs.include) : []);
   const usedIncludes = new Set<string>();
 

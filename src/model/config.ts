@@ -163,6 +163,46 @@ export interface ProtectedRecords {
   domains: string[];
 }
 
+/** Zendesk ticket statuses, in their life-cycle order (`deleted` tickets are never synced). */
+export const TICKET_STATUSES = ['new', 'open', 'pending', 'hold', 'solved', 'closed'] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+
+/**
+ * Which Zendesk tickets become Cases. The incremental ticket export has no server-side filter but its start
+ * time, so `created_after` also bounds the read; the other conditions are applied to each ticket read.
+ */
+export interface CaseWhere {
+  /** default: every status */
+  status: TicketStatus[];
+  /** default true: only tickets with an organization (GitLab's salesforce-cases) */
+  has_organization: boolean;
+  /** ISO date or date-time; only tickets created at or after it */
+  created_after?: string;
+  /** the ticket carries every one of these tags */
+  tags: string[];
+  /** the ticket carries none of these tags */
+  without_tags: string[];
+  pos?: SourcePos;
+}
+
+/** Zendesk tickets -> Salesforce Cases (issue 18): the reverse direction, written to Salesforce. */
+export interface CaseSync {
+  where: CaseWhere;
+  /** Case field (an external id) holding the ticket id, e.g. Zendesk_Ticket_Id__c: the key of every write */
+  ticket_id_field: string;
+  /** Zendesk status -> Case Status value; covers every status of `where.status` */
+  status_map: Partial<Record<TicketStatus, string>>;
+  /** Case field API name -> mapping over the ticket (`from` paths such as subject, priority, via.channel) */
+  fields: Record<string, Mapping>;
+  /** default true: AccountId from the ticket organization's external_id (the Account Id) */
+  account: boolean;
+  /** default: true when this sync's users section reads Contacts; ContactId from the requester's email via the users match */
+  contact: boolean;
+  /** where `ticket_id_field`, `status_map.<status>`, `account` and `contact` are written (for plan-time errors) */
+  positions: Record<string, SourcePos>;
+  pos?: SourcePos;
+}
+
 export interface Sync {
   name: string;
   /** name of a salesforce instance */
@@ -171,6 +211,7 @@ export interface Sync {
   to: string;
   organizations?: OrganizationSync;
   users?: UserSync;
+  cases?: CaseSync;
   protected: ProtectedRecords;
   pos?: SourcePos;
 }

@@ -26,6 +26,16 @@ export interface SfFieldDescribe {
   relationshipName?: string | null;
   referenceTo?: string[];
   picklistValues?: { value: string; label?: string; active?: boolean }[];
+  /** write permissions and keys, as describe reports them (read for objects zdsf writes: Case) */
+  createable?: boolean;
+  updateable?: boolean;
+  externalId?: boolean;
+  unique?: boolean;
+  nillable?: boolean;
+  defaultedOnCreate?: boolean;
+  calculated?: boolean;
+  /** text length limit */
+  length?: number;
 }
 
 export interface SfObjectDescribe {

@@ -1,6 +1,7 @@
 // A sandbox seed file (JSON or YAML), DESIGN.md section 7. Also the shape of GET /__sandbox/state.
 import type { SfObjectDescribe } from './salesforce.js';
 import type { ZdFieldDef, ZdMembership, ZdOrganization, ZdUser } from './zendesk.js';
+import type { ZdTicket } from './ticket.js';
 
 /** Salesforce records are flat, keyed by field API name; parents are joined through their Id fields
  * (Contact.AccountId -> Account.Id, Account.OwnerId -> User.Id, RecordTypeId -> RecordType.Id). Child
@@ -48,6 +49,10 @@ export interface ZendeskSeed {
   /** sandbox only: the rate-limit headers sent: `ratelimit` (current: ratelimit-limit/-remaining/-reset, the
    * default) or `rate-limit` (as 2023 instances answered: rate-limit, rate-limit-remaining, rate-limit-reset) */
   rate_limit_headers?: 'ratelimit' | 'rate-limit';
+  /** tickets, served by the incremental ticket export (src/sandbox/zendesk/tickets.ts); ids default to 1, 2, ... */
+  tickets?: Partial<ZdTicket>[];
+  /** sandbox only: the incremental export's own per-minute limit (default 10, as Zendesk's) */
+  incremental_export_limit_per_minute?: number;
 }
 
 /**

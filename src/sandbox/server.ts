@@ -10,6 +10,7 @@ import type { Emulator, SandboxRequest, SandboxResponse } from './http.js';
 import { loadSeed } from './seed.js';
 import { createZendeskEmulator, type ZendeskEmulator, type ZendeskEmulatorInfo } from './zendesk/index.js';
 import { createSalesforceEmulator } from './salesforce/index.js';
+import { withTickets } from './zendesk/tickets.js';
 import { prng } from '../util/prng.js';
 
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 700;
@@ -153,7 +154,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     salesforce = createSalesforceEmulator(s.salesforce ?? {}, { baseUrl: () => baseUrl, authNow: now });
     instances = new Map();
     const add = (name: string, zs: ZendeskSeed | undefined, prefix: string): void => {
-      const emulator = createZendeskEmulator(zs, { baseUrl: () => `${baseUrl}${prefix}`, jobDelayMs: options.jobDelayMs, now });
+      const instanceUrl = (): string => `${baseUrl}${prefix}`;
+      const emulator = withTickets(createZendeskEmulator(zs, { baseUrl: instanceUrl, jobDelayMs: options.jobDelayMs, now }), zs, { baseUrl: instanceUrl, now });
       const headerVariant = options.zendeskRateLimitHeaders ?? zs?.rate_limit_headers ?? 'ratelimit';
       instances.set(name, { name, emulator, seedLimit: zs?.rate_limit_per_minute, headerVariant, windowStart: now(), count: 0 });
     };

@@ -174,7 +174,7 @@ describe('control endpoints', () => {
     expect(r.status).toBe(404);
     expect(r.body.description).toContain('/api/v2/**');
     expect((await call(sandbox.url, 'GET', '/__sandbox/nothing')).status).toBe(404);
-    expect((await call(sandbox.url, 'GET', '/api/v2/tickets.json')).status).toBe(404);
+    expect((await call(sandbox.url, 'GET', '/api/v2/macros.json')).status).toBe(404);
     const res = await fetch(`${sandbox.url}/api/v2/organizations.json`, { method: 'POST', headers: { Authorization: AUTH, 'Content-Type': 'application/json' }, body: '{nope' });
     expect(res.status).toBe(400);
   });

@@ -5,7 +5,7 @@
 import type { SfFieldDescribe, SfObjectDescribe } from '../../model/salesforce.js';
 import type { SalesforceSeed, SfSeedRecord } from '../../model/seed.js';
 import { describeObject, label, pluralize } from './describe.js';
-import { NUMERIC_TYPES, PEOPLE, STANDARD_CHILD_NAMES, STANDARD_FIELDS, SYSTEM_FIELDS } from './standard-objects.js';
+import { NUMERIC_TYPES, PEOPLE, STANDARD_CHILD_NAMES, STANDARD_FIELD_FLAGS, STANDARD_FIELDS, SYSTEM_FIELDS } from './standard-objects.js';
 
 export interface FieldInfo {
   /** canonical API name */
@@ -148,6 +148,11 @@ export class SObjectTable {
     return info;
   }
 
+  /** forgets the child indexes (after the sandbox's writes changed records of this object) */
+  invalidateIndexes(): void {
+    this.childIndexes.clear();
+  }
+
   /** records of this object whose `field` holds `parentId`, indexed on first use */
   childrenOf(field: string, parentId: string): SfSeedRecord[] {
     let index = this.childIndexes.get(field);
@@ -198,7 +203,7 @@ export class SfDatabase {
         if (f.referenceTo?.length) hint(table, f.name, f.referenceTo);
       }
       for (const [name, type, to] of [...SYSTEM_FIELDS, ...(STANDARD_FIELDS[table.name] ?? [])]) {
-        if (!table.field(name)) table.addField({ name, type, label: label(name) });
+        if (!table.field(name)) table.addField({ name, type, label: label(name), ...(STANDARD_FIELD_FLAGS[table.name]?.[name] ?? {}) });
         if (to && !referenceHints.has(`${table.name}.${name}`)) hint(table, name, [to]);
       }
       // every custom object has a Name; standard ones only when their records carry one
@@ -304,6 +309,11 @@ export class SfDatabase {
 
   allTables(): SObjectTable[] {
     return [...this.tables.values()];
+  }
+
+  /** forgets the global Id index (after the sandbox's writes added records) */
+  invalidateIndex(): void {
+    this.globalById = undefined;
   }
 
   /** any record by Id, whatever its object (builds a global index on first use) */

@@ -13,7 +13,8 @@
 // - the top-level batch size is not reduced for queries with subqueries; child subqueries page after
 //   `childBatchSize` (200) children; query locators do not expire (but only 10 stay open, as in Salesforce).
 // - Bulk API 2.0 query jobs are evaluated when created (a snapshot) and move one state per status check.
-// - the org is read-only: no sObject writes (zdsf only reads Salesforce).
+// - sObject writes (single records and sObject Collections: create, update, upsert by external id) are those
+//   of writes.ts, which says where they differ.
 import { randomBytes } from 'node:crypto';
 import type { SalesforceSeed, SfSeedRecord } from '../../model/seed.js';
 import type { Emulator, SandboxRequest, SandboxResponse } from '../http.js';
@@ -21,6 +22,7 @@ import { SfDatabase } from './database.js';
 import { SfApiError } from './errors.js';
 import { SalesforceCredentials } from './credentials.js';
 import { compileQuery, type Column, type CompiledQuery } from './soql.js';
+import { createSalesforceWrites } from './writes.js';
 
 export { SfDatabase } from './database.js';
 export { SfApiError } from './errors.js';
@@ -216,6 +218,8 @@ export function createSalesforceEmulator(seed: SalesforceSeed | undefined, optio
     sequence += 1;
     return `${prefix}SB${String(sequence).padStart(10, '0')}AAA`;
   };
+
+  const writes = createSalesforceWrites({ db: () => db, newId: (prefix) => nextId(prefix), now, userId: USER_ID });
 
   const limitHeaders = (): Record<string, string> => ({ 'Sforce-Limit-Info': `api-usage=${apiUsage}/${apiLimit}` });
   const withLimits = (res: SandboxResponse): SandboxResponse => ({ ...res, headers: { ...(res.headers ?? {}), ...limitHeaders() } });
@@ -550,6 +554,8 @@ export function createSalesforceEmulator(seed: SalesforceSeed | undefined, optio
       if (rest.length === 2) return retrieve(v, object, second);
     }
     if (head === 'jobs' && rest[0] === 'query') return bulk(req, v, rest.slice(1));
+    const written = writes.route(req, v, parts);
+    if (written) return written;
     return notFound();
   }
 
@@ -580,11 +586,15 @@ export function createSalesforceEmulator(seed: SalesforceSeed | undefined, optio
 
   return {
     route,
-    state: () => current,
+    state: () => {
+      const written = writes.written();
+      return Object.keys(written).length > 0 ? { ...current, ...written } : current;
+    },
     reset(next?: SalesforceSeed) {
       current = next ?? initial;
       db = new SfDatabase(current);
       credentials = new SalesforceCredentials(current.auth, authNow);
+      writes.reset();
       cursors.clear();
       childCursors.clear();
       jobs.clear();

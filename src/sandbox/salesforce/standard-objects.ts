@@ -2,6 +2,8 @@
 // the sandbox knows, so that a seed without `describe` still answers like an org: `Amount` is a currency,
 // `StageName` a picklist, `IsDeleted = false` works, and an object with no records answers totalSize 0.
 
+import type { SfFieldDescribe } from '../../model/salesforce.js';
+
 export const NUMERIC_TYPES = new Set(['int', 'double', 'currency', 'percent', 'long']);
 
 // Fields every object has, and the standard fields of the objects zdsf reads, so that a seed
@@ -145,6 +147,14 @@ export const STANDARD_FIELDS: Record<string, [string, string, string?][]> = {
     ['EndDate', 'date'],
   ],
 };
+/** describe flags of standard fields that are not plain read/write ones (the sandbox's writes honour them) */
+export const STANDARD_FIELD_FLAGS: Record<string, Record<string, Partial<SfFieldDescribe>>> = {
+  Case: {
+    CaseNumber: { autoNumber: true, createable: false, updateable: false, nillable: false },
+    IsClosed: { createable: false, updateable: false },
+  },
+};
+
 /** child relationship names Salesforce uses for standard lookups (child object.field -> name) */
 export const STANDARD_CHILD_NAMES: Record<string, string> = {
   'Contact.AccountId': 'Contacts',
