@@ -18,7 +18,7 @@ import { createSalesforceReader } from '../src/salesforce/reader.js';
 import { generateSeed, writeSeed } from '../src/seedgen/generate.js';
 import { createZendeskReader } from '../src/zendesk/reader.js';
 import { Timings, type PhaseTiming } from '../src/util/timings.js';
-import type { Change } from '../src/model/plan.js';
+import { PLAN_FORMAT_VERSION, type Change } from '../src/model/plan.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CONFIG = join(root, 'fixtures', 'demo', 'sync.yaml');
@@ -251,7 +251,7 @@ try {
     record('changes', `${syncPlan.summary.create} to add, ${syncPlan.summary.update} to change, ${syncPlan.summary.delete} to destroy; ${syncPlan.warnings.length} warnings`);
     summary.changes = { ...syncPlan.summary, warnings: syncPlan.warnings.length };
     planFloors = floors(syncPlan.changes);
-    const plan = { format_version: '1.0' as const, created_at: new Date().toISOString(), config_digest: config.digest, syncs: [syncPlan], summary: syncPlan.summary };
+    const plan = { format_version: PLAN_FORMAT_VERSION, created_at: new Date().toISOString(), config_digest: config.digest, syncs: [syncPlan], summary: syncPlan.summary };
     // streamed as the CLI does: a line at a time, never one string
     const lines = await timed('render text', () => {
       let n = 0;

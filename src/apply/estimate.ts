@@ -18,21 +18,23 @@ const PAGE = 100;
  * show_many by email), and so are organizations matched by name; memberships are read per user.
  */
 export function lookupRequests(changes: Change[], match: { organizations: 'external_id' | 'name'; users: 'email' | 'external_id' } = { organizations: 'external_id', users: 'email' }): number {
-  const { orgIds, orgKeys, userIds, userKeys } = lookupTargets(changes);
+  const { orgIds, orgKeys, userIds, userKeys, userEmails, userExternalIds } = lookupTargets(changes);
   // memberships are read per user: the users of membership changes, and users the plan creates (a re-run)
   const memberUsers = new Set<string>();
   for (const c of changes) {
     if (c.type !== 'membership') continue;
-    const u = c.after?.user_id;
-    if (typeof u === 'number') memberUsers.add(String(u));
-    if (c.refs?.user) memberUsers.add(c.refs.user);
+    memberUsers.add(c.user.id !== null ? String(c.user.id) : c.user.key);
   }
+  const emails = new Set(userEmails);
+  const externalIds = new Set(userExternalIds);
+  for (const k of userKeys) (match.users === 'external_id' ? externalIds : emails).add(k);
   const byKey = (n: number, oneByOne: boolean): number => (oneByOne ? n : Math.ceil(n / PAGE));
   return (
     Math.ceil(orgIds.size / PAGE) +
     byKey(orgKeys.size, match.organizations === 'name') +
     Math.ceil(userIds.size / PAGE) +
-    byKey(userKeys.size, match.users === 'email') +
+    Math.ceil(externalIds.size / PAGE) +
+    emails.size +
     memberUsers.size
   );
 }

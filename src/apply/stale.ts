@@ -5,10 +5,11 @@
 // - stale: something changed since the plan (the apply is refused, naming each record and what changed).
 import { normalizeEmail, normalizeName } from '../map/normalize.js';
 import type { Config } from '../model/config.js';
-import type { Change, Plan } from '../model/plan.js';
+import type { Change, MatchModes, OrganizationRef, Plan, UserRef } from '../model/plan.js';
+import { PLAN_FORMAT_VERSION } from '../model/plan.js';
 import type { TargetWriter } from '../model/ports.js';
 import type { ZdMembership, ZdOrganization, ZdUser } from '../model/zendesk.js';
-import { ZdsfError } from '../util/errors.js';
+import { ConfigChangedError, PlanFileError, StalePlanError } from '../util/errors.js';
 import { containsTags, flatten, getPath, sameAttribute, show } from './compare.js';
 import { chunk } from '../util/data.js';
 
@@ -18,10 +19,7 @@ export interface LiveRecords {
   memberships: ZdMembership[];
 }
 
-export interface MatchOptions {
-  organizations: 'external_id' | 'name';
-  users: 'email' | 'external_id';
-}
+export type MatchOptions = MatchModes;
 
 export type CheckStatus = 'pending' | 'done' | 'stale';
 
@@ -47,10 +45,10 @@ export interface StaleChange {
 /** Attributes apply adds to a create that are not the record's state (never compared). */
 const WRITE_ONLY = new Set(['skip_verify_email', 'verified', 'role', 'identities', 'password']);
 
-/** How a sync matches records (from the config; external_id / email by default). */
-export function matchOptions(config: Config | undefined, syncName: string): MatchOptions {
-  const sync = config?.syncs.find((s) => s.name === syncName);
-  return { organizations: sync?.organizations?.match ?? 'external_id', users: sync?.users?.match ?? 'email' };
+/** How a sync matches records: the plan says (issue 11: apply never derives it from the config). */
+export function matchOptions(plan: Plan, syncName: string): MatchOptions {
+  const sync = plan.syncs.find((s) => s.name === syncName);
+  return sync?.match ?? { organizations: 'external_id', users: 'email' };
 }
 
 export function organizationKey(org: { name?: unknown; external_id?: unknown }, match: MatchOptions): string | null {
@@ -130,21 +128,33 @@ function num(v: unknown): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
-/**
- * The plan's value of an attribute, with ids the plan could not know (null + refs: records this plan creates)
- * taken from the live records of the refs' keys. undefined: not known (the referenced record does not exist yet).
- */
-function planned(change: Change, path: string, value: unknown, idx: LiveIndex): unknown {
-  if (value !== null) return value;
-  if (path === 'organization_id' && change.refs?.organization) return idx.orgByKey.get(changeKey('organization', change.refs.organization, idx.match))?.id;
-  if (path === 'user_id' && change.refs?.user) return idx.userByKey.get(changeKey('user', change.refs.user, idx.match))?.id;
+/** The Zendesk id of a referenced organization: its id, or the live record with its key (a record this plan
+ * creates that exists already: a re-run). undefined: not known yet. */
+export function orgRefId(ref: OrganizationRef | undefined, idx: LiveIndex): number | undefined {
+  if (!ref) return undefined;
+  return ref.id ?? idx.orgByKey.get(changeKey('organization', ref.key, idx.match))?.id;
+}
+
+export function userRefId(ref: UserRef | undefined, idx: LiveIndex): number | undefined {
+  if (!ref) return undefined;
+  return ref.id ?? idx.userByKey.get(changeKey('user', ref.key, idx.match))?.id;
+}
+
+/** What a create or update writes, as attribute -> value, organization_id resolved from the reference. */
+function written(change: Change, idx: LiveIndex): Record<string, unknown> {
+  const after = { ...(change.after ?? {}) } as Record<string, unknown>;
+  if ((change.type === 'user') && change.organization) after.organization_id = orgRefId(change.organization, idx);
+  return after;
+}
+
+function planned(_change: Change, _path: string, value: unknown, _idx: LiveIndex): unknown {
   return value;
 }
 
 /** Attributes of a create's `after` the live record does not have. */
 function createMismatches(change: Change, live: Record<string, unknown>, idx: LiveIndex): string[] {
   const out: string[] = [];
-  for (const [path, raw] of flatten(change.after ?? {})) {
+  for (const [path, raw] of flatten(written(change, idx))) {
     if (WRITE_ONLY.has(path)) continue;
     const value = planned(change, path, raw, idx);
     if (value === undefined) continue;
@@ -161,9 +171,9 @@ function createMismatches(change: Change, live: Record<string, unknown>, idx: Li
 }
 
 /** Attributes whose plan `before` differs from the live record: `notes changed since the plan: "x" -> "y"`. */
-function beforeMismatches(before: Record<string, unknown> | null, live: Record<string, unknown>): string[] {
+function beforeMismatches(before: object | null, live: Record<string, unknown>): string[] {
   const out: string[] = [];
-  for (const [path, value] of flatten(before ?? {})) {
+  for (const [path, value] of flatten((before ?? {}) as Record<string, unknown>)) {
     const now = getPath(live, path);
     if (!sameAttribute(path, value, now)) out.push(`${path} changed since the plan: ${show(value)} -> ${show(now)}`);
   }
@@ -172,7 +182,7 @@ function beforeMismatches(before: Record<string, unknown> | null, live: Record<s
 
 /** Whether every attribute of an update's `after` already holds (the update was applied). */
 function afterHolds(change: Change, live: Record<string, unknown>, idx: LiveIndex): boolean {
-  const leaves = flatten(change.after ?? {}).map(([p, v]) => [p, planned(change, p, v, idx)] as const);
+  const leaves = flatten(written(change, idx)).map(([p, v]) => [p, planned(change, p, v, idx)] as const);
   return leaves.length > 0 && leaves.every(([path, value]) => value !== undefined && sameAttribute(path, value, getPath(live, path)));
 }
 
@@ -237,12 +247,10 @@ function checkChange(change: Change, idx: LiveIndex): ChangeCheck {
     return { change, status: 'pending' };
   }
 
-  // memberships: create / make_default, after = { user_id, organization_id } (null where created by this plan)
-  // ids the plan could not know (records created by it) are those of the live records with the refs' keys, if any
-  const userId = num(change.after?.user_id) ?? (change.refs?.user ? (idx.userByKey.get(changeKey('user', change.refs.user, match))?.id ?? null) : null);
-  const orgId =
-    num(change.after?.organization_id) ??
-    (change.refs?.organization ? (idx.orgByKey.get(changeKey('organization', change.refs.organization, match))?.id ?? null) : null);
+  // memberships: create / make_default, between `user` and `organization` (ids null where this plan creates
+  // them: those of the live records with the references' keys, if any)
+  const userId = userRefId(change.user, idx) ?? null;
+  const orgId = orgRefId(change.organization, idx) ?? null;
   const user = userId !== null ? idx.userById.get(userId) : undefined;
   if (userId !== null) {
     if (!user) return stale(change, change.zendesk_id, `user id ${userId} no longer exists in Zendesk`);
@@ -252,40 +260,26 @@ function checkChange(change: Change, idx: LiveIndex): ChangeCheck {
   if (orgId !== null && !idx.orgById.has(orgId)) return stale(change, change.zendesk_id, `organization id ${orgId} no longer exists in Zendesk`);
   if (change.action === 'create') {
     const existing = userId !== null && orgId !== null ? idx.membership(userId, orgId) : undefined;
-    return existing ? { change, status: 'done', reason: `membership already exists (id ${existing.id})`, id: existing.id } : { change, status: 'pending' };
+    if (!existing) return { change, status: 'pending' };
+    if (change.default && existing.default !== true) return stale(change, existing.id, 'the membership exists already but is not the default organization the plan makes it');
+    return { change, status: 'done', reason: `membership already exists (id ${existing.id})`, id: existing.id };
   }
-  if (change.action === 'make_default') {
-    let membership: ZdMembership | undefined;
-    if (change.zendesk_id !== null) {
-      membership = idx.membershipById.get(change.zendesk_id);
-      if (!membership && userId !== null) return stale(change, change.zendesk_id, 'the membership no longer exists in Zendesk');
-    } else if (userId !== null && orgId !== null) membership = idx.membership(userId, orgId);
-    if (membership?.default === true) return { change, status: 'done', reason: 'already the default organization', id: membership.id };
-    if (user && !change.refs?.user) {
-      // (a user this plan creates had no default to compare with when the plan was made)
-      // before: the user's current default (organization_id) and/or the membership's flag (default)
-      // (user_id only says whose default it is: not state)
-      const view: Record<string, unknown> = {
-        organization_id: user.organization_id,
-        default_organization_id: user.organization_id,
-        default: membership?.default ?? null,
-      };
-      const { user_id: _who, ...before } = change.before ?? {};
-      const diffs = beforeMismatches(before, view);
-      if (diffs.length > 0) return stale(change, change.zendesk_id, diffs.join('; '));
-    }
-    return { change, status: 'pending', id: membership?.id };
-  }
-  return { change, status: 'pending' };
+  const membership = idx.membershipById.get(change.zendesk_id);
+  if (!membership) return stale(change, change.zendesk_id, 'the membership no longer exists in Zendesk');
+  if (membership.default === true) return { change, status: 'done', reason: 'already the default organization', id: membership.id };
+  // before: the user had no default organization (its organization_id is its default's)
+  const diffs = beforeMismatches(change.before, { default_organization_id: user?.organization_id ?? null });
+  if (diffs.length > 0) return stale(change, change.zendesk_id, diffs.join('; '));
+  return { change, status: 'pending', id: membership.id };
 }
 
 /** Every stale change of a plan, given the live records of each sync (pure). Syncs without live records are skipped. */
-export function findStaleChanges(plan: Plan, live: Record<string, LiveRecords>, config?: Config): StaleChange[] {
+export function findStaleChanges(plan: Plan, live: Record<string, LiveRecords>): StaleChange[] {
   const out: StaleChange[] = [];
   for (const sync of plan.syncs) {
     const records = live[sync.name];
     if (!records) continue;
-    for (const check of checkChanges(sync.changes, records, matchOptions(config, sync.name))) {
+    for (const check of checkChanges(sync.changes, records, sync.match)) {
       if (check.status !== 'stale') continue;
       const c = check.change;
       out.push({ sync: sync.name, type: c.type, action: c.action, key: c.key, label: c.label, message: check.reason ?? describeChange(c) });
@@ -295,94 +289,111 @@ export function findStaleChanges(plan: Plan, live: Record<string, LiveRecords>, 
 }
 
 /** The operator's error for a stale plan, naming every record (nothing has been written). */
-export function staleError(stale: StaleChange[]): ZdsfError {
+export function staleError(stale: StaleChange[]): StalePlanError {
   const bySync = new Map<string, StaleChange[]>();
   for (const s of stale) bySync.set(s.sync, [...(bySync.get(s.sync) ?? []), s]);
   const lines = [...bySync].flatMap(([sync, list]) => [`  sync "${sync}":`, ...list.map((s) => `    - ${s.message}`)]);
-  return new ZdsfError(
-    [
-      `The plan is stale: ${stale.length} record${stale.length === 1 ? '' : 's'} changed in Zendesk since it was made. Nothing was written.`,
-      ...lines,
-      'Run `zdsf plan` again, review the new plan and apply that one.',
-    ].join('\n'),
-    'stale_plan',
+  return new StalePlanError(
+    [`The plan is stale: ${stale.length} record${stale.length === 1 ? '' : 's'} changed in Zendesk since it was made. Nothing was written.`, ...lines].join('\n'),
   );
 }
 
-/** Refuses a plan made from another version of the config (or not a zdsf plan at all). */
+/** Refuses a plan made from another version of the config, or for another Zendesk instance (or not a zdsf plan). */
 export function checkConfigDigest(plan: Plan, config: Config): void {
-  if (!plan || typeof plan !== 'object' || plan.format_version !== '1.0' || !Array.isArray(plan.syncs)) {
-    throw new ZdsfError('This is not a zdsf plan (format_version "1.0"). Save one with `zdsf plan --out FILE`.', 'plan_invalid');
+  if (!plan || typeof plan !== 'object' || plan.format_version !== PLAN_FORMAT_VERSION || !Array.isArray(plan.syncs)) {
+    throw new PlanFileError(`This is not a zdsf plan (format_version "${PLAN_FORMAT_VERSION}").`);
   }
   if (plan.config_digest !== config.digest) {
-    throw new ZdsfError(
-      `${config.file} changed since the plan was made (plan ${plan.config_digest.slice(0, 12)}, config now ${config.digest.slice(0, 12)}). ` +
-        'Nothing was written. Run `zdsf plan` again with the current config and apply that plan.',
-      'config_changed',
+    throw new ConfigChangedError(
+      `${config.file} changed since the plan was made (plan ${String(plan.config_digest).slice(0, 12)}, config now ${config.digest.slice(0, 12)}). Nothing was written.`,
     );
   }
   const unknown = plan.syncs.filter((s) => !config.syncs.some((c) => c.name === s.name)).map((s) => `"${s.name}"`);
   if (unknown.length > 0) {
-    throw new ZdsfError(`The plan names sync ${unknown.join(', ')}, which ${config.file} does not define. Nothing was written.`, 'config_changed');
+    throw new ConfigChangedError(`The plan names sync ${unknown.join(', ')}, which ${config.file} does not define. Nothing was written.`);
+  }
+  for (const s of plan.syncs) {
+    const sync = config.syncs.find((c) => c.name === s.name)!;
+    const instance = config.zendesk[sync.to];
+    if (!s.target || s.target.name !== sync.to || !instance || s.target.url !== instance.url) {
+      throw new ConfigChangedError(
+        `sync "${s.name}" of the plan was made for Zendesk ${s.target ? `"${s.target.name}" (${s.target.url})` : '(unknown)'}, but ${config.file} writes it to "${sync.to}" (${instance?.url ?? 'undefined'}). Nothing was written.`,
+      );
+    }
   }
 }
-
 
 /** How many records lookupLive would look up for these changes (by id or by key). */
 export function lookupSize(changes: Change[]): number {
   let n = 0;
-  for (const c of changes) n += c.type === 'membership' ? 1 : 1 + (c.refs ? 1 : 0);
+  for (const c of changes) n += c.type === 'membership' ? 1 : 1 + (c.type === 'user' && c.organization ? 1 : 0) + (c.type === 'user' && c.action === 'create' ? 1 : 0);
   return n;
 }
 
-/** What the stale check looks up: records by id (updates, deletes, memberships) and by key (creates and refs). */
-export function lookupTargets(changes: Change[]): { orgIds: Set<number>; orgKeys: Set<string>; userIds: Set<number>; userKeys: Set<string> } {
-  const orgIds = new Set<number>();
-  const orgKeys = new Set<string>();
-  const userIds = new Set<number>();
-  const userKeys = new Set<string>();
+export interface LookupTargets {
+  orgIds: Set<number>;
+  orgKeys: Set<string>;
+  userIds: Set<number>;
+  userKeys: Set<string>;
+  /** emails and external ids of the users the plan creates or updates, looked up whatever the match mode: an
+   * agent or admin with either of them must stop the plan (the guard) */
+  userEmails: Set<string>;
+  userExternalIds: Set<string>;
+}
+
+/** What the stale check and the guard look up: records by id (updates, deletes, memberships), by key (creates
+ * and references), and users by email and by external_id. */
+export function lookupTargets(changes: Change[]): LookupTargets {
+  const t: LookupTargets = { orgIds: new Set(), orgKeys: new Set(), userIds: new Set(), userKeys: new Set(), userEmails: new Set(), userExternalIds: new Set() };
+  const orgRef = (ref: OrganizationRef | undefined): void => {
+    if (!ref) return;
+    if (ref.id !== null) t.orgIds.add(ref.id);
+    else t.orgKeys.add(ref.key);
+  };
   for (const c of changes) {
     if (c.type === 'organization') {
-      if (c.action === 'create') orgKeys.add(c.key);
-      else if (c.zendesk_id !== null) orgIds.add(c.zendesk_id);
+      if (c.action === 'create') t.orgKeys.add(c.key);
+      else t.orgIds.add(c.zendesk_id);
     } else if (c.type === 'user') {
-      if (c.action === 'create') userKeys.add(c.key);
-      else if (c.zendesk_id !== null) userIds.add(c.zendesk_id);
+      if (c.action === 'create') t.userKeys.add(c.key);
+      else t.userIds.add(c.zendesk_id);
+      if (typeof c.after.email === 'string' && c.after.email) t.userEmails.add(c.after.email.trim().toLowerCase());
+      if (typeof c.after.external_id === 'string' && c.after.external_id) t.userExternalIds.add(c.after.external_id);
+      orgRef(c.organization);
     } else {
-      const u = num(c.after?.user_id);
-      const o = num(c.after?.organization_id);
-      if (u !== null) userIds.add(u);
-      if (o !== null) orgIds.add(o);
+      if (c.user.id !== null) t.userIds.add(c.user.id);
+      else t.userKeys.add(c.user.key);
+      orgRef(c.organization);
     }
-    if (c.refs?.organization) orgKeys.add(c.refs.organization);
-    if (c.refs?.user) userKeys.add(c.refs.user);
   }
-  return { orgIds, orgKeys, userIds, userKeys };
+  return t;
 }
 
 /**
  * Reads, through the writer's look-ups, every live record the changes concern: records by id (updates, deletes,
- * memberships), by key (creates and refs), and the memberships of the users concerned.
+ * memberships), by key (creates and references), users by email and external_id, and the memberships of the
+ * users concerned.
  */
 export async function lookupLive(changes: Change[], writer: TargetWriter, match: MatchOptions): Promise<LiveRecords> {
-  const { orgIds, orgKeys, userIds, userKeys } = lookupTargets(changes);
+  const { orgIds, orgKeys, userIds, userKeys, userEmails, userExternalIds } = lookupTargets(changes);
   const orgs = new Map<number, ZdOrganization>();
   const users = new Map<number, ZdUser>();
   for (const ids of chunk([...orgIds], 100)) for (const o of await writer.findOrganizations({ ids })) orgs.set(o.id, o);
   // with match: name, keys may be normalised names: search by the names the plan writes where it has them
   const nameOf = new Map<string, string>();
   for (const c of changes) {
-    if (c.type === 'organization' && typeof c.after?.name === 'string') nameOf.set(c.key, c.after.name);
+    if (c.type === 'organization' && c.action === 'create' && typeof c.after.name === 'string') nameOf.set(c.key, c.after.name);
   }
   for (const keys of chunk([...orgKeys], 100)) {
     const query = match.organizations === 'name' ? { names: [...new Set(keys.flatMap((k) => [k, nameOf.get(k) ?? k]))] } : { external_ids: keys };
     for (const o of await writer.findOrganizations(query)) orgs.set(o.id, o);
   }
+  const emails = new Set(userEmails);
+  const externalIds = new Set(userExternalIds);
+  for (const k of userKeys) (match.users === 'external_id' ? externalIds : emails).add(k);
   for (const ids of chunk([...userIds], 100)) for (const u of await writer.findUsers({ ids })) users.set(u.id, u);
-  for (const keys of chunk([...userKeys], 100)) {
-    const query = match.users === 'external_id' ? { external_ids: keys } : { emails: keys };
-    for (const u of await writer.findUsers(query)) users.set(u.id, u);
-  }
+  for (const keys of chunk([...externalIds], 100)) for (const u of await writer.findUsers({ external_ids: keys })) users.set(u.id, u);
+  for (const keys of chunk([...emails], 100)) for (const u of await writer.findUsers({ emails: keys })) users.set(u.id, u);
   const memberships = new Map<number, ZdMembership>();
   const memberUsers = new Set<number>();
   const userIdByKey = new Map<string, number>();
@@ -397,8 +408,8 @@ export async function lookupLive(changes: Change[], writer: TargetWriter, match:
       if (found !== undefined) memberUsers.add(found);
     }
     if (c.type !== 'membership') continue;
-    const u = num(c.after?.user_id) ?? (c.refs?.user ? userIdByKey.get(changeKey('user', c.refs.user, match)) : undefined);
-    if (u !== null && u !== undefined) memberUsers.add(u);
+    const u = c.user.id ?? userIdByKey.get(changeKey('user', c.user.key, match));
+    if (u !== undefined) memberUsers.add(u);
   }
   for (const ids of chunk([...memberUsers], 100)) for (const m of await writer.findMemberships({ user_ids: ids })) memberships.set(m.id, m);
   return { organizations: [...orgs.values()], users: [...users.values()], memberships: [...memberships.values()] };

@@ -18,7 +18,7 @@ export abstract class BaseCommand extends Command {
 
   protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
     if (err instanceof Errors.ExitError) throw err;
-    const message = err instanceof ZdsfError || err instanceof Errors.CLIError ? err.message : `${err.name}: ${err.message}`;
+    const message = err instanceof ZdsfError ? err.fullMessage : err instanceof Errors.CLIError ? err.message : `${err.name}: ${err.message}`;
     process.stderr.write(`Error: ${message.replace(/^Error: /, '')}\n`);
     if (process.env.ZDSF_DEBUG && err.stack) process.stderr.write(`${err.stack}\n`);
     this.exit(1);

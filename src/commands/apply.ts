@@ -38,7 +38,7 @@ Exit codes: 0 success; 1 error or any record that failed.`;
 
   static override flags = {
     config: Flags.string({ char: 'c', summary: 'Path to the configuration file.', default: 'sync.yaml' }),
-    sync: Flags.string({ summary: 'Without PLANFILE: plan and apply only this sync (repeatable).', multiple: true }),
+    sync: Flags.string({ summary: 'Apply only this sync (repeatable); with PLANFILE, the other syncs of the plan are not applied.', multiple: true }),
     'auto-approve': Flags.boolean({ summary: 'Without PLANFILE: apply without asking.' }),
     'allow-delete': Flags.boolean({ summary: 'Carry out the retention deletes in the plan.' }),
     force: Flags.boolean({ summary: 'Allow more deletes than max_deletes.' }),
@@ -49,16 +49,22 @@ Exit codes: 0 success; 1 error or any record that failed.`;
 
   public async run(): Promise<void> {
     const { args, flags } = await this.parse(Apply);
-    const config = await loadConfigOrThrow({ file: flags.config, env: process.env });
     this.timings = startTimings(flags.timings, liveAdapters());
     const { adapters, time } = this.timings;
+    // a plan file that is not a sealed zdsf plan is refused before anything else is read
+    const file = args.planfile;
+    const saved = file ? await time('read plan file', () => readPlanFile(file)) : undefined;
+    const config = await loadConfigOrThrow({ file: flags.config, env: process.env });
     const progress = flags.quiet ? silentProgress : createProgress();
     const logger = stderrLogger();
 
     let plan;
-    if (args.planfile) {
-      const file = args.planfile;
-      plan = await time('read plan file', () => readPlanFile(file));
+    if (saved) {
+      plan = saved;
+      if (flags.sync && flags.sync.length > 0) {
+        const names = flags.sync.map((n) => `"${n}"`).join(', ');
+        process.stderr.write(`Applying only sync ${names} of ${args.planfile} (--sync).\n`);
+      }
     } else {
       plan = await createPlan({ config, syncNames: flags.sync, source: adapters.source, target: adapters.target, progress, logger });
       await writeChunks(process.stdout, textChunks(plan, { color: useColor() }));
@@ -88,6 +94,7 @@ Exit codes: 0 success; 1 error or any record that failed.`;
       target: adapters.target,
       allowDelete: flags['allow-delete'],
       force: flags.force,
+      syncs: args.planfile ? flags.sync : undefined,
       logFile: flags['log-file'],
       progress,
     }));

@@ -1,5 +1,19 @@
-// The plan: what reconcile computes, render prints, and apply carries out (DESIGN.md section 4).
-// `format_version: "1.0"`. Saved plans are this object as JSON.
+// The plan: what reconcile computes, render prints, and apply carries out exactly (DESIGN.md section 4,
+// issue 11). Saved plans are this object as JSON, `format_version: "2.0"`, sealed (src/model/seal.ts).
+//
+// A change is one of seven typed shapes (resource x action). Every change keeps `type`, `action`, `key` and
+// `zendesk_id` (tools read them). What apply sends is in the change itself:
+// - organization create / update: `after` is the body of the record in organizations/create_many /
+//   update_many (plus `id: zendesk_id` for an update);
+// - user create / update: `after` is the body of the record in users/create_or_update_many / update_many
+//   (plus `id` for an update), plus `organization_id` taken from `organization` when it is set;
+// - organization delete: `zendesk_id` in organizations/destroy_many;
+// - membership create: `{ user_id, organization_id }` from `user` / `organization` (plus `default: true`
+//   when `default` is true) in organization_memberships/create_many;
+// - membership make_default: PUT users/{user.id}/organization_memberships/{zendesk_id}/make_default.
+// A reference whose `id` is null names a record created earlier in the same plan by its `key`.
+
+export const PLAN_FORMAT_VERSION = '2.0' as const;
 
 export type ChangeType = 'organization' | 'user' | 'membership';
 export type ChangeAction = 'create' | 'update' | 'delete' | 'make_default';
@@ -11,38 +25,167 @@ export interface AttributeDiff {
   after: unknown;
 }
 
-export interface Change {
-  type: ChangeType;
-  action: ChangeAction;
+/** An organization a change concerns: its Zendesk id, or null when this plan creates it (then `key` is the
+ * key of that organization create). `name` is for the reader. */
+export interface OrganizationRef {
+  id: number | null;
+  key: string;
+  name: string;
+}
+
+/** A user a change concerns: its Zendesk id, or null when this plan creates it (`key`: that user create's key). */
+export interface UserRef {
+  id: number | null;
+  key: string;
+  email: string;
+}
+
+/** The organization attributes zdsf writes (only those the config maps are ever present). */
+export interface OrganizationAttributes {
+  name?: string;
+  external_id?: string | null;
+  domain_names?: string[];
+  notes?: string | null;
+  details?: string | null;
+  organization_fields?: Record<string, unknown>;
+  tags?: string[];
+}
+
+/** The user attributes zdsf writes. `role`, `verified` and `skip_verify_email` only on a create (end-user,
+ * and verified without a welcome mail unless the sync says verify_email: true). `organization_id` is never
+ * here: it comes from the change's `organization` reference (in `before`, the current value, for the stale check). */
+export interface UserAttributes {
+  name?: string;
+  email?: string;
+  external_id?: string | null;
+  phone?: string | null;
+  notes?: string | null;
+  details?: string | null;
+  user_fields?: Record<string, unknown>;
+  tags?: string[];
+  role?: 'end-user';
+  verified?: boolean;
+  skip_verify_email?: boolean;
+  organization_id?: number | null;
+}
+
+interface ChangeBase {
   /**
    * The record's stable key:
-   * - organization: its external_id (the Account Id), or its name with `match: name`
+   * - organization: its external_id (the Account Id), or its normalised name with `match: name`
    * - user: its email lowercased, or its external_id with `match: external_id`
-   * - membership: `${userKey} -> ${organizationKey}`
+   * - membership: `${user.key} -> ${organization.key}`
    */
   key: string;
-  /** the Zendesk id when the record exists (for membership/make_default: the membership id when it exists) */
-  zendesk_id: number | null;
-  /** what a person reads: organization name, user email, `ann@acme.com -> Acme West` */
+  /** what a person reads: organization name, user email; memberships: `${user.email} -> ${organization.name}` */
   label: string;
-  /**
-   * create: null. update/make_default: the current values of the attributes that change (apply compares them
-   * with the live record to detect a stale plan). delete: the record's identifying attributes.
-   */
-  before: Record<string, unknown> | null;
-  /**
-   * create: every attribute to write. update: only the attributes that change (tags: the whole new list).
-   * delete: null. membership create / make_default: { user_id, organization_id } (null where the record is
-   * created by this same plan: see refs).
-   */
-  after: Record<string, unknown> | null;
+  /** what a reviewer reads (render prints it); apply never reads it */
   diff: AttributeDiff[];
-  /** why: 'primary' | 'secondary' | 'retention: <rule>' | 'sold-to contact of <org>' ... */
+  /** why: 'primary' | 'secondary' | 'retention: <rule>' | 'sold-to contact of <org>' | 'adopted by name' */
   reason?: string;
-  /** keys of records created earlier in the same apply that this change needs ids of */
-  refs?: { organization?: string; user?: string };
   /** source records behind this change (Salesforce Ids) */
   sources?: string[];
+}
+
+export interface OrganizationCreate extends ChangeBase {
+  type: 'organization';
+  action: 'create';
+  zendesk_id: null;
+  before: null;
+  after: OrganizationAttributes;
+}
+
+export interface OrganizationUpdate extends ChangeBase {
+  type: 'organization';
+  action: 'update';
+  zendesk_id: number;
+  /** the current values of the attributes that change (apply compares them with the live record) */
+  before: OrganizationAttributes;
+  /** only the attributes that change (tags: the whole new list; custom fields: only the keys that change) */
+  after: OrganizationAttributes;
+}
+
+export interface OrganizationDelete extends ChangeBase {
+  type: 'organization';
+  action: 'delete';
+  zendesk_id: number;
+  /** the record as the plan saw it (apply refuses the delete when the live one differs) */
+  before: { id: number; name: string; external_id: string | null };
+  after: null;
+}
+
+export interface UserCreate extends ChangeBase {
+  type: 'user';
+  action: 'create';
+  zendesk_id: null;
+  before: null;
+  after: UserAttributes;
+  /** the user's organization (organization_id of the create), when it gets one */
+  organization?: OrganizationRef;
+}
+
+export interface UserUpdate extends ChangeBase {
+  type: 'user';
+  action: 'update';
+  zendesk_id: number;
+  before: UserAttributes;
+  after: UserAttributes;
+  /** set the user's organization_id (multiple organizations off only) */
+  organization?: OrganizationRef;
+}
+
+export interface MembershipCreate extends ChangeBase {
+  type: 'membership';
+  action: 'create';
+  zendesk_id: null;
+  before: null;
+  after: null;
+  user: UserRef;
+  organization: OrganizationRef;
+  /** sent as `default: true`: the user's default organization (folded into the bulk create, no make_default) */
+  default: boolean;
+}
+
+export interface MembershipMakeDefault extends ChangeBase {
+  type: 'membership';
+  action: 'make_default';
+  /** the membership's id (it exists: a membership this plan creates carries `default: true` instead) */
+  zendesk_id: number;
+  /** the user's default organization as the plan saw it: none */
+  before: { default_organization_id: null };
+  after: null;
+  user: UserRef & { id: number };
+  organization: OrganizationRef & { id: number };
+}
+
+export type Change = OrganizationCreate | OrganizationUpdate | OrganizationDelete | UserCreate | UserUpdate | MembershipCreate | MembershipMakeDefault;
+export type OrganizationChange = OrganizationCreate | OrganizationUpdate | OrganizationDelete;
+export type UserChange = UserCreate | UserUpdate;
+export type MembershipChange = MembershipCreate | MembershipMakeDefault;
+
+/** Every (type, action) a plan may hold, and nothing else: the plan reader refuses any other. */
+export const CHANGE_KINDS = [
+  'organization:create',
+  'organization:update',
+  'organization:delete',
+  'user:create',
+  'user:update',
+  'membership:create',
+  'membership:make_default',
+] as const satisfies readonly `${Change['type']}:${Change['action']}`[];
+export type ChangeKind = (typeof CHANGE_KINDS)[number];
+
+export function changeKind(c: { type: string; action: string }): string {
+  return `${c.type}:${c.action}`;
+}
+
+export function isChangeKind(kind: string): kind is ChangeKind {
+  return (CHANGE_KINDS as readonly string[]).includes(kind);
+}
+
+/** A membership's display label, built from its references. */
+export function membershipLabel(user: { email: string }, organization: { name: string }): string {
+  return `${user.email} -> ${organization.name}`;
 }
 
 export interface Warning {
@@ -73,10 +216,23 @@ export interface Orphans {
   users: { id: number; email: string | null; name: string }[];
 }
 
+/** How a sync matches records: part of the plan, so that apply never derives it again. */
+export interface MatchModes {
+  organizations: 'external_id' | 'name';
+  users: 'email' | 'external_id';
+}
+
 export interface SyncPlan {
   name: string;
   from: string;
   to: string;
+  /** the Zendesk instance the plan was made against: apply refuses to write it anywhere else */
+  target: { name: string; url: string };
+  match: MatchModes;
+  /** zendesk.<instance>.multiple_organizations at plan time */
+  multiple_organizations: boolean;
+  /** users.verify_email at plan time (user creates carry verified / skip_verify_email accordingly) */
+  verify_email: boolean;
   changes: Change[];
   warnings: Warning[];
   summary: Summary;
@@ -85,7 +241,8 @@ export interface SyncPlan {
   orphans?: Orphans;
   /** set when reading or planning this sync failed: the other syncs still plan */
   error?: string;
-  /** organizations in the Zendesk instance at plan time: the base of the default max_deletes (10%) */
+  /** organizations in the Zendesk instance at plan time: for the reader only (apply counts them live for the
+   * default max_deletes) */
   zendesk_organization_count?: number;
   /** users and memberships in the Zendesk instance at plan time: apply reads the whole instance instead of
    * looking records up one by one when that is cheaper */
@@ -94,9 +251,11 @@ export interface SyncPlan {
 }
 
 export interface Plan {
-  format_version: '1.0';
+  format_version: typeof PLAN_FORMAT_VERSION;
   created_at: string;
   config_digest: string;
+  /** `sha256:<hex>` over the plan's canonical form (src/model/seal.ts). Not a signature: anyone can recompute it. */
+  seal?: string;
   syncs: SyncPlan[];
   summary: Summary;
 }

@@ -92,12 +92,15 @@ export interface TargetWriter {
   /** users/create_or_update_many keyed by email (or external_id); falls back to single create_or_update on 403. */
   upsertUsers(items: UserWrite[]): Promise<WriteResult[]>;
   updateUsers(items: (UserWrite & { id: number })[]): Promise<WriteResult[]>;
-  createMemberships(items: { user_id: number; organization_id: number }[]): Promise<WriteResult[]>;
+  /** `default: true` makes the membership the user's default (folded into the bulk create) */
+  createMemberships(items: { user_id: number; organization_id: number; default?: boolean }[]): Promise<WriteResult[]>;
   makeDefaultMembership(userId: number, membershipId: number): Promise<WriteResult>;
   /** look records up by key (for stale-plan checks and for creates whose outcome is unknown) */
   findOrganizations(query: { ids?: number[]; external_ids?: string[]; names?: string[] }): Promise<ZdOrganization[]>;
   findUsers(query: { ids?: number[]; emails?: string[]; external_ids?: string[] }): Promise<ZdUser[]>;
   findMemberships(query: { user_ids: number[] }): Promise<ZdMembership[]>;
+  /** organizations in the instance now (GET /api/v2/organizations/count): the base of the default max_deletes */
+  countOrganizations?(): Promise<number>;
   /** requests sent so far (for the summary and tests) */
   readonly requestCount: number;
 }

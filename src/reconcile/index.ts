@@ -2,7 +2,7 @@
 // DESIGN.md sections 3 (matching and ownership), 4 (plan) and 5 (relationships).
 import type { Sync, ZendeskInstance } from '../model/config.js';
 import type { DesiredState } from '../model/desired.js';
-import type { Change, Orphans, Summary, SyncPlan, Warning } from '../model/plan.js';
+import type { Change, MatchModes, Orphans, Summary, SyncPlan, Warning } from '../model/plan.js';
 import type { SourceData } from '../model/salesforce.js';
 import type { TargetData } from '../model/zendesk.js';
 import { normalizeEmail } from '../map/normalize.js';
@@ -50,6 +50,17 @@ export function checkPreconditions(sync: Sync, zendesk: ZendeskInstance, target:
     );
   }
   return problems;
+}
+
+/** What a sync's plan records of the config and the instance, so that apply never derives it again. */
+export function planSettings(sync: Sync, zendesk: ZendeskInstance): Pick<SyncPlan, 'target' | 'match' | 'multiple_organizations' | 'verify_email'> {
+  const match: MatchModes = { organizations: sync.organizations?.match ?? 'external_id', users: sync.users?.match ?? 'email' };
+  return {
+    target: { name: zendesk.name, url: zendesk.url },
+    match,
+    multiple_organizations: zendesk.multiple_organizations,
+    verify_email: sync.users?.verify_email ?? false,
+  };
 }
 
 const GROUP: Record<string, number> = { organization: 0, user: 1, membership: 2 };
@@ -115,7 +126,7 @@ export function reconcileDetailed(input: ReconcileInput, explain = true): Reconc
   const membershipList = users.memberships.flatMap((u) => membershipChanges(u, index));
 
   const changes = orderChanges([...orgs.changes, ...users.changes, ...membershipList, ...orgs.deletes]);
-  const plan: SyncPlan = { name: sync.name, from: sync.from, to: sync.to, changes, warnings, summary: summarize(changes) };
+  const plan: SyncPlan = { name: sync.name, from: sync.from, to: sync.to, ...planSettings(sync, zendesk), changes, warnings, summary: summarize(changes) };
 
   if (input.reportOrphans) {
     const orphans: Orphans = { organizations: [], users: [] };

@@ -50,24 +50,8 @@ function textDiffLines(path: string, before: unknown, after: unknown, width: num
 }
 
 function headerName(change: Change): string {
-  if (change.type === 'membership' && change.action === 'create') {
-    const [user, org] = splitMembershipLabel(change.label);
-    return `membership ${JSON.stringify(user)} -> ${JSON.stringify(org)}`;
-  }
+  if (change.type === 'membership') return `membership ${JSON.stringify(change.user.email)} -> ${JSON.stringify(change.organization.name)}`;
   return `${change.type} ${JSON.stringify(change.label)}`;
-}
-
-function splitMembershipLabel(label: string): [string, string] {
-  const at = label.indexOf(' -> ');
-  return at < 0 ? [label, ''] : [label.slice(0, at), label.slice(at + 4)];
-}
-
-function orgName(value: Record<string, unknown> | null, fallback: string): string {
-  if (!value) return fallback;
-  const name = value.organization_name ?? value.organization ?? null;
-  if (typeof name === 'string') return name;
-  const id = value.organization_id;
-  return id === null || id === undefined ? fallback : `id ${String(id)}`;
 }
 
 /** The lines of one change: a `#` comment, then a block (or a one-line form for relationship changes). */
@@ -76,14 +60,16 @@ export function changeLines(change: Change, indent = 1): Line[] {
   const sign = SIGNS[change.action];
 
   if (change.type === 'membership' && change.action === 'create') {
-    return [{ sign: '+', indent, text: `${headerName(change)}${reason}` }];
+    const why = [change.reason, change.default ? 'default organization' : null].filter(Boolean).join(', ');
+    return [{ sign: '+', indent, text: `${headerName(change)}${why ? ` (${why})` : ''}` }];
   }
-  if (change.action === 'make_default') {
-    const [user, org] = splitMembershipLabel(change.label);
-    const from = orgName(change.before, 'none');
-    const to = orgName(change.after, org || '?');
+  if (change.type === 'membership') {
     return [
-      { sign: '~', indent, text: `user ${JSON.stringify(user)} default organization ${JSON.stringify(from)} -> ${JSON.stringify(to)}${reason}` },
+      {
+        sign: '~',
+        indent,
+        text: `user ${JSON.stringify(change.user.email)} default organization ${JSON.stringify('none')} -> ${JSON.stringify(change.organization.name)}${reason}`,
+      },
     ];
   }
 
@@ -111,8 +97,8 @@ export function changeLines(change: Change, indent = 1): Line[] {
       }
     }
     if (change.zendesk_id !== null) lines.push({ sign: ' ', indent: inner, text: `${'id'.padEnd(width)} = ${change.zendesk_id}` });
-    if (change.refs?.organization && change.action === 'create' && change.type === 'user') {
-      lines.push({ sign: ' ', indent: inner, text: `(organization ${JSON.stringify(change.refs.organization)} is created by this plan)` });
+    if (change.type === 'user' && change.action === 'create' && change.organization?.id === null) {
+      lines.push({ sign: ' ', indent: inner, text: `(organization ${JSON.stringify(change.organization.key)} is created by this plan)` });
     }
   }
   lines.push({ sign: ' ', indent, text: '}' });

@@ -12,6 +12,8 @@ export interface ApplyServiceOptions {
   target?: TargetReader;
   allowDelete?: boolean;
   force?: boolean;
+  /** apply only these syncs of the plan (the others are not applied, and the result says so) */
+  syncs?: string[];
   /** append a JSON-lines audit log of every write here */
   logFile?: string;
   progress?: Progress;
@@ -42,11 +44,7 @@ export async function runApply(options: ApplyServiceOptions): Promise<ApplyResul
             return options.target!.read({ instance: config.zendesk[sync.to], progress: options.progress });
           }
         : undefined,
-      organizationCount: (syncName) => {
-        const count = plan.syncs.find((s) => s.name === syncName)?.zendesk_organization_count;
-        if (count === undefined) throw new Error(`the plan does not record how many organizations Zendesk held; set retention.max_deletes`);
-        return count;
-      },
+      syncs: options.syncs,
       allowDelete: options.allowDelete,
       force: options.force,
       progress: options.progress,
@@ -60,6 +58,10 @@ export async function runApply(options: ApplyServiceOptions): Promise<ApplyResul
 /** `Apply complete! Resources: X added, Y changed, Z destroyed.` and every failure with its record and reason. */
 export function formatApplyResult(result: ApplyResult): string {
   const lines: string[] = [];
+  if (result.notSelected.length > 0) {
+    const names = (list: string[]): string => list.map((n) => `"${n}"`).join(', ');
+    lines.push(`Applied only sync ${names(result.syncs.map((s) => s.name))} (--sync); not applied: ${names(result.notSelected)}.`);
+  }
   for (const sync of result.syncs) {
     if (sync.error) lines.push(`Error: sync "${sync.name}": ${sync.error}${sync.notAttempted ? ` (${sync.notAttempted} changes not attempted)` : ''}`);
   }

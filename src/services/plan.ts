@@ -1,11 +1,12 @@
 // plan: read both sides of every sync live, map, reconcile, estimate. Takes an options object and knows
 // nothing of flags or output formats (the command renders).
 import type { Config, Sync } from '../model/config.js';
-import type { Plan, Summary, SyncPlan } from '../model/plan.js';
+import { PLAN_FORMAT_VERSION, type Plan, type Summary, type SyncPlan } from '../model/plan.js';
+import { computeSeal } from '../model/seal.js';
 import type { SourceData } from '../model/salesforce.js';
 import { silentProgress, type Logger, type Progress, type SourceReader, type TargetReader } from '../model/ports.js';
 import { checkFieldTypes, mapSync } from '../map/index.js';
-import { checkPreconditions, reconcileSync } from '../reconcile/index.js';
+import { checkPreconditions, planSettings, reconcileSync } from '../reconcile/index.js';
 import { estimateApply } from '../apply/estimate.js';
 import { ZdsfError } from '../util/errors.js';
 
@@ -55,25 +56,25 @@ async function planSync(sync: Sync, options: PlanOptions): Promise<SyncPlan> {
   const progress = options.progress ?? silentProgress;
   const sfInstance = config.salesforce[sync.from];
   const zdInstance = config.zendesk[sync.to];
-  const [source, target] = await Promise.all([
+  const [read, target] = await Promise.all([
     options.source.read({ instance: sfInstance, sync, progress, logger: options.logger, beforeQueries: (describe) => refuseMissingFields(sync, describe) }),
     options.target.read({ instance: zdInstance, progress, logger: options.logger }),
   ]);
 
+  let source: SourceData | null = read;
   const problems = [
     ...checkPreconditions(sync, zdInstance, target),
-    ...checkFieldTypes(sync, source.describe, target.organizationFields, target.userFields),
+    ...checkFieldTypes(sync, read.describe, target.organizationFields, target.userFields),
   ];
   if (problems.length > 0) {
     throw new ZdsfError(`sync "${sync.name}" cannot be planned:\n  ${problems.join('\n  ')}`, 'config_mismatch');
   }
 
-  const desired = mapSync(sync, source, target);
-  // Past map the Salesforce rows are not needed (reconcile reads relations, retention ids and describe): they
-  // are released before reconcile builds the changes, which on a first sync of 600k records are most of the memory.
+  const desired = mapSync(sync, source!, target);
+  // Past map the Salesforce rows are not needed (reconcile reads relations, retention ids and describe): this
+  // function lets go of them before reconcile builds the changes (without emptying the reader's own arrays).
   const rest: SourceData = { ...source, accounts: [], people: [] };
-  source.accounts = [];
-  source.people = [];
+  source = null;
   const plan = reconcileSync({ sync, zendesk: zdInstance, desired, source: rest, target, reportOrphans: options.reportOrphans });
   const rate = Math.min(target.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT, zdInstance.max_requests_per_minute ?? Infinity);
   const size = { organizations: target.organizations.length, users: target.users.length, memberships: target.memberships.length };
@@ -102,6 +103,7 @@ export async function createPlan(options: PlanOptions): Promise<Plan> {
         name: sync.name,
         from: sync.from,
         to: sync.to,
+        ...planSettings(sync, options.config.zendesk[sync.to]),
         changes: [],
         warnings: [],
         summary: { create: 0, update: 0, delete: 0 },
@@ -110,13 +112,21 @@ export async function createPlan(options: PlanOptions): Promise<Plan> {
     }
   }
   const now = options.now ?? (() => new Date());
-  return {
-    format_version: '1.0',
+  const plan: Plan = {
+    format_version: PLAN_FORMAT_VERSION,
     created_at: now().toISOString(),
     config_digest: options.config.digest,
     syncs: results,
     summary: addSummaries(results.map((s) => s.summary)),
   };
+  return sealPlan(plan);
+}
+
+/** The plan with its seal (src/model/seal.ts), `seal` placed after config_digest. */
+export function sealPlan(plan: Plan): Plan {
+  const { seal: _old, syncs, summary, ...head } = plan;
+  const unsealed = { ...head, syncs, summary };
+  return { ...head, seal: computeSeal(unsealed as unknown as Parameters<typeof computeSeal>[0]), syncs, summary };
 }
 
 export function planFailed(plan: Plan): boolean {

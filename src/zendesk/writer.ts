@@ -98,36 +98,41 @@ function defaultStatus(r: Record<string, unknown>): string {
 }
 
 /**
- * Maps a finished job's results back to the batch. A result is matched by its `index` (bulk creates),
- * else by `id` for update / delete batches (their results carry the record's id, not an index), else by
- * its position (create_or_update_many answers in request order, and failures there carry no index).
+ * Maps a finished job's results back to the batch, as live Zendesk answers them:
+ * - failures carry the item's `index` ({ index, error, id?, details }): matched by index first;
+ * - update / delete results carry the record's `id` ({ id, action, status, success }, no index): matched by id;
+ * - create results carry neither ({ id, status }): matched, in order, to the items no result claimed yet
+ *   (Zendesk answers in request order; a failure listed before or after them does not shift them).
  */
 export function mapJobResults(job: JobStatus, batch: BatchItem[]): WriteResult[] {
   // not `new Array(n)`: map() would skip its holes
   const out: (WriteResult | undefined)[] = Array.from({ length: batch.length }, () => undefined);
-  const results = Array.isArray(job.results) ? job.results : [];
+  const results = (Array.isArray(job.results) ? job.results : []).filter(isRecord);
   const byId = new Map<number, number[]>();
   batch.forEach((item, local) => {
     if (item.id !== undefined) byId.set(item.id, [...(byId.get(item.id) ?? []), local]);
   });
   const hasIds = byId.size > 0;
-  results.forEach((raw, position) => {
-    if (!isRecord(raw)) return;
-    let local: number | undefined;
-    if (typeof raw.index === 'number' && raw.index >= 0 && raw.index < batch.length && out[raw.index] === undefined) local = raw.index;
-    else if (hasIds && typeof raw.id === 'number' && byId.has(raw.id)) local = byId.get(raw.id)?.find((l) => out[l] === undefined);
-    else if (!hasIds && position < batch.length && out[position] === undefined) local = position;
-    if (local === undefined) return;
+  const place = (raw: Record<string, unknown>, local: number): void => {
     const failed = itemFailed(raw);
     const result: WriteResult = { index: batch[local].index, ok: !failed, status: failed ? 'Failed' : defaultStatus(raw) };
-    const id = typeof raw.id === 'number' ? raw.id : batch[local].id;
-    if (!failed && id !== undefined) result.id = id;
-    if (failed) {
-      if (batch[local].id !== undefined) result.id = batch[local].id;
-      result.error = describeItemFailure(raw);
-    }
+    const id = hasIds ? batch[local].id : typeof raw.id === 'number' ? raw.id : undefined;
+    if (id !== undefined && (!failed || hasIds)) result.id = id;
+    if (failed) result.error = describeItemFailure(raw);
     out[local] = result;
-  });
+  };
+  const unplaced: Record<string, unknown>[] = [];
+  for (const raw of results) {
+    if (typeof raw.index === 'number' && Number.isInteger(raw.index) && raw.index >= 0 && raw.index < batch.length && out[raw.index] === undefined) place(raw, raw.index);
+    else unplaced.push(raw);
+  }
+  for (const raw of unplaced) {
+    let local: number | undefined;
+    if (hasIds) {
+      if (typeof raw.id === 'number') local = byId.get(raw.id)?.find((l) => out[l] === undefined);
+    } else local = out.findIndex((r) => r === undefined);
+    if (local !== undefined && local >= 0) place(raw, local);
+  }
   return out.map((r, local) => {
     if (r) return r;
     const base: WriteResult = { index: batch[local].index, ok: false };
@@ -275,15 +280,17 @@ export function createZendeskWriter(instance: ZendeskInstance, options: ZendeskW
   }
 
   /**
-   * A create whose outcome is unknown is not re-sent: the records are looked up by key (a few times,
-   * waiting in between, since a job Zendesk did accept may still be running). Those found are reported
-   * as done; the others as OutcomeUnknown, for the next plan/apply to pick up.
+   * A create whose outcome is unknown: the records are looked up by key (a few times, waiting in between, since
+   * a job Zendesk did accept may still be running). Those found are reported done (status Found); those proven
+   * absent are sent once more (keyed: a record that appeared meanwhile fails as a duplicate, which `recoverTaken`
+   * then finds, so nothing is created twice). What is still unknown after that is reported OutcomeUnknown.
    */
   async function recoverUnknown<T>(
     err: OutcomeUnknownError,
     batch: T[],
     refs: BatchItem[],
     lookup: (pending: T[]) => Promise<(number | undefined)[]>,
+    resend: (pending: T[], refs: BatchItem[]) => Promise<WriteResult[]>,
   ): Promise<WriteResult[]> {
     logger?.warn(`${err.message} Looking the records up.`);
     const found = new Map<number, number>();
@@ -297,19 +304,45 @@ export function createZendeskWriter(instance: ZendeskInstance, options: ZendeskW
         if (id !== undefined) found.set(pendingLocals[k], id);
       });
     }
-    return refs.map((r, local) => {
+    const out: WriteResult[] = refs.map((r, local) => {
       const id = found.get(local);
-      if (id !== undefined) return { index: r.index, ok: true, id, status: 'Created' };
-      return {
-        index: r.index,
-        ok: false,
-        status: 'OutcomeUnknown',
-        error: `${err.message} The record was not found afterwards; run plan and apply again to finish it.`,
-      };
+      return id !== undefined ? { index: r.index, ok: true, id, status: 'Found' } : { index: r.index, ok: false, status: 'OutcomeUnknown' };
     });
+    const absent = batch.map((_, i) => i).filter((i) => !found.has(i));
+    if (absent.length === 0) return out;
+    logger?.warn(`${absent.length} of ${batch.length} records are not in Zendesk after an unknown outcome; sending them again.`);
+    let again: WriteResult[];
+    try {
+      again = await resend(
+        absent.map((i) => batch[i]),
+        absent.map((i) => ({ ...refs[i], index: i })),
+      );
+    } catch (second) {
+      if (fatal(second)) throw second;
+      const message = second instanceof Error ? second.message : String(second);
+      again = absent.map((i) => ({ index: i, ok: false, status: 'OutcomeUnknown', error: `${err.message}; sent again: ${message}. Run plan and apply again to finish it.` }));
+    }
+    for (const r of again) out[r.index] = { ...r, index: refs[r.index].index };
+    return out;
+  }
+
+  /** Creates Zendesk refused as duplicates ("has already been taken"): the record is there; look it up by key. */
+  async function recoverTaken<T>(results: WriteResult[], batch: T[], refs: BatchItem[], lookup: (pending: T[]) => Promise<(number | undefined)[]>): Promise<WriteResult[]> {
+    const locals = results.map((r, i) => (!r.ok && /taken|duplicate|already (exists|a member|been)/i.test(r.error ?? '') ? i : -1)).filter((i) => i >= 0);
+    if (locals.length === 0) return results;
+    const ids = await lookup(locals.map((i) => batch[i]));
+    const out = [...results];
+    locals.forEach((local, k) => {
+      const id = ids[k];
+      if (id !== undefined) out[local] = { index: refs[local].index, ok: true, id, status: 'Found' };
+    });
+    return out;
   }
 
   const lower = (s: string | null | undefined): string => (s ?? '').trim().toLowerCase();
+  /** refs renumbered 0..n-1 (batch-local), and results mapped back to the caller's indexes */
+  const local = (refs: BatchItem[]): BatchItem[] => refs.map((r, i) => ({ ...r, index: i }));
+  const mapLocal = (results: WriteResult[], refs: BatchItem[]): WriteResult[] => results.map((r) => ({ ...r, index: refs[r.index].index }));
 
   async function findOrganizations(query: { ids?: number[]; external_ids?: string[]; names?: string[] }): Promise<ZdOrganization[]> {
     const byId = new Map<number, ZdOrganization>();
@@ -401,26 +434,27 @@ export function createZendeskWriter(instance: ZendeskInstance, options: ZendeskW
     },
 
     createOrganizations(items: OrganizationWrite[]): Promise<WriteResult[]> {
+      const lookup = async (pending: OrganizationWrite[]): Promise<(number | undefined)[]> => {
+        const orgs = await findOrganizations({
+          external_ids: pending.map((o) => o.external_id).filter((x): x is string => typeof x === 'string' && x !== ''),
+          names: pending.filter((o) => !o.external_id && typeof o.name === 'string').map((o) => o.name as string),
+        });
+        return pending.map((o) => {
+          const hit = o.external_id ? orgs.find((z) => lower(z.external_id) === lower(o.external_id as string)) : orgs.find((z) => lower(z.name) === lower(o.name as string));
+          return hit?.id;
+        });
+      };
+      const send = async (batch: OrganizationWrite[], refs: BatchItem[]): Promise<WriteResult[]> =>
+        recoverTaken(mapLocal(await sendJob(() => api.organizationsCreateMany({ organizations: batch }), local(refs)), refs), batch, refs, lookup);
       return inBatches(
         'Creating organizations',
         items,
         async (batch, refs) => {
           try {
-            return await sendJob(() => api.organizationsCreateMany({ organizations: batch }), refs);
+            return await send(batch, refs);
           } catch (err) {
             if (!(err instanceof OutcomeUnknownError)) throw err;
-            return recoverUnknown(err, batch, refs, async (pending) => {
-              const orgs = await findOrganizations({
-                external_ids: pending.map((o) => o.external_id).filter((x): x is string => typeof x === 'string' && x !== ''),
-                names: pending.filter((o) => !o.external_id && typeof o.name === 'string').map((o) => o.name as string),
-              });
-              return pending.map((o) => {
-                const hit = o.external_id
-                  ? orgs.find((z) => lower(z.external_id) === lower(o.external_id as string))
-                  : orgs.find((z) => lower(z.name) === lower(o.name as string));
-                return hit?.id;
-              });
-            });
+            return recoverUnknown(err, batch, refs, lookup, send);
           }
         },
         (_item, index) => ({ index }),
@@ -453,7 +487,15 @@ export function createZendeskWriter(instance: ZendeskInstance, options: ZendeskW
           if (!bulkImportDisabled) {
             try {
               // node-zendesk sends its argument as the body: it must be { users: [...] }, not an array
-              return await sendJob(() => api.usersCreateOrUpdateMany({ users: batch }), refs);
+              const send = (): Promise<WriteResult[]> => sendJob(() => api.usersCreateOrUpdateMany({ users: batch }), refs);
+              try {
+                return await send();
+              } catch (err) {
+                // create_or_update is keyed (email / external_id): sending it again cannot create a second user
+                if (!(err instanceof OutcomeUnknownError)) throw err;
+                logger?.warn(`${err.message} Sending the ${batch.length} users again (create_or_update is keyed, so nothing is created twice).`);
+                return await send();
+              }
             } catch (err) {
               if (!(err instanceof ZendeskHttpError && err.status === 403)) throw err;
               bulkImportDisabled = true;
@@ -479,23 +521,34 @@ export function createZendeskWriter(instance: ZendeskInstance, options: ZendeskW
       );
     },
 
-    createMemberships(items: { user_id: number; organization_id: number }[]): Promise<WriteResult[]> {
+    createMemberships(items: { user_id: number; organization_id: number; default?: boolean }[]): Promise<WriteResult[]> {
+      type M = (typeof items)[number];
+      const lookup = async (pending: M[]): Promise<(number | undefined)[]> => {
+        const found = await findMemberships({ user_ids: pending.map((m) => m.user_id) });
+        return pending.map((m) => found.find((f) => f.user_id === m.user_id && f.organization_id === m.organization_id && (!m.default || f.default === true))?.id);
+      };
+      const send = async (batch: M[], refs: BatchItem[]): Promise<WriteResult[]> =>
+        recoverTaken(mapLocal(await sendJob(() => api.membershipsCreateMany(batch), local(refs)), refs), batch, refs, lookup);
       return inBatches(
         'Creating organization memberships',
         items,
         async (batch, refs) => {
           try {
-            return await sendJob(() => api.membershipsCreateMany(batch), refs);
+            return await send(batch, refs);
           } catch (err) {
             if (!(err instanceof OutcomeUnknownError)) throw err;
-            return recoverUnknown(err, batch, refs, async (pending) => {
-              const found = await findMemberships({ user_ids: pending.map((m) => m.user_id) });
-              return pending.map((m) => found.find((f) => f.user_id === m.user_id && f.organization_id === m.organization_id)?.id);
-            });
+            return recoverUnknown(err, batch, refs, lookup, send);
           }
         },
         (_item, index) => ({ index }),
       );
+    },
+
+    async countOrganizations(): Promise<number> {
+      const { body } = await transport.get('/organizations/count');
+      const value = isRecord(body) && isRecord(body.count) ? body.count.value : undefined;
+      if (typeof value !== 'number') throw new ZdsfError(`Zendesk instance ${instance.name}: organizations/count answered without a count.`, 'zendesk_unexpected');
+      return value;
     },
 
     async makeDefaultMembership(userId: number, membershipId: number): Promise<WriteResult> {

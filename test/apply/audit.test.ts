@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createAuditLog, redact, type AuditEntry } from '../../src/apply/audit.js';
 import { applyPlan } from '../../src/apply/executor.js';
 import { FakeWriter } from './fake-writer.js';
-import { makeConfig, makePlan, orgCreate, userCreate } from './helpers.js';
+import { makeConfig, makePlan, orgCreate, syncConfig, userCreate } from './helpers.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -82,7 +82,7 @@ describe('createAuditLog', () => {
     const w = new FakeWriter();
     await applyPlan({
       plan: makePlan({ global: [orgCreate('A', 'Acme'), userCreate('ann@x.com', 'Ann', 'A', { user_fields: { auth_token: 'zzz-secret' } })] }),
-      config: makeConfig(),
+      config: makeConfig([syncConfig('global', { users: { ...syncConfig().users!, fields: { auth_token: { kind: 'field', from: 'Token__c', name: 'syncs.global.users.fields.auth_token' } } } })]),
       writerFor: () => w,
       audit: log.write,
     });

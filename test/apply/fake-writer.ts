@@ -201,14 +201,17 @@ export class FakeWriter implements TargetWriter {
     });
   }
 
-  async createMemberships(items: { user_id: number; organization_id: number }[]): Promise<WriteResult[]> {
+  async createMemberships(items: { user_id: number; organization_id: number; default?: boolean }[]): Promise<WriteResult[]> {
     return this.run('createMemberships', items, (item) => {
       if (!this.users.has(item.user_id) || !this.orgs.has(item.organization_id)) return { ok: false, status: 'Failed', error: 'RecordNotFound' };
       const mine = [...this.memberships.values()].filter((m) => m.user_id === item.user_id);
       if (mine.some((m) => m.organization_id === item.organization_id)) return { ok: false, status: 'Failed', error: 'User is already a member of this organization' };
       const id = this.nextId++;
-      this.memberships.set(id, { id, ...item, default: mine.length === 0 });
-      if (mine.length === 0) this.users.get(item.user_id)!.organization_id = item.organization_id;
+      // Zendesk: a user's first membership is its default; `default: true` makes this one the default
+      const isDefault = mine.length === 0 || item.default === true;
+      if (isDefault) for (const m of mine) m.default = null;
+      this.memberships.set(id, { id, user_id: item.user_id, organization_id: item.organization_id, default: isDefault ? true : null });
+      if (isDefault) this.users.get(item.user_id)!.organization_id = item.organization_id;
       return { ok: true, id, status: 'Created' };
     });
   }

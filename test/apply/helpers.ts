@@ -1,6 +1,7 @@
 // Plans and configs written by hand for apply's tests.
 import type { Config, Sync } from '../../src/model/config.js';
-import type { Change, Plan } from '../../src/model/plan.js';
+import { PLAN_FORMAT_VERSION, type Change, type Plan, type SyncPlan } from '../../src/model/plan.js';
+import { sealPlan } from '../../src/services/plan.js';
 
 export const DIGEST = 'a'.repeat(64);
 
@@ -13,8 +14,10 @@ export function syncConfig(name = 'global', overrides: Partial<Sync> = {}): Sync
       match: 'external_id',
       adopt_by_name: false,
       name: { kind: 'field', from: 'Name', name: `syncs.${name}.organizations.name` },
+      notes: { kind: 'field', from: 'Description', name: `syncs.${name}.organizations.notes` },
       fields: {},
       include: [],
+      retention: { delete_when: "Status__c = 'Closed'" },
     },
     users: {
       sources: [{ object: 'Contact' }],
@@ -45,25 +48,38 @@ export function makeConfig(syncs: Sync[] = [syncConfig()], multipleOrganizations
   };
 }
 
-export function makePlan(bySync: Record<string, Change[]>, digest = DIGEST): Plan {
-  const syncs = Object.entries(bySync).map(([name, changes]) => {
+/** A sealed plan of these changes, for syncs configured as syncConfig / makeConfig make them (multiple organizations on). */
+export function makePlan(bySync: Record<string, Change[]>, digest = DIGEST, settings: Partial<Pick<SyncPlan, 'match' | 'multiple_organizations' | 'verify_email'>> = {}): Plan {
+  const syncs = Object.entries(bySync).map(([name, changes]): SyncPlan => {
     const summary = {
       create: changes.filter((c) => c.action === 'create').length,
       update: changes.filter((c) => c.action === 'update' || c.action === 'make_default').length,
       delete: changes.filter((c) => c.action === 'delete').length,
     };
-    return { name, from: 'production', to: name, changes, warnings: [], summary };
+    return {
+      name,
+      from: 'production',
+      to: name,
+      target: { name, url: `https://${name}.zendesk.com` },
+      match: { organizations: 'external_id', users: 'email' },
+      multiple_organizations: true,
+      verify_email: false,
+      ...settings,
+      changes,
+      warnings: [],
+      summary,
+    };
   });
   const summary = syncs.reduce((a, s) => ({ create: a.create + s.summary.create, update: a.update + s.summary.update, delete: a.delete + s.summary.delete }), {
     create: 0,
     update: 0,
     delete: 0,
   });
-  return { format_version: '1.0', created_at: '2026-11-23T00:00:00.000Z', config_digest: digest, syncs, summary };
+  return sealPlan({ format_version: PLAN_FORMAT_VERSION, created_at: '2026-11-23T00:00:00.000Z', config_digest: digest, syncs, summary });
 }
 
 export function orgCreate(externalId: string, name: string, extra: Record<string, unknown> = {}): Change {
-  const after = { name, external_id: externalId, tags: ['salesforce'], notes: null, organization_fields: {}, ...extra };
+  const after = { name, external_id: externalId, tags: ['salesforce'], ...extra };
   return { type: 'organization', action: 'create', key: externalId, zendesk_id: null, label: name, before: null, after, diff: [] };
 }
 
@@ -78,16 +94,19 @@ export function orgDelete(id: number, externalId: string, name: string): Change 
     key: externalId,
     zendesk_id: id,
     label: name,
-    before: { name, external_id: externalId },
+    before: { id, name, external_id: externalId },
     after: null,
     diff: [],
     reason: 'retention: delete_when',
   };
 }
 
-export function userCreate(email: string, name: string, orgKey?: string, extra: Record<string, unknown> = {}): Change {
-  const after: Record<string, unknown> = { name, email, tags: [], user_fields: {}, ...extra };
-  if (orgKey) after.organization_id = null;
+/** orgRef: the organization's key (created by this plan) or { id, key } (exists). */
+type OrgRefArg = string | { id: number; key: string };
+const orgRefOf = (o: OrgRefArg): { id: number | null; key: string; name: string } => (typeof o === 'string' ? { id: null, key: o, name: o } : { id: o.id, key: o.key, name: o.key });
+
+export function userCreate(email: string, name: string, org?: OrgRefArg, extra: Record<string, unknown> = {}): Change {
+  const after: Record<string, unknown> = { name, email, tags: [], role: 'end-user', verified: true, skip_verify_email: true, ...extra };
   return {
     type: 'user',
     action: 'create',
@@ -97,12 +116,12 @@ export function userCreate(email: string, name: string, orgKey?: string, extra: 
     before: null,
     after,
     diff: [],
-    ...(orgKey ? { refs: { organization: orgKey } } : {}),
+    ...(org ? { organization: orgRefOf(org) } : {}),
   };
 }
 
-export function userUpdate(id: number, email: string, before: Record<string, unknown>, after: Record<string, unknown>): Change {
-  return { type: 'user', action: 'update', key: email, zendesk_id: id, label: email, before, after, diff: [] };
+export function userUpdate(id: number, email: string, before: Record<string, unknown>, after: Record<string, unknown>, org?: OrgRefArg): Change {
+  return { type: 'user', action: 'update', key: email, zendesk_id: id, label: email, before, after, diff: [], ...(org ? { organization: orgRefOf(org) } : {}) };
 }
 
 export function membershipCreate(
@@ -110,10 +129,8 @@ export function membershipCreate(
   orgKey: string,
   ids: { user_id: number | null; organization_id: number | null },
   label = `${userKey} -> ${orgKey}`,
+  isDefault = false,
 ): Change {
-  const refs: { user?: string; organization?: string } = {};
-  if (ids.user_id === null) refs.user = userKey;
-  if (ids.organization_id === null) refs.organization = orgKey;
   return {
     type: 'membership',
     action: 'create',
@@ -121,34 +138,27 @@ export function membershipCreate(
     zendesk_id: null,
     label,
     before: null,
-    after: { ...ids },
+    after: null,
+    user: { id: ids.user_id, key: userKey, email: userKey },
+    organization: { id: ids.organization_id, key: orgKey, name: orgKey },
+    default: isDefault,
     diff: [],
     reason: 'secondary',
-    ...(Object.keys(refs).length ? { refs } : {}),
   };
 }
 
-export function makeDefault(
-  userKey: string,
-  orgKey: string,
-  membershipId: number | null,
-  ids: { user_id: number | null; organization_id: number | null },
-  beforeOrgId: number | null,
-): Change {
-  const refs: { user?: string; organization?: string } = {};
-  if (ids.user_id === null) refs.user = userKey;
-  if (ids.organization_id === null) refs.organization = orgKey;
+export function makeDefault(userKey: string, orgKey: string, membershipId: number, ids: { user_id: number; organization_id: number }): Change {
   return {
     type: 'membership',
     action: 'make_default',
     key: `${userKey} -> ${orgKey}`,
     zendesk_id: membershipId,
     label: `${userKey} -> ${orgKey}`,
-    // as reconcile writes it: before = whose default and the default now; after = the ids (+ a name for the reader)
-    before: { user_id: ids.user_id, organization_id: beforeOrgId },
-    after: { ...ids, organization_name: orgKey },
-    diff: [{ path: 'organization_id', before: beforeOrgId, after: ids.organization_id }],
+    before: { default_organization_id: null },
+    after: null,
+    user: { id: ids.user_id, key: userKey, email: userKey },
+    organization: { id: ids.organization_id, key: orgKey, name: orgKey },
+    diff: [{ path: 'default_organization', before: null, after: orgKey }],
     reason: 'primary',
-    ...(Object.keys(refs).length ? { refs } : {}),
   };
 }

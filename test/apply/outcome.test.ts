@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { errorMessage, isOutcomeUnknown } from '../../src/apply/outcome.js';
 import { orderChanges, phaseOf } from '../../src/apply/order.js';
+import type { Change } from '../../src/model/plan.js';
 import { makeDefault, membershipCreate, orgCreate, orgDelete, orgUpdate, userCreate, userUpdate } from './helpers.js';
 
 const withCode = (message: string, code: string, name = 'Error'): Error => Object.assign(new Error(message), { code, name });
@@ -32,14 +33,14 @@ describe('orderChanges', () => {
   it('groups changes into phases in write order, keeping the plan order within a phase', () => {
     const changes = [
       orgDelete(1, 'D', 'D'),
-      makeDefault('a@x.com', 'O', 5, { user_id: 1, organization_id: 2 }, null),
+      makeDefault('a@x.com', 'O', 5, { user_id: 1, organization_id: 2 }),
       membershipCreate('a@x.com', 'O', { user_id: 1, organization_id: 2 }),
       userUpdate(1, 'a@x.com', { name: 'a' }, { name: 'b' }),
       userCreate('c@x.com', 'C'),
       userCreate('b@x.com', 'B'),
       orgUpdate(2, 'O', 'O', { notes: 'a' }, { notes: 'b' }),
       orgCreate('N', 'N'),
-      { ...userCreate('z@x.com', 'Z'), action: 'delete' as const },
+      { ...userCreate('z@x.com', 'Z'), action: 'delete' } as unknown as Change,
     ];
     const { phases, unsupported } = orderChanges(changes);
     expect(phases.map((p) => [p.name, p.changes.map((c) => c.key)])).toEqual([
@@ -52,6 +53,6 @@ describe('orderChanges', () => {
       ['organization:delete', ['D']],
     ]);
     expect(unsupported.map((c) => c.key)).toEqual(['z@x.com']);
-    expect(phaseOf({ ...orgCreate('X', 'X'), action: 'make_default' })).toBeNull();
+    expect(phaseOf({ ...orgCreate('X', 'X'), action: 'make_default' } as unknown as Change)).toBeNull();
   });
 });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { sameAttribute } from '../../src/apply/compare.js';
+import type { Change } from '../../src/model/plan.js';
 import { checkChanges, findStaleChanges, type LiveRecords } from '../../src/apply/stale.js';
 import type { ZdOrganization, ZdUser } from '../../src/model/zendesk.js';
-import { makeConfig, makeDefault, makePlan, membershipCreate, orgCreate, orgDelete, orgUpdate, userCreate, userUpdate } from './helpers.js';
+import { makeDefault, makePlan, membershipCreate, orgCreate, orgDelete, orgUpdate, userCreate, userUpdate } from './helpers.js';
 
 const org = (o: Partial<ZdOrganization>): ZdOrganization => ({
   id: 1,
@@ -41,10 +42,11 @@ describe('checkChanges', () => {
         org({ id: 2, name: 'Beta', external_id: 'BETA', notes: 'new' }),
         org({ id: 3, name: 'Done', external_id: 'DONE', tags: ['salesforce', 'manual'] }),
       ],
-      users: [user({ id: 10, email: 'bob@x.com', name: 'Bob', organization_id: 1 })],
+      users: [user({ id: 10, email: 'bob@x.com', name: 'Bob', organization_id: 1 }), user({ id: 11, email: 'carl@x.com', name: 'Carl', organization_id: null })],
       memberships: [
         { id: 100, user_id: 10, organization_id: 1, default: true },
         { id: 101, user_id: 10, organization_id: 2, default: false },
+        { id: 102, user_id: 11, organization_id: 2, default: false },
       ],
     };
     const checks = checkChanges(
@@ -56,8 +58,8 @@ describe('checkChanges', () => {
         orgDelete(9, 'NINE', 'Nine'), // done: already gone
         userUpdate(10, 'bob@x.com', { name: 'Robert' }, { name: 'Rob' }), // stale
         membershipCreate('bob@x.com', 'BETA', { user_id: 10, organization_id: 2 }), // done
-        makeDefault('bob@x.com', 'BETA', 101, { user_id: 10, organization_id: 2 }, 1), // pending
-        makeDefault('bob@x.com', 'BETA', 101, { user_id: 10, organization_id: 2 }, 3), // stale
+        makeDefault('carl@x.com', 'BETA', 102, { user_id: 11, organization_id: 2 }), // pending: Carl has no default
+        makeDefault('bob@x.com', 'BETA', 101, { user_id: 10, organization_id: 2 }), // stale: Bob got a default since
       ],
       live,
       match,
@@ -65,12 +67,12 @@ describe('checkChanges', () => {
     expect(checks.map((c) => c.status)).toEqual(['pending', 'done', 'done', 'pending', 'done', 'stale', 'done', 'pending', 'stale']);
     expect(checks[2].id).toBe(3);
     expect(checks[5].reason).toBe('user "bob@x.com" (id 10): name changed since the plan: "Robert" -> "Bob"');
-    expect(checks[8].reason).toBe('membership "bob@x.com -> BETA" (id 101): organization_id changed since the plan: 3 -> 1');
+    expect(checks[8].reason).toBe('membership "bob@x.com -> BETA" (id 101): default_organization_id changed since the plan: null -> 1');
   });
 
   it('matches organizations by name with match: name', () => {
     const live: LiveRecords = { organizations: [org({ id: 4, name: 'ACME  Corp', external_id: null })], users: [], memberships: [] };
-    const create = { ...orgCreate('acme corp', 'Acme Corp'), after: { name: 'Acme Corp', tags: [] } };
+    const create = { ...orgCreate('acme corp', 'Acme Corp'), after: { name: 'Acme Corp', tags: [] } } as Change;
     const [byName] = checkChanges([create], live, { organizations: 'name', users: 'email' });
     expect(byName.status).toBe('stale');
     expect(byName.reason).toContain('would be created, but it now exists (id 4) and differs: name "Acme Corp" in the plan, "ACME  Corp" in Zendesk');
@@ -98,7 +100,6 @@ describe('findStaleChanges', () => {
     const stale = findStaleChanges(
       plan,
       { global: { organizations: [], users: [user({ id: 3, email: 'ANN@x.com', name: 'Ann' })], memberships: [] } },
-      makeConfig(),
     );
     expect(stale).toEqual([
       { sync: 'global', type: 'organization', action: 'update', key: 'E', label: 'Eve', message: 'organization "Eve" (id 5): no longer exists in Zendesk' },

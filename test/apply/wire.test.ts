@@ -1,5 +1,6 @@
-// What apply puts on the wire through the real Zendesk writer (nock): new users get no welcome or
-// verification mail unless the config asks for it, and no role is ever sent.
+// What apply puts on the wire through the real Zendesk writer (nock): exactly the plan's `after` (issue 11:
+// apply adds and drops nothing). Reconcile plans verified + skip_verify_email unless verify_email is on, and
+// role end-user; the guard refuses any other role or flag.
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/apply/executor.js';
@@ -31,9 +32,13 @@ async function createBody(verifyEmail: boolean): Promise<unknown> {
     .get('/api/v2/job_statuses/j1.json')
     .reply(200, { job_status: { id: 'j1', status: 'completed', total: 1, progress: 1, results: [{ id: 55, index: 0, action: 'create', status: 'Created' }] } });
   const writer = createZendeskWriter(instance, { pollIntervalMs: 1, sleep: async () => {} });
-  // reconcile's after for a user create carries role and the verification flags; apply decides what is sent
-  const change = userCreate('ann@x.com', 'Ann', undefined, { role: 'end-user' });
-  const result = await applyPlan({ plan: makePlan({ global: [change] }), config, writerFor: () => writer });
+  // reconcile's after for a user create carries role and, unless verify_email, the verification flags
+  const change = verifyEmail
+    ? userCreate('ann@x.com', 'Ann', undefined, { verified: undefined, skip_verify_email: undefined })
+    : userCreate('ann@x.com', 'Ann');
+  const plan = makePlan({ global: [change] }, undefined, { verify_email: verifyEmail });
+  plan.syncs[0].target.url = `https://global.zendesk.com`;
+  const result = await applyPlan({ plan, config, writerFor: () => writer });
   expect(result.failures).toEqual([]);
   expect(result.added).toBe(1);
   expect(nock.isDone()).toBe(true);
@@ -41,13 +46,13 @@ async function createBody(verifyEmail: boolean): Promise<unknown> {
 }
 
 describe('user creates on the wire', () => {
-  it('are verified with skip_verify_email and carry no role by default', async () => {
+  it('are sent exactly as planned: verified with skip_verify_email, role end-user', async () => {
     expect(await createBody(false)).toEqual({
-      users: [{ name: 'Ann', email: 'ann@x.com', tags: [], user_fields: {}, skip_verify_email: true, verified: true }],
+      users: [{ name: 'Ann', email: 'ann@x.com', tags: [], role: 'end-user', verified: true, skip_verify_email: true }],
     });
   });
 
   it('leave verification to Zendesk with verify_email: true', async () => {
-    expect(await createBody(true)).toEqual({ users: [{ name: 'Ann', email: 'ann@x.com', tags: [], user_fields: {} }] });
+    expect(await createBody(true)).toEqual({ users: [{ name: 'Ann', email: 'ann@x.com', tags: [], role: 'end-user' }] });
   });
 });

@@ -124,7 +124,8 @@ describe('zdsf plan (the CLI)', () => {
     const r = await cli(['plan', '-c', CONFIG, '--format', 'json', '--detailed-exitcode', '--out', join(dir, 'plan.json'), '--report', join(dir, 'report.json')]);
     expect(r.code).toBe(2);
     const doc = JSON.parse(r.stdout) as Plan;
-    expect(doc.format_version).toBe('1.0');
+    expect(doc.format_version).toBe('2.0');
+    expect(doc.seal).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(doc.summary).toEqual(plan.summary);
     const saved = JSON.parse(await readFile(join(dir, 'plan.json'), 'utf8')) as Plan;
     expect(saved.syncs[0].changes).toHaveLength(plan.syncs[0].changes.length);

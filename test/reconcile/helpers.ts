@@ -164,7 +164,7 @@ export function field(key: string, type: string, options?: { name: string; value
 export interface ApplyOptions {
   /** store custom field values the way Zendesk's API returns them (decimals as strings, dates with a time) */
   zendeskShapes?: boolean;
-  /** Zendesk makes a user's first membership its default (off by default: make_default must do it) */
+  /** Zendesk makes a user's first membership its default (on by default, as Zendesk does; zdsf relies on it) */
   autoDefault?: boolean;
 }
 
@@ -204,19 +204,17 @@ export function applyPlan(plan: SyncPlan, target: TargetData, opts: ApplyOptions
   let nextId = 100_000;
   const orgKeys = new Map<string, number>();
   const userKeys = new Map<string, number>();
-  const orgId = (value: unknown, ref: string | undefined): number | null => {
-    if (typeof value === 'number') return value;
-    if (ref !== undefined) {
-      const id = orgKeys.get(ref);
-      if (id === undefined) throw new Error(`unresolved organization ref ${ref}`);
-      return id;
-    }
-    return null;
+  const orgId = (ref: { id: number | null; key: string } | undefined): number | null => {
+    if (!ref) return null;
+    if (ref.id !== null) return ref.id;
+    const id = orgKeys.get(ref.key);
+    if (id === undefined) throw new Error(`unresolved organization ref ${ref.key}`);
+    return id;
   };
-  const userId = (value: unknown, ref: string | undefined): number => {
-    if (typeof value === 'number') return value;
-    const id = ref === undefined ? undefined : userKeys.get(ref);
-    if (id === undefined) throw new Error(`unresolved user ref ${String(ref)}`);
+  const userId = (ref: { id: number | null; key: string }): number => {
+    if (ref.id !== null) return ref.id;
+    const id = userKeys.get(ref.key);
+    if (id === undefined) throw new Error(`unresolved user ref ${ref.key}`);
     return id;
   };
   const setOrganization = (u: ZdUser, id: number | null): void => {
@@ -226,7 +224,7 @@ export function applyPlan(plan: SyncPlan, target: TargetData, opts: ApplyOptions
     if (id !== null) t.memberships.push({ id: nextId++, user_id: u.id, organization_id: id, default: true });
   };
   for (const c of plan.changes) {
-    const after = c.after ?? {};
+    const after = (c.after ?? {}) as Record<string, unknown>;
     if (c.type === 'organization' && c.action === 'create') {
       if (t.organizations.some((o) => normalizeName(o.name) === normalizeName(after.name))) throw new Error(`422 name taken: ${String(after.name)}`);
       const o = zOrg(nextId++, String(after.name), (after.external_id as string | undefined) ?? null, {
@@ -265,7 +263,7 @@ export function applyPlan(plan: SyncPlan, target: TargetData, opts: ApplyOptions
       });
       t.users.push(u);
       userKeys.set(c.key, u.id);
-      setOrganization(u, orgId(after.organization_id, c.refs?.organization));
+      setOrganization(u, orgId(c.organization));
     } else if (c.type === 'user' && c.action === 'update') {
       const u = t.users.find((x) => x.id === c.zendesk_id);
       if (!u) throw new Error(`no user ${c.zendesk_id}`);
@@ -273,31 +271,33 @@ export function applyPlan(plan: SyncPlan, target: TargetData, opts: ApplyOptions
       expectBefore(c, u);
       for (const [k, v] of Object.entries(after)) {
         if (k === 'user_fields') u.user_fields = storeFields(u.user_fields, v, t.userFields, shapes);
-        else if (k === 'organization_id') setOrganization(u, orgId(v, c.refs?.organization));
         else u[k] = v;
       }
+      if (c.organization) setOrganization(u, orgId(c.organization));
     } else if (c.type === 'membership' && c.action === 'create') {
-      const uid = userId(after.user_id, c.refs?.user);
-      const oid = orgId(after.organization_id, c.refs?.organization);
+      const uid = userId(c.user);
+      const oid = orgId(c.organization);
       if (oid === null) throw new Error('membership without organization');
       if (t.memberships.some((m) => m.user_id === uid && m.organization_id === oid)) throw new Error('422 membership exists');
       const first = !t.memberships.some((m) => m.user_id === uid);
-      const isDefault = first && (opts.autoDefault ?? false);
+      // Zendesk makes a user's first membership its default; `default: true` makes this one the default
+      const isDefault = (first && (opts.autoDefault ?? true)) || c.default;
+      if (c.default) for (const x of t.memberships) if (x.user_id === uid) x.default = null;
       t.memberships.push({ id: nextId++, user_id: uid, organization_id: oid, default: isDefault ? true : null });
       if (isDefault) {
         const u = t.users.find((x) => x.id === uid);
         if (u) u.organization_id = oid;
       }
     } else if (c.type === 'membership' && c.action === 'make_default') {
-      const uid = userId(after.user_id, c.refs?.user);
-      const oid = orgId(after.organization_id, c.refs?.organization);
+      const uid = userId(c.user);
+      const oid = orgId(c.organization);
       const m = t.memberships.find((x) => x.user_id === uid && x.organization_id === oid);
       if (!m) throw new Error('make_default on a missing membership');
       for (const x of t.memberships) if (x.user_id === uid) x.default = x === m ? true : null;
       const u = t.users.find((x) => x.id === uid);
       if (u) u.organization_id = oid;
     } else {
-      throw new Error(`unexpected change ${c.type} ${c.action}`);
+      throw new Error(`unexpected change ${(c as Change).type} ${(c as Change).action}`);
     }
   }
   return t;

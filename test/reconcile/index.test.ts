@@ -127,7 +127,7 @@ describe('reconcileSync: the plan', () => {
 });
 
 describe('orderChanges', () => {
-  const ch = (type: Change['type'], action: Change['action'], label: string): Change => ({ type, action, label, key: label, zendesk_id: null, before: null, after: null, diff: [] });
+  const ch = (type: Change['type'], action: Change['action'], label: string): Change => ({ type, action, label, key: label, zendesk_id: null, before: null, after: null, diff: [] }) as unknown as Change;
   it('sorts labels case-insensitively and puts a membership create before its make_default', () => {
     const out = orderChanges([ch('membership', 'make_default', 'a -> B'), ch('organization', 'delete', 'A'), ch('membership', 'create', 'a -> B'), ch('organization', 'create', 'b'), ch('organization', 'create', 'C'), ch('user', 'update', 'x')]);
     expect(out.map((c) => `${c.type}:${c.action}:${c.label}`)).toEqual([

@@ -108,13 +108,14 @@ describe('DESIGN.md section 5: relationships table', () => {
     }
 
     // A: the user's organization is set to the account's organization.
-    const writesOrg = user !== undefined && user.after !== null && 'organization_id' in user.after;
+    const userOrg = user && (user.type === 'user') ? user.organization : undefined;
+    const writesOrg = userOrg !== undefined;
     if (A === '✓') {
       if (created) {
-        expect(user?.after?.organization_id).toBe(ACME);
+        expect(userOrg?.id).toBe(ACME);
       } else if (fx.target.users[0].organization_id !== ACME) {
         expect(user?.action).toBe('update');
-        expect(user?.after?.organization_id).toBe(ACME);
+        expect(userOrg?.id).toBe(ACME);
         expect(user?.before?.organization_id).toBe(fx.target.users[0].organization_id);
         expect(user?.reason).toBe('primary');
       } else {
@@ -137,7 +138,8 @@ describe('DESIGN.md section 5: relationships table', () => {
           action: 'create',
           key: 'ann@acme.com -> A1',
           label: 'ann@acme.com -> Acme',
-          after: { user_id: USER, organization_id: ACME },
+          user: { id: USER, key: 'ann@acme.com', email: 'ann@acme.com' },
+          organization: { id: ACME, key: 'A1', name: 'Acme' },
           reason: 'primary',
         });
       }

@@ -1,3 +1,4 @@
+import type { Change } from '../../src/model/plan.js';
 import { describe, expect, it } from 'vitest';
 import { reconcileDetailed, reconcileSync } from '../../src/reconcile/index.js';
 import type { DesiredOrganization, DesiredPerson } from '../../src/model/desired.js';
@@ -161,7 +162,8 @@ describe('users: shared emails', () => {
     const { plan, people } = setup({ people: shared(), orgs, target: { organizations: zorgs } });
     expect(people[0]).toMatchObject({ syncRecordId: '003B', sourceIds: ['003B', '003L', '003A', '003C'] });
     expect(plan.changes).toHaveLength(1);
-    expect(plan.changes[0].after).toMatchObject({ name: 'Pat Acme', organization_id: 10 });
+    expect(plan.changes[0].after).toMatchObject({ name: 'Pat Acme' });
+    expect(plan.changes[0]).toMatchObject({ organization: { id: 10, name: 'Acme' } });
   });
 
   it('with no contact linked to an account, the earliest record is the sync record', () => {
@@ -185,9 +187,10 @@ describe('users: shared emails', () => {
       target: { organizations: zorgs, users: [zUser(1, 'pat@example.com', { name: 'Pat Acme', organization_id: 10 })], memberships: [zMembership(1, 1, 10, true)] },
     });
     expect(plan.warnings).toEqual([]);
-    expect(plan.changes.map((c) => [c.type, c.action, c.key, c.label, c.reason, c.after])).toEqual([
-      ['membership', 'create', 'pat@example.com -> 001B', 'pat@example.com -> Beta', 'primary', { user_id: 1, organization_id: 11 }],
-      ['membership', 'create', 'pat@example.com -> 001C', 'pat@example.com -> Gamma', 'primary', { user_id: 1, organization_id: 12 }],
+    const ids = (c: Change) => (c.type === 'membership' && c.action === 'create' ? [c.user.id, c.organization.id, c.default] : null);
+    expect(plan.changes.map((c) => [c.type, c.action, c.key, c.label, c.reason, ids(c)])).toEqual([
+      ['membership', 'create', 'pat@example.com -> 001B', 'pat@example.com -> Beta', 'primary', [1, 11, false]],
+      ['membership', 'create', 'pat@example.com -> 001C', 'pat@example.com -> Gamma', 'primary', [1, 12, false]],
     ]);
     expect(replan().changes).toEqual([]);
   });
@@ -199,7 +202,7 @@ describe('users: shared emails', () => {
     ];
     const { plan, replan } = setup({ people, orgs, multi: true, target: { organizations: zorgs } });
     expect(plan.changes.map((c) => [c.type, c.action])).toEqual([['user', 'create']]);
-    expect(plan.changes[0].after).toMatchObject({ organization_id: 10 });
+    expect(plan.changes[0]).toMatchObject({ organization: { id: 10 } });
     expect(replan().changes).toEqual([]);
   });
 
@@ -224,14 +227,14 @@ describe('users: leads', () => {
 });
 
 describe('users: organizations and memberships beyond the table', () => {
-  it('S6 with the organization created by the same plan: the user is created with refs.organization', () => {
+  it('S6 with the organization created by the same plan: the user is created with a reference to it', () => {
     const { plan, replan } = setup({ people: [dPerson('003A', 'ann@acme.com', { accountId: '001A' })], orgs: [dOrg('001A', 'Acme')], multi: true });
     expect(plan.changes.map((c) => [c.type, c.action])).toEqual([
       ['organization', 'create'],
       ['user', 'create'],
     ]);
-    expect(plan.changes[1].after).toMatchObject({ organization_id: null });
-    expect(plan.changes[1].refs).toEqual({ organization: '001A' });
+    expect(plan.changes[1].after).not.toHaveProperty('organization_id');
+    expect(plan.changes[1]).toMatchObject({ organization: { id: null, key: '001A', name: 'Acme' } });
     expect(replan().changes).toEqual([]);
   });
 
@@ -242,12 +245,12 @@ describe('users: organizations and memberships beyond the table', () => {
       target: { organizations: [zOrg(20, 'Old', '001B')], users: [zUser(1, 'ann@acme.com', { organization_id: 20 })], memberships: [zMembership(5, 1, 20, true)] },
     });
     const user = plan.changes.find((c) => c.type === 'user');
-    expect(user).toMatchObject({ action: 'update', before: { organization_id: 20 }, after: { organization_id: null }, refs: { organization: '001A' }, reason: 'primary' });
+    expect(user).toMatchObject({ action: 'update', before: { organization_id: 20 }, after: {}, organization: { id: null, key: '001A' }, reason: 'primary' });
     expect(user?.diff).toEqual([{ path: 'organization_id', before: 'Old', after: 'Acme' }]);
     expect(replan().changes).toEqual([]);
   });
 
-  it('multiple organizations + primary, user without any default: membership then make_default (update in the summary)', () => {
+  it('multiple organizations + primary, user without any membership: one membership, which Zendesk makes the default (no make_default)', () => {
     const { plan, replan } = setup({
       people: [dPerson('003A', 'ann@acme.com', { accountId: '001A', attributes: { name: 'Ann' } })],
       orgs: [dOrg('001A', 'Acme')],
@@ -257,10 +260,9 @@ describe('users: organizations and memberships beyond the table', () => {
     expect(plan.changes.map((c) => [c.type, c.action, c.key])).toEqual([
       ['user', 'update', 'ann@acme.com'],
       ['membership', 'create', 'ann@acme.com -> 001A'],
-      ['membership', 'make_default', 'ann@acme.com -> 001A'],
     ]);
-    expect(plan.changes[2]).toMatchObject({ before: { user_id: 1, organization_id: null }, after: { user_id: 1, organization_id: 10, organization_name: 'Acme' }, reason: 'primary', zendesk_id: null });
-    expect(plan.summary).toEqual({ create: 1, update: 2, delete: 0 });
+    expect(plan.changes[1]).toMatchObject({ user: { id: 1 }, organization: { id: 10, name: 'Acme' }, default: false, reason: 'primary' });
+    expect(plan.summary).toEqual({ create: 1, update: 1, delete: 0 });
     const next = replan();
     expect(next.changes).toEqual([]);
     expect(next.target.users[0].organization_id).toBe(10);
@@ -300,7 +302,7 @@ describe('users: organizations and memberships beyond the table', () => {
       people: [dPerson('003A', 'a@x.com', { accountId: '001A', attributes: { name: 'User 1' } })],
       target: { organizations: [zOrg(10, 'Acme', '001A')], users: [zUser(1, 'a@x.com')] },
     });
-    expect(plan.changes).toEqual([expect.objectContaining({ type: 'user', after: { organization_id: 10 } })]);
+    expect(plan.changes).toEqual([expect.objectContaining({ type: 'user', after: {}, organization: { id: 10, key: '001A', name: 'Acme' } })]);
   });
 });
 
@@ -324,14 +326,15 @@ describe('users: secondary relationships', () => {
       source: { relations },
       target: { organizations: zorgs },
     });
-    expect(plan.changes.map((c) => [c.type, c.action, c.label, c.reason ?? null, c.refs ?? null])).toEqual([
+    const newUser = (c: Change) => (c.type === 'membership' ? c.user.id === null : null);
+    expect(plan.changes.map((c) => [c.type, c.action, c.label, c.reason ?? null, newUser(c)])).toEqual([
       ['organization', 'create', 'Delta', null, null],
       ['user', 'create', 'ann@acme.com', 'primary', null],
-      ['membership', 'create', 'ann@acme.com -> Beta', 'secondary', { user: 'ann@acme.com' }],
-      ['membership', 'create', 'ann@acme.com -> Gamma', 'secondary', { user: 'ann@acme.com' }],
+      ['membership', 'create', 'ann@acme.com -> Beta', 'secondary', true],
+      ['membership', 'create', 'ann@acme.com -> Gamma', 'secondary', true],
     ]);
-    expect(plan.changes[1].after).toMatchObject({ organization_id: 10 });
-    expect(plan.changes[2]).toMatchObject({ after: { user_id: null, organization_id: 11 }, sources: ['003A', '07kB'] });
+    expect(plan.changes[1]).toMatchObject({ organization: { id: 10 } });
+    expect(plan.changes[2]).toMatchObject({ user: { id: null, key: 'ann@acme.com' }, organization: { id: 11 }, sources: ['003A', '07kB'] });
     const next = replan();
     expect(next.changes).toEqual([]);
     const user = next.target.users.find((u) => u.email === 'ann@acme.com');
@@ -344,7 +347,26 @@ describe('users: secondary relationships', () => {
     ]);
   });
 
-  it('secondary memberships to an org this plan creates carry refs.organization', () => {
+  it('an existing user without memberships that gets several at once: the primary one is created default: true', () => {
+    const { plan, replan } = setup({
+      people: [ann()],
+      orgs,
+      multi: true,
+      opts: { users: { relationships: { primary: true, secondary: true } } },
+      source: { relations },
+      target: { organizations: zorgs, users: [zUser(1, 'ann@acme.com', { name: 'Ann' })] },
+    });
+    const creates = plan.changes.filter((c) => c.type === 'membership' && c.action === 'create');
+    expect(creates.map((c) => (c.type === 'membership' && c.action === 'create' ? [c.organization.id, c.reason, c.default] : null))).toEqual([
+      [10, 'primary', true],
+      [11, 'secondary', false],
+      [12, 'secondary', false],
+    ]);
+    expect(plan.changes.some((c) => c.action === 'make_default')).toBe(false);
+    expect(replan().changes).toEqual([]);
+  });
+
+  it('secondary memberships to an org this plan creates reference it by key', () => {
     const rel = [{ Id: '07kD', AccountId: '001D', ContactId: '003A', IsDirect: false, IsActive: true }];
     const { plan, replan } = setup({
       people: [ann()],
@@ -354,7 +376,7 @@ describe('users: secondary relationships', () => {
       source: { relations: rel },
       target: { organizations: zorgs, users: [zUser(1, 'ann@acme.com', { name: 'Ann', organization_id: 10 })], memberships: [zMembership(1, 1, 10, true)] },
     });
-    expect(plan.changes.find((c) => c.type === 'membership')).toMatchObject({ after: { user_id: 1, organization_id: null }, refs: { organization: '001D' }, reason: 'secondary' });
+    expect(plan.changes.find((c) => c.type === 'membership')).toMatchObject({ user: { id: 1 }, organization: { id: null, key: '001D' }, reason: 'secondary' });
     expect(replan().changes).toEqual([]);
   });
 
@@ -428,8 +450,8 @@ describe('users: create_for_new_organizations', () => {
     });
     const creates = plan.changes.filter((c) => c.type === 'user');
     expect(creates.map((c) => c.label)).toEqual(['buyer@new.co', 'contact@new.co']);
-    expect(creates[0]).toMatchObject({ refs: { organization: '001N' }, reason: 'sold-to contact of New Co', sources: ['003S', '001N'] });
-    expect(creates[0].after).toEqual({ name: 'Sold 003S', email: 'buyer@new.co', role: 'end-user', verified: true, skip_verify_email: true, organization_id: null });
+    expect(creates[0]).toMatchObject({ organization: { id: null, key: '001N', name: 'New Co' }, reason: 'sold-to contact of New Co', sources: ['003S', '001N'] });
+    expect(creates[0].after).toEqual({ name: 'Sold 003S', email: 'buyer@new.co', role: 'end-user', verified: true, skip_verify_email: true });
     expect(plan.warnings).toEqual([expect.objectContaining({ code: 'missing_email', records: ['003V'] })]);
     const next = replan();
     expect(next.changes).toEqual([]);

@@ -1,8 +1,15 @@
-import type { Plan } from '../../src/model/plan.js';
+import type { Plan, SyncPlan } from '../../src/model/plan.js';
+
+const settings: Pick<SyncPlan, 'target' | 'match' | 'multiple_organizations' | 'verify_email'> = {
+  target: { name: 'global', url: 'https://global.zendesk.com' },
+  match: { organizations: 'external_id', users: 'email' },
+  multiple_organizations: true,
+  verify_email: false,
+};
 
 export function samplePlan(): Plan {
   return {
-    format_version: '1.0',
+    format_version: '2.0',
     created_at: '2026-11-23T00:00:00.000Z',
     config_digest: 'abc123',
     summary: { create: 3, update: 2, delete: 1 },
@@ -11,6 +18,7 @@ export function samplePlan(): Plan {
         name: 'global',
         from: 'production',
         to: 'global',
+        ...settings,
         summary: { create: 3, update: 2, delete: 1 },
         estimate: { requests: 9, rate_limit_per_minute: 700, seconds: 0.8 },
         changes: [
@@ -48,12 +56,12 @@ export function samplePlan(): Plan {
             zendesk_id: null,
             label: 'ann@acme.com',
             before: null,
-            after: { name: 'Ann', email: 'ann@acme.com', organization_id: null },
+            after: { name: 'Ann', email: 'ann@acme.com' },
             diff: [
               { path: 'name', before: null, after: 'Ann' },
               { path: 'email', before: null, after: 'ann@acme.com' },
             ],
-            refs: { organization: '001A' },
+            organization: { id: null, key: '001A', name: 'Acme' },
           },
           {
             type: 'membership',
@@ -62,10 +70,12 @@ export function samplePlan(): Plan {
             zendesk_id: null,
             label: 'ann@acme.com -> Acme West',
             before: null,
-            after: { user_id: null, organization_id: 77 },
+            after: null,
+            user: { id: null, key: 'ann@acme.com', email: 'ann@acme.com' },
+            organization: { id: 77, key: '001C', name: 'Acme West' },
+            default: false,
             diff: [],
             reason: 'secondary',
-            refs: { user: 'ann@acme.com' },
           },
           {
             type: 'membership',
@@ -73,9 +83,11 @@ export function samplePlan(): Plan {
             key: 'bob@globex.com -> 001D',
             zendesk_id: 9,
             label: 'bob@globex.com -> Globex EMEA',
-            before: { organization_id: 42, organization_name: 'Globex' },
-            after: { user_id: 5, organization_id: 43, organization_name: 'Globex EMEA' },
-            diff: [{ path: 'default_organization', before: 'Globex', after: 'Globex EMEA' }],
+            before: { default_organization_id: null },
+            after: null,
+            user: { id: 5, key: 'bob@globex.com', email: 'bob@globex.com' },
+            organization: { id: 43, key: '001D', name: 'Globex EMEA' },
+            diff: [{ path: 'default_organization', before: null, after: 'Globex EMEA' }],
             reason: 'primary',
           },
           {
@@ -98,10 +110,10 @@ export function samplePlan(): Plan {
 
 export function emptyPlan(): Plan {
   return {
-    format_version: '1.0',
+    format_version: '2.0',
     created_at: '2026-11-23T00:00:00.000Z',
     config_digest: 'abc123',
     summary: { create: 0, update: 0, delete: 0 },
-    syncs: [{ name: 'global', from: 'production', to: 'global', summary: { create: 0, update: 0, delete: 0 }, changes: [], warnings: [] }],
+    syncs: [{ name: 'global', from: 'production', to: 'global', ...settings, summary: { create: 0, update: 0, delete: 0 }, changes: [], warnings: [] }],
   };
 }

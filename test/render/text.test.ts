@@ -29,7 +29,7 @@ describe('renderText', () => {
 
   it('prints relationship changes on one line with their reason', () => {
     expect(text).toContain('+ membership "ann@acme.com" -> "Acme West" (secondary)');
-    expect(text).toContain('~ user "bob@globex.com" default organization "Globex" -> "Globex EMEA" (primary)');
+    expect(text).toContain('~ user "bob@globex.com" default organization "none" -> "Globex EMEA" (primary)');
   });
 
   it('lists warnings with their records and the estimate', () => {
@@ -48,7 +48,7 @@ describe('renderText', () => {
 
   it('shows a sync that failed and still the others', () => {
     const plan = samplePlan();
-    plan.syncs.push({ name: 'us-federal', from: 'production', to: 'federal', summary: { create: 0, update: 0, delete: 0 }, changes: [], warnings: [], error: 'Zendesk at https://x.example is unreachable' });
+    plan.syncs.push({ ...plan.syncs[0], name: 'us-federal', from: 'production', to: 'federal', summary: { create: 0, update: 0, delete: 0 }, changes: [], warnings: [], error: 'Zendesk at https://x.example is unreachable' });
     const out = renderText(plan);
     // the reason goes to stderr once (the command writes it); the document points there
     expect(out).toContain('! Error: this sync could not be planned (the reason is on stderr).');

@@ -18,7 +18,7 @@ function result(syncs: SyncApplyResult[]): ApplyResult {
   const failures = syncs.flatMap((s) => s.failures);
   const sum = (k: 'added' | 'changed' | 'destroyed' | 'skipped') => syncs.reduce((n, s) => n + s[k], 0);
   const errors = syncs.filter((s) => s.error).map((s) => ({ sync: s.name, message: s.error! }));
-  return { syncs, added: sum('added'), changed: sum('changed'), destroyed: sum('destroyed'), skipped: sum('skipped'), failures, errors, ok: failures.length === 0 && errors.length === 0 };
+  return { syncs, notSelected: [], added: sum('added'), changed: sum('changed'), destroyed: sum('destroyed'), skipped: sum('skipped'), failures, errors, ok: failures.length === 0 && errors.length === 0 };
 }
 
 describe('formatApplyResult', () => {

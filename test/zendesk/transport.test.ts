@@ -159,6 +159,16 @@ describe('ZendeskTransport: rate limits and retries', () => {
     expect(clock.sleeps).toEqual([12000]);
   });
 
+  it('a POST answered 503 without Retry-After is not re-sent: its outcome is unknown (a gateway may have passed it on)', async () => {
+    const clock = fakeClock();
+    const scope = nock(BASE).post('/api/v2/organizations/create_many.json').reply(503, 'upstream error');
+    const t = new ZendeskTransport(instance(), testOptions(clock));
+    await expect(t.request('POST', '/organizations/create_many.json', { body: { organizations: [] } })).rejects.toBeInstanceOf(OutcomeUnknownError);
+    scope.done();
+    expect(t.requestCount).toBe(1);
+    expect(clock.sleeps).toEqual([]);
+  });
+
   it('gives up after repeated 429s with an actionable message', async () => {
     const clock = fakeClock();
     nock(BASE).get('/api/v2/users').times(3).reply(429, {}, { 'Retry-After': '1' });

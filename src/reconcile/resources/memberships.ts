@@ -1,9 +1,9 @@
 // Organization memberships: the memberships users should have (from relationships.ts' decisions, shared
 // emails and secondary relationships) vs those Zendesk has -> membership create and make_default changes.
 // Memberships are only ever added, never removed (DESIGN.md section 5). Pure.
-import type { Change } from '../../model/plan.js';
+import { membershipLabel, type MembershipChange, type MembershipCreate, type UserRef } from '../../model/plan.js';
 import type { ZdMembership, ZdUser } from '../../model/zendesk.js';
-import type { LinkedOrganization } from './organizations.js';
+import { organizationRef, type LinkedOrganization } from './organizations.js';
 
 export type MembershipReason = 'primary' | 'secondary';
 
@@ -70,16 +70,15 @@ function membershipKey(userKey: string, org: LinkedOrganization): string {
   return `${userKey} -> ${org.key}`;
 }
 
-function refsFor(u: UserMemberships, org: LinkedOrganization): Change['refs'] {
-  const refs: NonNullable<Change['refs']> = {};
-  if (u.userId === null) refs.user = u.userKey;
-  if (org.id === null) refs.organization = org.key;
-  return Object.keys(refs).length > 0 ? refs : undefined;
-}
-
-/** The membership create and make_default changes for one user. */
-export function membershipChanges(u: UserMemberships, index: MembershipIndex): Change[] {
-  const changes: Change[] = [];
+/**
+ * The membership create and make_default changes for one user. The default membership is folded into the
+ * bulk create (issue 12): a user's first and only membership needs nothing (Zendesk makes it the default); a
+ * new membership that must be the default among others is created with `default: true`; only a membership
+ * that exists already needs a make_default request.
+ */
+export function membershipChanges(u: UserMemberships, index: MembershipIndex): MembershipChange[] {
+  const creates: MembershipCreate[] = [];
+  const user: UserRef = { id: u.userId, key: u.userKey, email: u.email };
   const seen = new Set<string>(u.implicitOrgKeys);
   // primary intents first, so that an organization that is both primary and secondary reads 'primary'
   const intents = [...u.intents].sort((a, b) => (a.reason === b.reason ? 0 : a.reason === 'primary' ? -1 : 1));
@@ -88,44 +87,51 @@ export function membershipChanges(u: UserMemberships, index: MembershipIndex): C
     if (seen.has(org.key)) continue;
     seen.add(org.key);
     if (org.id !== null && u.existingOrgIds.has(org.id)) continue;
-    const after = { user_id: u.userId, organization_id: org.id };
-    const change: Change = {
+    creates.push({
       type: 'membership',
       action: 'create',
       key: membershipKey(u.userKey, org),
       zendesk_id: null,
-      label: `${u.email} -> ${org.name}`,
+      label: membershipLabel(user, org),
       before: null,
-      after,
+      after: null,
+      user,
+      organization: organizationRef(org),
+      default: false,
       diff: [{ path: 'organization', before: null, after: org.name }],
       reason: intent.reason,
       sources: intent.sources,
-    };
-    const refs = refsFor(u, org);
-    if (refs) change.refs = refs;
-    changes.push(change);
+    });
   }
-  if (u.makeDefault) {
-    const org = u.makeDefault;
-    // before: the user's default organization as it is now (none: make_default is only planned then);
-    // after: the membership to make default, as { user_id, organization_id } (nulls + refs when this plan
-    // creates them), plus organization_name for the reader (render prints it; apply reads only the ids).
-    // Zendesk: PUT /api/v2/users/{user_id}/organizations/{organization_id}/make_default.
-    const change: Change = {
+  const changes: MembershipChange[] = [...creates];
+  const org = u.makeDefault;
+  if (!org) return changes;
+  const existing = u.userId !== null && org.id !== null ? index.membershipId(u.userId, org.id) : null;
+  if (existing !== null && u.userId !== null && org.id !== null) {
+    // before: the user's default organization as it is now (none: make_default is only planned then).
+    // Zendesk: PUT /api/v2/users/{user_id}/organization_memberships/{membership_id}/make_default.
+    changes.push({
       type: 'membership',
       action: 'make_default',
       key: membershipKey(u.userKey, org),
-      zendesk_id: u.userId !== null && org.id !== null ? index.membershipId(u.userId, org.id) : null,
-      label: `${u.email} -> ${org.name}`,
-      before: { user_id: u.userId, organization_id: null },
-      after: { user_id: u.userId, organization_id: org.id, organization_name: org.name },
+      zendesk_id: existing,
+      label: membershipLabel(user, org),
+      before: { default_organization_id: null },
+      after: null,
+      user: { ...user, id: u.userId },
+      organization: { ...organizationRef(org), id: org.id },
       diff: [{ path: 'default_organization', before: null, after: org.name }],
       reason: 'primary',
       sources: u.intents.find((i) => i.org.key === org.key)?.sources ?? [],
-    };
-    const refs = refsFor(u, org);
-    if (refs) change.refs = refs;
-    changes.push(change);
+    });
+    return changes;
+  }
+  const create = creates.find((c) => c.organization.key === org.key);
+  // the user's only membership once applied: Zendesk makes it the default without being asked
+  const only = u.existingOrgIds.size === 0 && creates.length === 1;
+  if (create && !only) {
+    create.default = true;
+    create.diff.push({ path: 'default', before: null, after: true });
   }
   return changes;
 }

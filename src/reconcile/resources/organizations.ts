@@ -3,7 +3,7 @@
 // skipped with a warning, zdsf owns only what the config maps, retention deletes, protected records. Pure.
 import type { ProtectedRecords, Sync } from '../../model/config.js';
 import type { DesiredOrganization, DesiredState } from '../../model/desired.js';
-import type { Change, Warning } from '../../model/plan.js';
+import type { Change, OrganizationAttributes, OrganizationCreate, OrganizationDelete, OrganizationRef, OrganizationUpdate, Warning } from '../../model/plan.js';
 import type { SourceData } from '../../model/salesforce.js';
 import type { TargetData, ZdFieldDef, ZdOrganization } from '../../model/zendesk.js';
 import { normalizeDomains, normalizeName, normalizeText } from '../../map/normalize.js';
@@ -37,7 +37,7 @@ export interface OrganizationsResult {
   /** creates and updates */
   changes: Change[];
   /** retention deletes (ordered last by the caller) */
-  deletes: Change[];
+  deletes: OrganizationDelete[];
   warnings: Warning[];
   /** by Account Id: organizations users may be linked to (not skipped, not protected, not being deleted) */
   linked: Map<string, LinkedOrganization>;
@@ -60,6 +60,11 @@ export function isProtectedOrganization(p: ProtectedRecords, rec: { external_id?
   if (rec.external_id && p.external_ids.includes(rec.external_id)) return true;
   const name = normalizeName(rec.name ?? '');
   return name !== '' && p.names.some((n) => normalizeName(n) === name);
+}
+
+/** The reference a user or membership change holds to this organization. */
+export function organizationRef(org: LinkedOrganization): OrganizationRef {
+  return { id: org.id, key: org.key, name: org.name };
 }
 
 function displayName(o: DesiredOrganization): string {
@@ -159,9 +164,9 @@ export class OrganizationPlugin implements ResourcePlugin<DesiredOrganization, Z
     return c;
   }
 
-  add(d: DesiredOrganization): Change {
+  add(d: DesiredOrganization): OrganizationCreate {
     const a = d.attributes;
-    const after = compact({
+    const after: OrganizationAttributes = compact({
       name: normalizeLine(a.name) ?? a.name,
       external_id: a.external_id,
       domain_names: a.domain_names === undefined ? undefined : normalizeDomains(a.domain_names),
@@ -183,21 +188,21 @@ export class OrganizationPlugin implements ResourcePlugin<DesiredOrganization, Z
     };
   }
 
-  update(d: DesiredOrganization, o: ZdOrganization, c: Comparison): Change {
+  update(d: DesiredOrganization, o: ZdOrganization, c: Comparison): OrganizationUpdate {
     return {
       type: 'organization',
       action: 'update',
       key: d.key,
       zendesk_id: o.id,
       label: displayName(d),
-      before: c.before,
-      after: c.after,
+      before: c.before as OrganizationAttributes,
+      after: c.after as OrganizationAttributes,
       diff: c.diff,
       sources: [d.accountId],
     };
   }
 
-  remove(o: ZdOrganization, reason: string): Change {
+  remove(o: ZdOrganization, reason: string): OrganizationDelete {
     const accountId = o.external_id ?? '';
     return {
       type: 'organization',
@@ -205,7 +210,7 @@ export class OrganizationPlugin implements ResourcePlugin<DesiredOrganization, Z
       key: orgKeyOf(this.sync, o, accountId),
       zendesk_id: o.id,
       label: normalizeLine(o.name) ?? o.name,
-      before: { id: o.id, name: o.name, external_id: o.external_id },
+      before: { id: o.id, name: o.name, external_id: o.external_id ?? null },
       after: null,
       diff: [],
       reason,

@@ -97,7 +97,7 @@ export function compareTags(c: Comparison, current: string[] | null | undefined,
 }
 
 /** The diff of a create: every attribute written, from nothing. */
-export function createDiff(after: Record<string, unknown>): AttributeDiff[] {
+export function createDiff(after: object): AttributeDiff[] {
   const diff: AttributeDiff[] = [];
   for (const [path, value] of Object.entries(after)) {
     if (value && typeof value === 'object' && !Array.isArray(value)) {
@@ -110,20 +110,20 @@ export function createDiff(after: Record<string, unknown>): AttributeDiff[] {
 }
 
 /** Drop null / undefined values (and empty arrays / objects): a create writes only what has a value. */
-export function compact(record: Record<string, unknown>): Record<string, unknown> {
+export function compact<T extends object = Record<string, unknown>>(record: Record<string, unknown>): T {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(record)) {
     if (v === null || v === undefined) continue;
     if (Array.isArray(v) && v.length === 0) continue;
     if (typeof v === 'object' && !Array.isArray(v)) {
-      const inner = compact(v as Record<string, unknown>);
+      const inner = compact<Record<string, unknown>>(v as Record<string, unknown>);
       if (Object.keys(inner).length === 0) continue;
       out[k] = inner;
       continue;
     }
     out[k] = v;
   }
-  return out;
+  return out as T;
 }
 
 export function fieldDefs(defs: ZdFieldDef[]): Map<string, ZdFieldDef> {

@@ -4,13 +4,13 @@
 // agents, admins and protected domains are never modified; relationships decide A / M / F. Pure.
 import type { ProtectedRecords, Sync } from '../../model/config.js';
 import type { DesiredPerson, DesiredState } from '../../model/desired.js';
-import type { Change, Warning } from '../../model/plan.js';
+import type { Change, UserAttributes, UserCreate, UserUpdate, Warning } from '../../model/plan.js';
 import type { SourceData } from '../../model/salesforce.js';
 import type { TargetData, ZdFieldDef, ZdOrganization, ZdUser } from '../../model/zendesk.js';
 import { normalizeEmail, normalizeName, normalizeText } from '../../map/normalize.js';
 import { decideRelationship, secondaryActive, type Decision, type RelationshipSettings } from '../relationships.js';
 import { MembershipIndex, type MembershipIntent, type UserMemberships } from './memberships.js';
-import type { LinkedOrganization, OrganizationsResult } from './organizations.js';
+import { organizationRef, type LinkedOrganization, type OrganizationsResult } from './organizations.js';
 import {
   compact,
   compareFields,
@@ -180,10 +180,10 @@ export class UserPlugin implements ResourcePlugin<PersonGroup, ZdUser> {
     return c;
   }
 
-  add(g: PersonGroup): Change {
+  add(g: PersonGroup): UserCreate {
     const a = g.syncRecord.attributes;
     const verify = this.sync.users?.verify_email ?? false;
-    const after = compact({
+    const after = compact<UserAttributes>({
       name: normalizeLine(a.name) ?? g.email,
       email: g.email,
       external_id: a.external_id === undefined ? (this.match === 'external_id' ? this.userKey(g) : undefined) : normalizeText(a.external_id),
@@ -209,15 +209,15 @@ export class UserPlugin implements ResourcePlugin<PersonGroup, ZdUser> {
     };
   }
 
-  update(g: PersonGroup, u: ZdUser, c: Comparison): Change {
+  update(g: PersonGroup, u: ZdUser, c: Comparison): UserUpdate {
     return {
       type: 'user',
       action: 'update',
       key: this.userKey(g),
       zendesk_id: u.id,
       label: g.email,
-      before: c.before,
-      after: c.after,
+      before: c.before as UserAttributes,
+      after: c.after as UserAttributes,
       diff: c.diff,
       sources: [g.syncRecord.sourceId, ...g.others.map((p) => p.sourceId)],
     };
@@ -228,21 +228,18 @@ export class UserPlugin implements ResourcePlugin<PersonGroup, ZdUser> {
   }
 
   /** A user for users.create_for_new_organizations (sold-to contacts of an organization this plan creates). */
-  addSoldTo(person: { email: string; name: string; sourceId: string }, org: LinkedOrganization): Change {
+  addSoldTo(person: { email: string; name: string; sourceId: string }, org: LinkedOrganization): UserCreate {
     const verify = this.sync.users?.verify_email ?? false;
     const external = this.match === 'external_id' ? person.sourceId : undefined;
-    const after: Record<string, unknown> = {
-      ...compact({
-        name: normalizeText(person.name) ?? person.email,
-        email: person.email,
-        external_id: external,
-        role: 'end-user',
-        verified: verify ? undefined : true,
-        skip_verify_email: verify ? undefined : true,
-      }),
-      organization_id: org.id,
-    };
-    const change: Change = {
+    const after = compact<UserAttributes>({
+      name: normalizeText(person.name) ?? person.email,
+      email: person.email,
+      external_id: external,
+      role: 'end-user',
+      verified: verify ? undefined : true,
+      skip_verify_email: verify ? undefined : true,
+    });
+    return {
       type: 'user',
       action: 'create',
       key: external ?? person.email,
@@ -250,21 +247,19 @@ export class UserPlugin implements ResourcePlugin<PersonGroup, ZdUser> {
       label: person.email,
       before: null,
       after,
+      organization: organizationRef(org),
       diff: createDiff({ ...after, organization_id: org.name }),
       reason: `sold-to contact of ${org.name}`,
       sources: [person.sourceId, org.accountId],
     };
-    if (org.id === null) change.refs = { organization: org.key };
-    return change;
   }
 }
 
 /** Sets the user's organization (A) on a create or an update. The diff shows organization names. */
-function setOrganization(change: Change, org: LinkedOrganization, current: { id: number | null; name: string | null }): void {
-  change.after = { ...(change.after ?? {}), organization_id: org.id };
-  if (change.action === 'update') change.before = { ...(change.before ?? {}), organization_id: current.id };
+function setOrganization(change: UserCreate | UserUpdate, org: LinkedOrganization, current: { id: number | null; name: string | null }): void {
+  change.organization = organizationRef(org);
+  if (change.action === 'update') change.before = { ...change.before, organization_id: current.id };
   change.diff = [...change.diff.filter((d) => d.path !== 'organization_id'), { path: 'organization_id', before: current.name ?? current.id, after: org.name }];
-  if (org.id === null) change.refs = { ...(change.refs ?? {}), organization: org.key };
   change.reason = 'primary';
 }
 
@@ -381,7 +376,7 @@ export function reconcileUsers(input: UsersInput): UsersResult {
     });
     outcome.decision = decision;
 
-    let change: Change | null = null;
+    let change: UserCreate | UserUpdate | null = null;
     if (!user) {
       change = plugin.add(g);
     } else if (decision.F === '✓') {
