@@ -15,6 +15,7 @@ import { formatDiagnostic, sortDiagnostics, type Diagnostic } from './diagnostic
 import { schemaIssues } from './schema.js';
 import { semanticChecks } from './semantic.js';
 import { parseYamlTree } from './yaml-tree.js';
+import { registerConfigSecrets } from './register-secrets.js';
 
 export { formatDiagnostic, displayPath, type Diagnostic } from './diagnostics.js';
 export { schemaPath, loadSchema } from './schema.js';
@@ -89,7 +90,9 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadConfig
 
   const diagnostics = sortDiagnostics(ctx.diagnostics);
   if (diagnostics.some((d) => d.severity === 'error')) return { config: null, diagnostics };
-  return { config: buildConfig(ctx, tree.data, file, digest), diagnostics };
+  const config = buildConfig(ctx, tree.data, file, digest);
+  if (checkEnv) registerConfigSecrets(config); // every later output is scrubbed of them (src/util/redact.ts)
+  return { config, diagnostics };
 }
 
 /** loadConfig, throwing a ZdsfError (code config_invalid) that lists every error, one a line. */
