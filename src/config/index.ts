@@ -15,6 +15,7 @@ import { formatDiagnostic, sortDiagnostics, type Diagnostic } from './diagnostic
 import { schemaIssues } from './schema.js';
 import { semanticChecks } from './semantic.js';
 import { parseYamlTree } from './yaml-tree.js';
+import { sourceProblems } from './source-checks.js';
 import { registerConfigSecrets } from './register-secrets.js';
 
 export { formatDiagnostic, displayPath, type Diagnostic } from './diagnostics.js';
@@ -66,13 +67,15 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadConfig
             : (code ?? String(err));
     return { config: null, diagnostics: [{ file, line: 1, col: 1, path: '', message: `cannot read config file: ${reason}`, severity: 'error' }] };
   }
+  const problems = sourceProblems(file, bytes);
+  if (problems.length > 0) return { config: null, diagnostics: problems };
   const source = bytes.toString('utf8');
   const digest = createHash('sha256').update(bytes).digest('hex');
 
   const tree = parseYamlTree(source, { file, env, checkEnv, unsetEnv: options.unsetEnv ?? 'error' });
   const ctx = new CheckContext(file, tree, checkEnv);
   ctx.diagnostics.push(...tree.diagnostics);
-  if (tree.diagnostics.some((d) => d.severity === 'error' && d.message.startsWith('YAML syntax error'))) {
+  if (tree.fatal || tree.diagnostics.some((d) => d.severity === 'error' && d.message.startsWith('YAML syntax error'))) {
     return { config: null, diagnostics: sortDiagnostics(ctx.diagnostics) };
   }
   if (!isObj(tree.data)) {
