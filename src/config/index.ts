@@ -50,8 +50,9 @@ export interface LoadConfigResult {
 
 export async function loadConfig(options: LoadConfigOptions): Promise<LoadConfigResult> {
   const file = options.file;
-  const env = options.env ?? process.env;
   const checkEnv = options.checkEnv ?? true;
+  // --no-env: a variable set but empty (what CI does with a secret a job may not read) is as good as unset
+  const env = checkEnv ? (options.env ?? process.env) : withoutEmpty(options.env ?? process.env);
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
@@ -96,6 +97,12 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadConfig
   const config = buildConfig(ctx, tree.data, file, digest);
   if (checkEnv) registerConfigSecrets(config); // every later output is scrubbed of them (src/util/redact.ts)
   return { config, diagnostics };
+}
+
+function withoutEmpty(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') out[k] = v;
+  return out;
 }
 
 /** loadConfig, throwing a ZdsfError (code config_invalid) that lists every error, one a line. */
