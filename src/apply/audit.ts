@@ -1,5 +1,6 @@
 // The apply audit log: one JSON object a line for every write apply makes (or skips), secrets redacted.
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { PRIVATE_FILE_MODE } from '../util/files.js';
 import { dirname } from 'node:path';
 import type { ChangeAction, ChangeType } from '../model/plan.js';
 import { ZdsfError } from '../util/errors.js';
@@ -68,7 +69,8 @@ export function createAuditLog(path: string): AuditLog {
   let fd: number;
   try {
     mkdirSync(dirname(path), { recursive: true });
-    fd = openSync(path, 'a');
+    fd = openSync(path, 'a', PRIVATE_FILE_MODE);
+    fchmodSync(fd, PRIVATE_FILE_MODE); // an existing log too: it holds names and emails
   } catch (err) {
     throw new ZdsfError(`Cannot open the audit log ${path}: ${(err as Error).message}. Check the --log-file path.`, 'audit_log');
   }
