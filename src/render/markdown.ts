@@ -2,6 +2,7 @@
 // and each sync's full plan in a collapsible <details> as a `diff` block (so +/- lines are coloured),
 // cut to fit the forge's comment limit.
 import type { Plan, SyncPlan } from '../model/plan.js';
+import { escapeControls } from '../util/escape.js';
 import { changeLines, estimateText, type Line, summaryText } from './lines.js';
 
 export interface MarkdownOptions {
@@ -14,7 +15,8 @@ export interface MarkdownOptions {
 export const DEFAULT_MARKDOWN_LIMIT = 65_000;
 
 /** A line inside a ```diff block: the sign must be in column 0 for highlighting; `~` becomes `!` (changed). */
-function diffLine(line: Line): string {
+function diffLine(raw: Line): string {
+  const line = { ...raw, text: escapeControls(raw.text) }; // bidi and control characters shown, not obeyed
   const pad = '  '.repeat(line.indent);
   switch (line.sign) {
     case '+':
@@ -34,11 +36,11 @@ function diffLine(line: Line): string {
 }
 
 function escapeCell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/\n/g, ' ');
+  return escapeControls(text).replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/\n/g, ' ');
 }
 
 function escapeInline(text: string): string {
-  return text.replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return escapeControls(text).replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function syncBody(sync: SyncPlan): string[] {
