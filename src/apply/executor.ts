@@ -55,6 +55,8 @@ export interface ApplyOptions {
   now?: () => Date;
   /** attempts at a batch whose outcome is unknown (looked up between attempts); default 3 */
   maxAttempts?: number;
+  /** an interrupt (SIGINT/SIGTERM): once true, no new batch is sent; batches in flight finish */
+  shouldStop?: () => boolean;
 }
 
 export interface ApplyFailure {
@@ -323,7 +325,7 @@ class SyncExecutor {
     this.progress.start(`Applying ${this.name}`, pending.length);
     for (const c of unsupported) this.fail({ change: c, payload: {} }, 'not sent', `apply cannot ${c.action} a ${c.type}`);
     try {
-      for (const phase of phases) await this.runPhase(phase.name, phase.changes);
+      for (const phase of phases) if (!this.options.shouldStop?.()) await this.runPhase(phase.name, phase.changes);
     } finally {
       this.result.notAttempted = this.remaining;
       const r = this.result;
@@ -641,7 +643,7 @@ class SyncExecutor {
     // are sent, instead of waiting out each job in turn. Batches of one phase are independent of each other.
     let next = 0;
     const worker = async (): Promise<void> => {
-      while (next < groups.length) {
+      while (next < groups.length && !this.options.shouldStop?.()) {
         const b = next++;
         await this.batch(groups[b], b, groups.length, spec);
       }

@@ -16,6 +16,8 @@ export interface ApplyServiceOptions {
   /** append a JSON-lines audit log of every write here */
   logFile?: string;
   progress?: Progress;
+  /** an interrupt: once true, apply sends no new batch (see src/cli/interrupt.ts) */
+  shouldStop?: () => boolean;
 }
 
 export async function runApply(options: ApplyServiceOptions): Promise<ApplyResult> {
@@ -52,6 +54,7 @@ export async function runApply(options: ApplyServiceOptions): Promise<ApplyResul
       force: options.force,
       progress: options.progress,
       audit: audit?.write,
+      shouldStop: options.shouldStop,
     });
   } finally {
     audit?.close();

@@ -5,6 +5,7 @@
 
 // C0 but \t and \n, DEL and C1, Arabic letter mark, zero-width and directional marks, line/paragraph separators,
 // bidi embeddings/overrides/isolates, word joiner and invisible operators, BOM / zero-width no-break space.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g;
 
 export function escapeControls(text: string): string {
