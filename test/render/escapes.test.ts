@@ -39,6 +39,7 @@ describe('rendering', () => {
       const text = out();
       for (const c of [RLO, '\u2066', '\u200b', '\r', '\x9b', '\u2029']) expect(text.includes(c), JSON.stringify(c)).toBe(false);
       // the only ESC left is chalk's own colouring
+      // eslint-disable-next-line no-control-regex -- chalk's colour codes
       expect(text.replace(/\x1b\[[0-9;]*m/g, '')).not.toContain('\x1b');
       expect(text).toContain('\\u202egnp.exe');
     });
