@@ -674,7 +674,8 @@ class SyncExecutor {
         continue;
       }
       const byIndex = new Map(results.map((r) => [r.index, r]));
-      const retryLookup: [Item, string][] = [];
+      const retryLookup: [Item, string, boolean][] = [];
+      const resend: Item[] = [];
       for (const [i, item] of pending.entries()) {
         const r = byIndex.get(i);
         const req = request(batch.indexOf(item));
@@ -685,22 +686,27 @@ class SyncExecutor {
         } else {
           const reason = r.error ?? r.status ?? 'failed';
           // the writer could not tell (it already looked once): look again by key, never send again
-          if (spec.recover && (r.status === 'OutcomeUnknown' || spec.recoverWhen?.test(reason))) retryLookup.push([item, reason]);
+          if (spec.recover && (r.status === 'OutcomeUnknown' || spec.recoverWhen?.test(reason))) retryLookup.push([item, reason, r.status === 'OutcomeUnknown']);
           else this.fail(item, req, reason);
         }
       }
       if (retryLookup.length > 0) {
         const found = await spec.recover!(retryLookup.map(([i]) => i));
-        for (const [item, reason] of retryLookup) {
+        for (const [item, reason, unknown] of retryLookup) {
           const req = request(batch.indexOf(item));
           if (found.has(item)) {
             const id = found.get(item)!;
             this.ok(item, id, req, `Zendesk answered "${reason}"; the record is there as planned`);
             spec.onOk?.(item, id, 'Found');
+          } else if (unknown && attempt < this.maxAttempts) {
+            // an unknown outcome (5xx, reset) and looked up twice without being found: not carried out, send it again
+            // (issue 14: under injected faults a run must converge); a duplicate would be refused by Zendesk as taken
+            lastError = reason;
+            resend.push(item);
           } else this.fail(item, req, reason);
         }
       }
-      pending = [];
+      pending = resend;
     }
     const why = spec.recover ? 'not found in Zendesk, so not sent again' : 'run plan again to see what was done';
     for (const item of pending) this.fail(item, request(batch.indexOf(item)), `outcome unknown after ${s(this.maxAttempts, 'attempt')} (${lastError}); ${why}`);
