@@ -3,7 +3,7 @@
 // (stdout, stderr, --format json, --format markdown, the audit log, the plan file) is searched for the token, the
 // base64 credentials and the decoded pair.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 
 const root = join(import.meta.dirname, '..', '..');
-const CONFIG = join(root, 'fixtures', 'demo', 'sync.yaml');
+// a copy: the apply lock (CONFIG.apply.lock) lives beside the config, and test files run in parallel
+const CONFIG = join(mkdtempSync(join(tmpdir(), 'zdsf-config-')), 'sync.yaml');
+copyFileSync(join(root, 'fixtures', 'demo', 'sync.yaml'), CONFIG);
 const TOKEN = 'zd-leak-test-token-4f9a8b7c6d5e';
 const SF_TOKEN = 'sf-leak-test-access-token-00D8a7b6c5';
 const PAIR = `ops@example.com/token:${TOKEN}`;
