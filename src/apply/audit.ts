@@ -4,7 +4,7 @@ import { PRIVATE_FILE_MODE } from '../util/files.js';
 import { dirname } from 'node:path';
 import type { ChangeAction, ChangeType } from '../model/plan.js';
 import { ZdsfError } from '../util/errors.js';
-import { redactText } from '../util/redact.js';
+import { MASK, redactText } from '../util/redact.js';
 
 export type AuditOutcome = 'ok' | 'failed' | 'skipped';
 
@@ -36,7 +36,7 @@ export const REDACTED = '[REDACTED]';
 
 /** A deep copy with values under secret-looking keys, and credential-looking strings, replaced by [REDACTED]. */
 export function redact(value: unknown, seen: WeakSet<object> = new WeakSet()): unknown {
-  if (typeof value === 'string') return redactText(value).replace(SECRET_VALUE, `$1 ${REDACTED}`);
+  if (typeof value === 'string') return redactText(value).split(MASK).join(REDACTED).replace(SECRET_VALUE, `$1 ${REDACTED}`);
   if (value === null || typeof value !== 'object') return value;
   if (seen.has(value)) return '[Circular]';
   seen.add(value);
