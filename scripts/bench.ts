@@ -1,4 +1,6 @@
 // npm run bench [-- --accounts N --contacts M] [-- --apply] [-- --json]   (npm run bench -- --help)
+// --error-rate: faults injected on both sides (Salesforce and Zendesk) while `zdsf apply --auto-approve` runs, up to
+// --runs times (default 3) until one exits 0; then, faults off, the plan must be "No changes" and Zendesk free of duplicates.
 // Prints performance figures for plan (and optionally apply) at scale, against the sandbox running in a child
 // process (so the figures measure zdsf alone). Default: 20,000 accounts and 100,000 contacts; --full runs the
 // design target of 100,000 accounts and 500,000 contacts. Performance goals live here, never in timed tests.
@@ -34,6 +36,8 @@ Performance figures for zdsf plan (and apply) on a generated seed, against the s
   --rate-limit N the sandbox's Zendesk limit, requests a minute (default 1000000: no limit)
   --json         end stdout with one JSON object of every figure (to compare runs)
   --cpu-prof DIR write V8 CPU profiles of the sandbox and the CLI runs to DIR (node --cpu-prof)
+  --error-rate R inject 5xx on R of all requests (both sides) while \`zdsf apply --auto-approve\` runs
+  --runs N       with --error-rate: apply up to N times until one exits 0 (default 3)
   -h, --help     this help
 `;
 let parsed;
@@ -49,6 +53,8 @@ try {
       json: { type: 'boolean', default: false },
       'rate-limit': { type: 'string', default: '1000000' },
       'cpu-prof': { type: 'string' },
+      'error-rate': { type: 'string' },
+      runs: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -217,6 +223,43 @@ function startSandboxProcess(seed: string): Promise<{ url: string; child: ChildP
   });
 }
 
+/** Sets the sandbox's faults; returns how many it injected so far. */
+async function faults(url: string, body: Record<string, number>): Promise<{ injected: number }> {
+  await fetch(`${url}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const s = (await (await fetch(`${url}/__sandbox/stats`)).json()) as { faults_injected?: number };
+  return { injected: s.faults_injected ?? 0 };
+}
+
+function summaryOf(stdout: string): string {
+  const lines = stdout.trim().split('\n');
+  const failed = lines.find((l) => /records? failed:/.test(l));
+  return `${lines.at(-1) ?? ''}${failed ? ` (${failed})` : ''}`;
+}
+
+async function duplicates(url: string): Promise<string> {
+  const state = (await (await fetch(`${url}/__sandbox/state`)).json()) as {
+    zendesk?: { organizations?: { name?: string; external_id?: string | null }[]; users?: { email?: string | null }[]; organization_memberships?: { user_id: number; organization_id: number }[] };
+  };
+  const z = state.zendesk ?? {};
+  const count = (values: (string | null | undefined)[]): number => {
+    const seen = new Set<string>();
+    let n = 0;
+    for (const v of values) {
+      if (!v) continue;
+      const k = v.toLowerCase();
+      if (seen.has(k)) n++;
+      seen.add(k);
+    }
+    return n;
+  };
+  return [
+    count((z.organizations ?? []).map((o) => o.name)),
+    count((z.organizations ?? []).map((o) => o.external_id)),
+    count((z.users ?? []).map((u) => u.email)),
+    count((z.organization_memberships ?? []).map((m) => `${m.user_id}:${m.organization_id}`)),
+  ].join(' / ');
+}
+
 const dir = await mkdtemp(join(tmpdir(), 'zdsf-bench-'));
 const seedFile = join(dir, 'seed.json');
 process.stderr.write(`zdsf bench: ${accounts} accounts, ${contacts} contacts (node ${process.version})\n`);
@@ -267,6 +310,24 @@ try {
   // the real workflow, as a user runs it: the CLI in its own process, its peak memory measured there
   const plan1 = await cli('zdsf plan --out (CLI)', ['plan', '-c', CONFIG, '--out', join(dir, 'plan.json'), '--format', 'json', '-q'], env, 'plan');
   record('zdsf plan: exit code / peak RSS', `${plan1.code} / ${mb(plan1.maxRss)}`);
+  const planned = (JSON.parse(await readFile(join(dir, 'plan.json'), 'utf8')) as { summary: { create: number; update: number; delete: number } }).summary;
+  record('planned changes', `${planned.create + planned.update + planned.delete} (${planned.create} to add, ${planned.update} to change, ${planned.delete} to destroy)`);
+  if (values['error-rate'] !== undefined) {
+    const rate = Number(values['error-rate']);
+    const runs = Number(values.runs ?? 3);
+    let converged = 0;
+    for (let i = 1; i <= runs && !converged; i++) {
+      await faults(url, { error_rate: rate });
+      const run = await cli(`zdsf apply --auto-approve under ${Math.round(rate * 100)} % faults, run ${i} (CLI)`, ['apply', '-c', CONFIG, '--auto-approve', '--allow-delete', '--force', '-q'], env, `apply-faults-${i}`);
+      const injected = (await faults(url, { error_rate: 0 })).injected;
+      record(`run ${i}: exit code / faults injected so far / result`, `${run.code} / ${injected} / ${summaryOf(run.stdout)}`);
+      if (run.code === 0) converged = i;
+    }
+    record('converged in', converged ? `${converged} run${converged === 1 ? '' : 's'}` : `not within ${runs} runs`);
+    const final = await cli('zdsf plan --detailed-exitcode, faults off (CLI)', ['plan', '-c', CONFIG, '--detailed-exitcode', '-q'], env, 'plan-after-faults');
+    record('final plan: exit code / last line', `${final.code} / ${final.stdout.trim().split('\n').at(-1)}`);
+    record('duplicates in Zendesk (org names, org external_ids, user emails, memberships)', await duplicates(url));
+  }
   if (values.apply) {
     const before = await stats(url);
     const applyStart = performance.now();

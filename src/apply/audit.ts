@@ -1,8 +1,10 @@
 // The apply audit log: one JSON object a line for every write apply makes (or skips), secrets redacted.
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { PRIVATE_FILE_MODE } from '../util/files.js';
 import { dirname } from 'node:path';
 import type { ChangeAction, ChangeType } from '../model/plan.js';
 import { ZdsfError } from '../util/errors.js';
+import { MASK, redactText } from '../util/redact.js';
 
 export type AuditOutcome = 'ok' | 'failed' | 'skipped';
 
@@ -34,7 +36,7 @@ export const REDACTED = '[REDACTED]';
 
 /** A deep copy with values under secret-looking keys, and credential-looking strings, replaced by [REDACTED]. */
 export function redact(value: unknown, seen: WeakSet<object> = new WeakSet()): unknown {
-  if (typeof value === 'string') return value.replace(SECRET_VALUE, `$1 ${REDACTED}`);
+  if (typeof value === 'string') return redactText(value).split(MASK).join(REDACTED).replace(SECRET_VALUE, `$1 ${REDACTED}`);
   if (value === null || typeof value !== 'object') return value;
   if (seen.has(value)) return '[Circular]';
   seen.add(value);
@@ -67,7 +69,8 @@ export function createAuditLog(path: string): AuditLog {
   let fd: number;
   try {
     mkdirSync(dirname(path), { recursive: true });
-    fd = openSync(path, 'a');
+    fd = openSync(path, 'a', PRIVATE_FILE_MODE);
+    fchmodSync(fd, PRIVATE_FILE_MODE); // an existing log too: it holds names and emails
   } catch (err) {
     throw new ZdsfError(`Cannot open the audit log ${path}: ${(err as Error).message}. Check the --log-file path.`, 'audit_log');
   }

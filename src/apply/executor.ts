@@ -40,6 +40,8 @@ export interface ApplyOptions {
   progress?: Progress;
   audit?: (entry: AuditEntry) => void;
   now?: () => Date;
+  /** an interrupt (SIGINT/SIGTERM): once true, no new batch is sent; batches in flight finish */
+  shouldStop?: () => boolean;
 }
 
 export interface ApplyFailure {
@@ -200,7 +202,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
   // 3. write, sync by sync
   for (const p of prepared) {
     try {
-      await new SyncExecutor(p, { progress: options.progress ?? silentProgress, audit: options.audit, now: options.now ?? (() => new Date()) }).run();
+      await new SyncExecutor(p, { progress: options.progress ?? silentProgress, audit: options.audit, now: options.now ?? (() => new Date()), shouldStop: options.shouldStop }).run();
     } catch (err) {
       p.result.error = errorMessage(err);
     } finally {

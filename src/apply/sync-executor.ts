@@ -11,7 +11,7 @@ import { phaseSpec, type Item, type PhaseSpec } from './phases.js';
 import { changeKey } from './stale.js';
 import { chunk } from '../util/data.js';
 
-/** batches of one phase sent and followed at the same time (Zendesk queues up to 30 jobs per account) */
+/** batches of one phase sent and followed at the same time when the writer does not size it from its budget */
 const BATCHES_IN_FLIGHT = 4;
 
 const s = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -20,6 +20,8 @@ export interface SyncExecutorOptions {
   progress: Progress;
   audit?: (entry: AuditEntry) => void;
   now: () => Date;
+  /** an interrupt (SIGINT/SIGTERM): once true, no new batch is sent; batches in flight finish */
+  shouldStop?: () => boolean;
 }
 
 export class SyncExecutor {
@@ -61,7 +63,7 @@ export class SyncExecutor {
     this.remaining = pending.length;
     this.options.progress.start(`Applying ${this.name}`, pending.length);
     try {
-      for (const phase of phases) await this.runPhase(phaseSpec(phase.name), phase.changes);
+      for (const phase of phases) if (!this.options.shouldStop?.()) await this.runPhase(phaseSpec(phase.name), phase.changes);
     } finally {
       this.p.result.notAttempted = this.remaining;
       const r = this.p.result;
@@ -135,16 +137,17 @@ export class SyncExecutor {
       else items.push({ change, payload });
     }
     const groups = chunk(items, spec.batchSize);
-    // Up to BATCHES_IN_FLIGHT batches at once: a bulk request's job is followed (polled) while the next batches
+    // Up to jobsInFlight() batches at once (from the budget; #12): a bulk request's job is followed (polled) while the next batches
     // are sent. Batches of one phase are independent of each other.
     let next = 0;
     const worker = async (): Promise<void> => {
-      while (next < groups.length) {
+      while (next < groups.length && !this.options.shouldStop?.()) {
         const b = next++;
         await this.batch(groups[b], b, groups.length, spec);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(BATCHES_IN_FLIGHT, groups.length) }, worker));
+    const inFlight = this.p.writer.jobsInFlight?.() ?? BATCHES_IN_FLIGHT;
+    await Promise.all(Array.from({ length: Math.min(Math.max(1, inFlight), groups.length) }, worker));
   }
 
   private async batch(batch: Item[], b: number, count: number, spec: PhaseSpec<Change>): Promise<void> {

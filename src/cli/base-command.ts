@@ -1,6 +1,7 @@
 import { Command, Errors } from '@oclif/core';
 import { ZdsfError } from '../util/errors.js';
 import type { RunTimings } from './timings.js';
+import { redactText } from '../util/redact.js';
 
 /**
  * Every zdsf command extends this. oclif exits 2 on an error without an explicit code, which
@@ -19,8 +20,8 @@ export abstract class BaseCommand extends Command {
   protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
     if (err instanceof Errors.ExitError) throw err;
     const message = err instanceof ZdsfError ? err.fullMessage : err instanceof Errors.CLIError ? err.message : `${err.name}: ${err.message}`;
-    process.stderr.write(`Error: ${message.replace(/^Error: /, '')}\n`);
-    if (process.env.ZDSF_DEBUG && err.stack) process.stderr.write(`${err.stack}\n`);
+    process.stderr.write(`Error: ${redactText(message.replace(/^Error: /, ''))}\n`);
+    if (process.env.ZDSF_DEBUG && err.stack) process.stderr.write(`${redactText(err.stack)}\n`);
     this.exit(1);
   }
 }

@@ -1,4 +1,5 @@
 import type { Logger } from '../model/ports.js';
+import { redactText } from '../util/redact.js';
 
 /** Colour only on a TTY, and never with NO_COLOR set (https://no-color.org) or FORCE_COLOR=0. */
 export function useColor(stream: NodeJS.WriteStream = process.stdout, env: NodeJS.ProcessEnv = process.env): boolean {
@@ -11,10 +12,10 @@ export function useColor(stream: NodeJS.WriteStream = process.stdout, env: NodeJ
 /** Human messages and logs go to stderr, so stdout holds only the document (plan text, JSON, markdown). */
 export function stderrLogger(debug = Boolean(process.env.ZDSF_DEBUG)): Logger {
   return {
-    info: (m) => process.stderr.write(`${m}\n`),
-    warn: (m) => process.stderr.write(`Warning: ${m}\n`),
+    info: (m) => process.stderr.write(`${redactText(m)}\n`),
+    warn: (m) => process.stderr.write(`Warning: ${redactText(m)}\n`),
     debug: (m) => {
-      if (debug) process.stderr.write(`debug: ${m}\n`);
+      if (debug) process.stderr.write(`debug: ${redactText(m)}\n`);
     },
   };
 }

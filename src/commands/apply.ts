@@ -13,6 +13,8 @@ import { runApply, formatApplyResult } from '../services/apply.js';
 import { createPlan, planFailed, planHasChanges } from '../services/plan.js';
 import { readPlanFile } from '../services/plan-file.js';
 import { ZdsfError } from '../util/errors.js';
+import { installInterrupt, interruptSummary } from '../cli/interrupt.js';
+import { acquireApplyLock, lockPathFor } from '../services/apply-lock.js';
 
 export default class Apply extends BaseCommand {
   static override summary = 'Carry out a plan in Zendesk.';
@@ -24,7 +26,10 @@ record the plan changes no longer matches the plan (a stale plan), and names eac
 Without PLANFILE, plans, shows the plan and asks for confirmation (--auto-approve for CI).
 
 Deletes (organizations.retention) need --allow-delete, and more than max_deletes need --force.
-Exit codes: 0 success; 1 error or any record that failed.`;
+One apply at a time: a second apply of the same configuration refuses while CONFIG.apply.lock is held.
+Ctrl-C (SIGINT) or SIGTERM stops sending new batches, waits for the requests in flight, prints what was done
+and how to resume.
+Exit codes: 0 success; 1 error or any record that failed; 130 interrupted by SIGINT, 143 by SIGTERM.`;
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> plan.json',
@@ -87,18 +92,36 @@ Exit codes: 0 success; 1 error or any record that failed.`;
       }
     }
 
-    const result = await time('apply (stale check, writes)', () => runApply({
-      config,
-      plan,
-      writerFor: adapters.writerFor,
-      target: adapters.target,
-      allowDelete: flags['allow-delete'],
-      force: flags.force,
-      syncs: args.planfile ? flags.sync : undefined,
-      logFile: flags['log-file'],
-      progress,
-    }));
+    // one apply at a time per configuration; Ctrl-C / SIGTERM stop new batches and say how to resume (issue 14)
+    const resume = args.planfile
+      ? `run \`zdsf apply ${args.planfile} -c ${flags.config}\` again: it skips what is done.`
+      : `run \`zdsf plan -c ${flags.config}\` to see what is left, then apply again.`;
+    const lock = acquireApplyLock(lockPathFor(flags.config), { logger, command: 'apply' });
+    const interrupt = installInterrupt({ resumeHint: `Run \`zdsf plan -c ${flags.config}\` to see what was done.`, onForcedExit: lock.release });
+    let result;
+    try {
+      result = await time('apply (stale check, writes)', () => runApply({
+        config,
+        plan,
+        writerFor: adapters.writerFor,
+        target: adapters.target,
+        allowDelete: flags['allow-delete'],
+        force: flags.force,
+        syncs: args.planfile ? flags.sync : undefined,
+        logFile: flags['log-file'],
+        progress,
+        shouldStop: interrupt.requested,
+      }));
+    } finally {
+      interrupt.dispose();
+      lock.release();
+    }
     process.stdout.write(formatApplyResult(result));
+    const signal = interrupt.signal();
+    if (signal) {
+      process.stderr.write(interruptSummary(signal, result, resume));
+      this.exit(interrupt.exitCode());
+    }
     if (!result.ok) this.exit(1);
   }
 }

@@ -73,6 +73,7 @@ export function buildConfig(ctx: CheckContext, data: Json, file: string, digest:
       auth: salesforceAuth(inst.auth as Json),
       pos: ctx.pos(['salesforce', name], true),
     };
+    if (typeof inst.timeout_seconds === 'number') salesforce[name].timeout_seconds = inst.timeout_seconds;
   }
   const zendesk: Record<string, ZendeskInstance> = {};
   for (const [name, v] of entries(data.zendesk)) {
@@ -86,6 +87,7 @@ export function buildConfig(ctx: CheckContext, data: Json, file: string, digest:
       pos: ctx.pos(['zendesk', name], true),
     };
     if (typeof inst.max_requests_per_minute === 'number') instance.max_requests_per_minute = inst.max_requests_per_minute;
+    if (typeof inst.timeout_seconds === 'number') instance.timeout_seconds = inst.timeout_seconds;
     zendesk[name] = instance;
   }
   const syncs: Sync[] = [];

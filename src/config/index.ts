@@ -16,6 +16,8 @@ import { formatDiagnostic, sortDiagnostics, type Diagnostic } from './diagnostic
 import { schemaIssues } from './schema.js';
 import { semanticChecks } from './semantic.js';
 import { parseYamlTree } from './yaml-tree.js';
+import { sourceProblems } from './source-checks.js';
+import { registerConfigSecrets } from './register-secrets.js';
 
 export { formatDiagnostic, displayPath, type Diagnostic } from './diagnostics.js';
 export { schemaPath, loadSchema } from './schema.js';
@@ -49,8 +51,9 @@ export interface LoadConfigResult {
 
 export async function loadConfig(options: LoadConfigOptions): Promise<LoadConfigResult> {
   const file = options.file;
-  const env = options.env ?? process.env;
   const checkEnv = options.checkEnv ?? true;
+  // --no-env: a variable set but empty (what CI does with a secret a job may not read) is as good as unset
+  const env = checkEnv ? (options.env ?? process.env) : withoutEmpty(options.env ?? process.env);
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
@@ -66,13 +69,15 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadConfig
             : (code ?? String(err));
     return { config: null, diagnostics: [{ file, line: 1, col: 1, path: '', message: `cannot read config file: ${reason}`, severity: 'error' }] };
   }
+  const problems = sourceProblems(file, bytes);
+  if (problems.length > 0) return { config: null, diagnostics: problems };
   const source = bytes.toString('utf8');
   const digest = configDigest(source);
 
   const tree = parseYamlTree(source, { file, env, checkEnv, unsetEnv: options.unsetEnv ?? 'error' });
   const ctx = new CheckContext(file, tree, checkEnv);
   ctx.diagnostics.push(...tree.diagnostics);
-  if (tree.diagnostics.some((d) => d.severity === 'error' && d.message.startsWith('YAML syntax error'))) {
+  if (tree.fatal || tree.diagnostics.some((d) => d.severity === 'error' && d.message.startsWith('YAML syntax error'))) {
     return { config: null, diagnostics: sortDiagnostics(ctx.diagnostics) };
   }
   if (!isObj(tree.data)) {
@@ -90,7 +95,15 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadConfig
 
   const diagnostics = sortDiagnostics(ctx.diagnostics);
   if (diagnostics.some((d) => d.severity === 'error')) return { config: null, diagnostics };
-  return { config: buildConfig(ctx, tree.data, file, digest), diagnostics };
+  const config = buildConfig(ctx, tree.data, file, digest);
+  if (checkEnv) registerConfigSecrets(config); // every later output is scrubbed of them (src/util/redact.ts)
+  return { config, diagnostics };
+}
+
+function withoutEmpty(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') out[k] = v;
+  return out;
 }
 
 /**

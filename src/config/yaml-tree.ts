@@ -3,7 +3,7 @@
  * (line and column of the value and of its key), what the scalar said before `${VAR}`
  * interpolation, and which environment variables it referenced.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, visit, type Node } from 'yaml';
 import { displayPath, type Diagnostic, type Segment } from './diagnostics.js';
 import { interpolate } from './interpolate.js';
 import { SECRET_KEYS } from './secrets.js';
@@ -31,7 +31,17 @@ export interface YamlTree {
   /** keyed by pathKey(segments) */
   nodes: Map<string, NodeInfo>;
   diagnostics: Diagnostic[];
+  /** the document could not be built (alias expansion past MAX_VALUES): nothing further to check */
+  fatal?: boolean;
 }
+
+/**
+ * Values the builder may produce, aliases and merges expanded (issue 14): a real config has a few thousand; a
+ * "billion laughs" (nested aliases) or a chain of `<<: *prev` merges would expand exponentially or quadratically.
+ */
+export const MAX_VALUES = 50_000;
+
+class ExpansionLimit extends Error {}
 
 export function pathKey(segments: readonly Segment[]): string {
   return JSON.stringify(segments);
@@ -59,7 +69,7 @@ const PLAIN_INT = /^-?[0-9]+$/;
 
 export function parseYamlTree(source: string, options: ParseOptions): YamlTree {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter, merge: true, prettyErrors: true, strict: true, uniqueKeys: true });
+  const doc = parseDocument(source, { lineCounter, merge: true, prettyErrors: true, strict: true, uniqueKeys: false }); // keys checked below in linear time: yaml's check is quadratic
   const tree: YamlTree = { data: undefined, nodes: new Map(), diagnostics: [] };
   const at = (offset: number | undefined): Position => {
     const p = lineCounter.linePos(offset ?? 0);
@@ -85,15 +95,38 @@ export function parseYamlTree(source: string, options: ParseOptions): YamlTree {
   if (doc.errors.length > 0) return tree;
 
   const resolving = new Set<Node>();
+  let built = 0;
+  // every alias's anchor, in one pass in document order (yaml's resolve() walks the document once per alias)
+  const targets = new Map<Node, Node | null>();
+  const anchors = new Map<string, Node>();
+  visit(doc, (_key, n) => {
+    if (isAlias(n)) targets.set(n, anchors.get(n.source) ?? null);
+    else if ((isMap(n) || isSeq(n) || isScalar(n)) && n.anchor) anchors.set(n.anchor, n);
+  });
+  let aliasPos: Position | undefined; // the outermost alias being expanded
+
+  /** counts values produced (merged keys included) against MAX_VALUES; past it, one error at the alias and stop */
+  const spend = (n: number, segments: Segment[], keyPos: Position | undefined): void => {
+    built += n;
+    if (built <= MAX_VALUES) return;
+    diag(
+      aliasPos ?? keyPos ?? { line: 1, col: 1 },
+      segments.slice(0, 1),
+      `the document expands to more than ${MAX_VALUES.toLocaleString('en-US')} values through aliases and merge keys (nested aliases, a "billion laughs"?); zdsf refuses it: use fewer nested aliases`,
+    );
+    throw new ExpansionLimit();
+  };
 
   const build = (node: unknown, segments: Segment[], keyPos: Position | undefined): unknown => {
+    spend(1, segments, keyPos);
     if (node === null || node === undefined) {
       const pos = keyPos ?? { line: 1, col: 1 };
       tree.nodes.set(pathKey(segments), { pos, keyPos });
       return null;
     }
     if (isAlias(node)) {
-      const target = node.resolve(doc as Document);
+      // yaml's resolve() walks the document from its start: once per alias node, not once per expansion
+      const target = targets.get(node) ?? undefined;
       if (!target || resolving.has(target)) {
         const pos = at(node.range?.[0]);
         diag(pos, segments, `alias *${node.source} does not refer to an anchor (&${node.source}) above it`);
@@ -101,6 +134,8 @@ export function parseYamlTree(source: string, options: ParseOptions): YamlTree {
         return null;
       }
       resolving.add(target);
+      const outer = aliasPos;
+      aliasPos ??= at(node.range?.[0]);
       try {
         const value = build(target, segments, keyPos);
         const info = tree.nodes.get(pathKey(segments));
@@ -108,6 +143,7 @@ export function parseYamlTree(source: string, options: ParseOptions): YamlTree {
         return value;
       } finally {
         resolving.delete(target);
+        aliasPos = outer;
       }
     }
     if (isScalar(node)) {
@@ -146,11 +182,12 @@ export function parseYamlTree(source: string, options: ParseOptions): YamlTree {
       // merge keys first, so that the map's own keys (and positions) win
       const merged: Array<[string, unknown]> = [];
       for (const pair of node.items) {
-        if (isPair(pair) && isMergeKey(pair.key)) mergeInto(pair.value, segments, merged, build);
+        if (isPair(pair) && isMergeKey(pair.key)) mergeInto(pair.value, segments, merged, build, (n) => spend(n, segments, keyPos));
       }
       for (const [name, value] of merged) out[name] = value;
       const pos = at(node.range?.[0]);
       tree.nodes.set(pathKey(segments), { pos: keyPos && node.items.length === 0 ? keyPos : pos, keyPos });
+      const own = new Set<string>();
       for (const pair of node.items) {
         if (!isPair(pair) || isMergeKey(pair.key)) continue;
         const key = pair.key;
@@ -159,6 +196,11 @@ export function parseYamlTree(source: string, options: ParseOptions): YamlTree {
           continue;
         }
         const name = String(key.value);
+        if (own.has(name)) {
+          diag(at(key.range?.[0]), [], 'YAML syntax error: Map keys must be unique');
+          continue;
+        }
+        own.add(name);
         out[name] = build(pair.value, [...segments, name], at(key.range?.[0]));
       }
       return out;
@@ -173,7 +215,13 @@ export function parseYamlTree(source: string, options: ParseOptions): YamlTree {
     return null;
   };
 
-  tree.data = build(doc.contents, [], undefined);
+  try {
+    tree.data = build(doc.contents, [], undefined);
+  } catch (err) {
+    if (!(err instanceof ExpansionLimit)) throw err;
+    tree.data = undefined;
+    tree.fatal = true;
+  }
   return tree;
 }
 
@@ -191,12 +239,14 @@ function mergeInto(
   segments: Segment[],
   merged: Array<[string, unknown]>,
   build: (node: unknown, segments: Segment[], keyPos: Position | undefined) => unknown,
+  spend: (n: number) => void,
 ): void {
   const sources = isSeq(value) ? value.items : [value];
   const seen = new Set(merged.map(([k]) => k));
   for (const source of sources) {
     const built = build(source, segments, undefined);
     if (built && typeof built === 'object' && !Array.isArray(built)) {
+      spend(Object.keys(built).length);
       for (const [k, v] of Object.entries(built)) {
         if (seen.has(k)) continue;
         seen.add(k);
@@ -208,6 +258,7 @@ function mergeInto(
 
 /** yaml's messages repeat the position and quote the source; keep the first sentence. */
 function yamlMessage(message: string): string {
+  if (/Maximum call stack size exceeded/.test(message)) return 'the document is nested too deeply (thousands of levels)';
   const first = message.split('\n')[0] ?? message;
   return first.replace(/ at line \d+, column \d+:?$/, '').trim();
 }

@@ -26,6 +26,7 @@ import { childRecords, readPath } from './path.js';
 import { tagOwnership, tagsFor } from './tags.js';
 import { cleanDomains, toZendeskFieldValue } from './values.js';
 import { measure } from '../util/timings.js';
+import { idCaseCollisions } from './id-case.js';
 
 export * from './normalize.js';
 export * from './path.js';
@@ -265,7 +266,10 @@ function mapSyncNow(sync: Sync, source: SourceData, target: Pick<TargetData, 'or
     if (sync.users?.create_for_new_organizations) children.push(sync.users.create_for_new_organizations.from);
     const ctx: MapContext = { objectName: 'Account', childRelationships: children };
     const fields = planFields(orgs.fields, target.organizationFields);
+    const collisions = idCaseCollisions(source.accounts.map((a) => a.Id));
+    out.warnings.push(...collisions.warnings);
     for (const account of source.accounts) {
+      if (collisions.skipped.has(account.Id)) continue;
       const org = mapOrganization(orgs, sync.users, account, fields, ctx, out);
       if (org) organizations.push(org);
     }

@@ -66,6 +66,8 @@ export interface SalesforceInstance {
   login_url: string;
   /** default "62.0" */
   api_version: string;
+  /** how long one request may wait for an answer, seconds (default 120) */
+  timeout_seconds?: number;
   auth: SalesforceAuth;
   pos?: SourcePos;
 }
@@ -83,6 +85,8 @@ export interface ZendeskInstance {
   multiple_organizations: boolean;
   /** Never send more than this many requests a minute (default: the account's own limit as reported by headers). */
   max_requests_per_minute?: number;
+  /** how long one request may wait for an answer, seconds (default 30) */
+  timeout_seconds?: number;
   pos?: SourcePos;
 }
 

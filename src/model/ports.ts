@@ -103,4 +103,6 @@ export interface TargetWriter {
   countOrganizations?(): Promise<number>;
   /** requests sent so far (for the summary and tests) */
   readonly requestCount: number;
+  /** bulk jobs worth following at once, sized from the instance's request budget (issue 12); default 4 */
+  jobsInFlight?(): number;
 }

@@ -5,6 +5,7 @@
 // outside GitHub and GitLab): Unicode signs with words.
 import type { Change, Plan, SyncPlan, Warning } from '../model/plan.js';
 import { plural } from '../util/text.js';
+import { escapeControls } from '../util/escape.js';
 import { changeLines, estimateText, MAX_WARNING_RECORDS, type Line, summaryText } from './lines.js';
 
 export interface MarkdownOptions {
@@ -22,7 +23,8 @@ export interface MarkdownOptions {
 export const DEFAULT_MARKDOWN_LIMIT = 65_000;
 
 /** A line inside a ```diff block: the sign must be in column 0 for highlighting; `~` becomes `!` (changed). */
-function diffLine(line: Line): string {
+function diffLine(raw: Line): string {
+  const line = { ...raw, text: escapeControls(raw.text) }; // bidi and control characters shown, not obeyed
   const pad = '  '.repeat(line.indent);
   switch (line.sign) {
     case '+':
@@ -42,11 +44,11 @@ function diffLine(line: Line): string {
 }
 
 function escapeCell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/\n/g, ' ');
+  return escapeControls(text).replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/\n/g, ' ');
 }
 
 function escapeInline(text: string): string {
-  return text.replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return escapeControls(text).replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function syncBody(sync: SyncPlan): string[] {

@@ -1,13 +1,15 @@
 // Plan -> terminal text, terraform-like. Colour only when asked (the command decides: TTY and no NO_COLOR).
 import { Chalk } from 'chalk';
 import type { Plan } from '../model/plan.js';
+import { escapeControls } from '../util/escape.js';
 import { type Line, summaryText, syncLines } from './lines.js';
 
 export interface TextOptions {
   color?: boolean;
 }
 
-export function renderLine(line: Line, paint: (sign: Line['sign'], s: string) => string): string {
+export function renderLine(raw: Line, paint: (sign: Line['sign'], s: string) => string): string {
+  const line = { ...raw, text: escapeControls(raw.text) }; // bidi and control characters shown, not obeyed
   const pad = '  '.repeat(line.indent);
   if (line.sign === '') return line.text;
   if (line.sign === '#') return paint('#', `${pad}# ${line.text}`);

@@ -9,6 +9,7 @@ import { createPrivateKey, createSign, type KeyObject } from 'node:crypto';
 import { Connection } from 'jsforce';
 import type { SalesforceAuth, SalesforceInstance } from '../model/config.js';
 import { ZdsfError } from '../util/errors.js';
+import { withRetries, type RetryPolicy } from './retry.js';
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -19,6 +20,8 @@ export interface ConnectOptions {
   jwtLifetimeSeconds?: number;
   /** clock, for tests */
   now?: () => Date;
+  /** retries of the token request (tests shorten the delays) */
+  retry?: RetryPolicy;
 }
 
 /** The successful answer of the Salesforce token endpoint. */
@@ -113,7 +116,17 @@ function describeNetworkError(err: unknown): string {
   return String(err);
 }
 
-/** POSTs a token request; throws ZdsfError on network failure and on any non-2xx answer. */
+/** The timeout of one request to an instance, ms (salesforce.NAME.timeout_seconds, default 120 s). */
+export function timeoutMsOf(instance: SalesforceInstance): number {
+  return (instance.timeout_seconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
+}
+
+export const DEFAULT_TIMEOUT_SECONDS = 120;
+
+/**
+ * POSTs a token request; throws ZdsfError on network failure and on any non-2xx answer. 5xx answers, resets
+ * and timeouts are retried (a token request is safe to send again); a 4xx is not.
+ */
 export async function requestToken(
   instance: SalesforceInstance,
   params: Record<string, string>,
@@ -122,21 +135,39 @@ export async function requestToken(
   const url = `${trimSlash(instance.login_url)}/services/oauth2/token`;
   const doFetch = options.fetch ?? fetch;
   const secrets = [...authSecrets(instance.auth), ...Object.entries(params).filter(([k]) => k !== 'grant_type' && k !== 'username' && k !== 'client_id').map(([, v]) => v)];
+  const timeoutMs = timeoutMsOf(instance);
   let res: Response;
+  let text: string;
   try {
-    res = await doFetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: new URLSearchParams(params).toString(),
-    });
+    ({ res, text } = await withRetries(
+      async () => {
+        const r = await doFetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+          body: new URLSearchParams(params).toString(),
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        const t = await r.text();
+        if (r.status >= 500) throw Object.assign(new Error(`HTTP ${r.status}`), { status: r.status, res: r, text: t });
+        return { res: r, text: t };
+      },
+      { what: `POST ${url}`, instance: instance.name, timeoutSeconds: timeoutMs / 1000 },
+      options.retry,
+    ));
   } catch (err) {
-    throw new ZdsfError(
-      `Cannot reach Salesforce instance ${instance.name} at ${url} (${redact(describeNetworkError(err), secrets)}). ` +
-        'Check login_url in the config and the network (proxy, VPN, DNS).',
-      'unreachable',
-    );
+    if (err instanceof ZdsfError) throw err;
+    const last = err as { res?: Response; text?: string };
+    if (last.res && typeof last.text === 'string') {
+      res = last.res;
+      text = last.text;
+    } else {
+      throw new ZdsfError(
+        `Cannot reach Salesforce instance ${instance.name} at ${url} (${redact(describeNetworkError(err), secrets)}). ` +
+          'Check login_url in the config and the network (proxy, VPN, DNS).',
+        'unreachable',
+      );
+    }
   }
-  const text = await res.text();
   let body: unknown;
   try {
     body = text ? JSON.parse(text) : undefined;
@@ -158,7 +189,8 @@ export async function requestToken(
       );
     }
     throw new ZdsfError(
-      `Salesforce token endpoint ${url} answered HTTP ${res.status} for instance ${instance.name} (${detail}).`,
+      `Salesforce token endpoint ${url} answered HTTP ${res.status} for instance ${instance.name} (${detail})` +
+        `${res.status >= 500 ? ', also when tried again; the service may be down, try again later' : ''}.`,
       'salesforce_error',
     );
   }
@@ -254,8 +286,13 @@ export async function connectSalesforce(instance: SalesforceInstance, options: C
   if (auth.method !== 'password') throw new Error(`unsupported Salesforce auth method`);
   const conn = new Connection({ version, loginUrl, logLevel: 'NONE' }); // jsforce's SOAP debug log would show the session id
   try {
-    await conn.login(auth.username, auth.password + (auth.security_token ?? ''));
+    await withRetries(
+      () => conn.login(auth.username, auth.password + (auth.security_token ?? '')),
+      { what: 'SOAP login', instance: instance.name, timeoutSeconds: timeoutMsOf(instance) / 1000 },
+      options.retry,
+    );
   } catch (err) {
+    if (err instanceof ZdsfError) throw err;
     const translated = translateConnectionError(err, instance, `${loginUrl}/services/Soap/u/${version}`);
     if (translated instanceof ZdsfError) throw translated;
     throw new ZdsfError(

@@ -14,7 +14,8 @@ import type { Logger, Progress, SourceReader, SourceReaderOptions } from '../mod
 import { beginTask, silentProgress } from '../model/ports.js';
 import type { AccountContactRelation, SfChildResult, SfFieldDescribe, SfObjectDescribe, SfRecord, SourceData } from '../model/salesforce.js';
 import { ZdsfError } from '../util/errors.js';
-import { authSecrets, connectSalesforce, errorParts, redact, translateConnectionError, type FetchLike } from './auth.js';
+import { authSecrets, connectSalesforce, errorParts, redact, timeoutMsOf, translateConnectionError, type FetchLike } from './auth.js';
+import { classifyFailure, withRetries, type RetryContext, type RetryPolicy } from './retry.js';
 import { parseCsv } from './csv.js';
 import { buildSyncQueries, type BuiltQuery } from './soql.js';
 
@@ -23,8 +24,11 @@ export interface SalesforceReaderOptions {
   connect?: (instance: SalesforceInstance) => Promise<Connection>;
   /** queries without subqueries returning at least this many rows use Bulk API 2.0 (default 10000) */
   bulkThreshold?: number;
-  /** jsforce's retry of GET requests on 5xx / network errors (default: jsforce's, 5 retries from 500 ms) */
-  retry?: { maxRetries?: number; minTimeout?: number; timeoutFactor?: number };
+  /**
+   * Retries of every request on 5xx / resets / timeouts (see retry.ts; default 8 tries from 500 ms, at most 60 s
+   * of waiting per request). `maxRetries` / `minTimeout` are accepted as the tries after the first / the first delay.
+   */
+  retry?: RetryPolicy & { maxRetries?: number; minTimeout?: number; timeoutFactor?: number };
   /** Bulk API 2.0 job polling: first interval (default 1000 ms, growing to 10 s) and give-up time (default 1 h) */
   bulkPollIntervalMs?: number;
   bulkPollTimeoutMs?: number;
@@ -152,6 +156,7 @@ class SyncRead {
   private readonly describes = new Map<string, SfObjectDescribe>();
   private readonly missing = new Set<string>();
   private readonly secrets: string[];
+  private usageWarned = false;
 
   constructor(
     private readonly conn: Connection,
@@ -164,14 +169,46 @@ class SyncRead {
     this.secrets = authSecrets(instance.auth);
   }
 
-  private requestOptions(): object {
-    return this.options.retry ? { retry: this.options.retry } : {};
+  /** The retry policy of this read (the options' `retry`, with jsforce-style names mapped). */
+  private policy(): RetryPolicy {
+    return retryPolicyOf(this.options.retry);
   }
 
-  /** GET/POST through jsforce; connection errors become ZdsfErrors, others are returned to the caller. */
+  private retryContext(what: string): RetryContext {
+    return {
+      what,
+      instance: this.instance.name,
+      timeoutSeconds: timeoutMsOf(this.instance) / 1000,
+      usage: () => this.conn.limitInfo?.apiUsage,
+      logger: this.logger,
+    };
+  }
+
+  /** Warns once when the org has used 90 % of its daily API requests (Sforce-Limit-Info). */
+  private checkUsage(): void {
+    const u = this.conn.limitInfo?.apiUsage;
+    if (!u || this.usageWarned || u.limit <= 0 || u.used < u.limit * 0.9) return;
+    this.usageWarned = true;
+    this.logger?.warn(
+      `Salesforce ${this.instance.name} has used ${u.used} of its ${u.limit} daily API requests (Sforce-Limit-Info); ` +
+        'zdsf stops with REQUEST_LIMIT_EXCEEDED if the limit is reached.',
+    );
+  }
+
+  /**
+   * GET/POST through jsforce (its own retry off: ours is bounded and covers POSTs of query jobs too), each try
+   * bounded by timeout_seconds; connection errors become ZdsfErrors, others are returned to the caller.
+   */
   private async request<T>(req: { method: 'GET' | 'POST'; url: string; body?: string; headers?: Record<string, string> }): Promise<T> {
+    const what = `${req.method} ${req.url.split('?')[0]}`;
     try {
-      return (await this.conn.request<T>(req, this.requestOptions())) as T;
+      const result = await withRetries(
+        async () => (await this.conn.request<T>(req, { retry: { maxRetries: 0 }, timeout: timeoutMsOf(this.instance) } as object)) as T,
+        this.retryContext(what),
+        this.policy(),
+      );
+      this.checkUsage();
+      return result;
     } catch (err) {
       throw translateConnectionError(err, this.instance, this.conn.instanceUrl || undefined);
     }
@@ -180,7 +217,9 @@ class SyncRead {
   private queryError(err: unknown, query: BuiltQuery): unknown {
     if (err instanceof ZdsfError) return err;
     const parts = errorParts(err);
-    const detail = redact(parts.code ? `${parts.code}: ${parts.message}` : parts.message, this.secrets);
+    const tries = (err as { retriesExhausted?: number }).retriesExhausted;
+    const again = tries && tries > 1 && classifyFailure(err) !== 'fatal' ? ` (${tries} tries; the service may be down, try again later)` : '';
+    const detail = redact(parts.code ? `${parts.code}: ${parts.message}` : parts.message, this.secrets) + again;
     return new ZdsfError(
       // Salesforce's INVALID_FIELD message quotes the SOQL already: it is not repeated
       `Salesforce refused the ${query.purpose} query of sync ${this.sync.name} (instance ${this.instance.name}): ${detail}${detail.includes(query.soql) ? '' : `\n  SOQL: ${query.soql}`}`,
@@ -447,13 +486,29 @@ class SyncRead {
 
   private async fetchResults(url: string, query: BuiltQuery): Promise<{ text: string; nextLocator?: string }> {
     const doFetch = this.options.fetch ?? fetch;
+    const timeoutMs = timeoutMsOf(this.instance);
     let res: Response;
+    let text: string;
     try {
-      res = await doFetch(url, { headers: { authorization: `Bearer ${this.conn.accessToken ?? ''}`, accept: 'text/csv' } });
+      ({ res, text } = await withRetries(
+        async () => {
+          const r = await doFetch(url, {
+            headers: { authorization: `Bearer ${this.conn.accessToken ?? ''}`, accept: 'text/csv' },
+            signal: AbortSignal.timeout(timeoutMs),
+          });
+          const t = await r.text();
+          if (r.status >= 500 || r.status === 429) throw Object.assign(new Error(`HTTP ${r.status}`), { status: r.status, res: r, text: t });
+          return { res: r, text: t };
+        },
+        this.retryContext(`GET ${url.split('?')[0]}`),
+        this.policy(),
+      ));
     } catch (err) {
-      throw translateConnectionError(err, this.instance, this.conn.instanceUrl);
+      const last = err as { res?: Response; text?: string };
+      if (err instanceof ZdsfError || !last.res || typeof last.text !== 'string') throw translateConnectionError(err, this.instance, this.conn.instanceUrl);
+      res = last.res;
+      text = last.text;
     }
-    const text = await res.text();
     if (!res.ok) {
       let code = `ERROR_HTTP_${res.status}`;
       let message = text.slice(0, 300);
@@ -503,6 +558,15 @@ class SyncRead {
   }
 }
 
+/** The reader's `retry` option as a RetryPolicy (jsforce-style names mapped). */
+function retryPolicyOf(r: SalesforceReaderOptions['retry'] = {}): RetryPolicy {
+  return {
+    ...r,
+    ...(r.maxRetries !== undefined && r.maxAttempts === undefined ? { maxAttempts: r.maxRetries + 1 } : {}),
+    ...(r.minTimeout !== undefined && r.baseDelayMs === undefined ? { baseDelayMs: r.minTimeout } : {}),
+  };
+}
+
 function allNull(v: unknown): boolean {
   if (v === null || v === undefined) return true;
   if (isObject(v)) return Object.values(v).every(allNull);
@@ -520,7 +584,8 @@ export class SalesforceReader implements SourceReader {
   async read(options: SourceReaderOptions): Promise<SourceData> {
     const { instance, sync } = options;
     const progress = options.progress ?? silentProgress;
-    const connect = this.options.connect ?? ((i: SalesforceInstance) => connectSalesforce(i, this.options.fetch ? { fetch: this.options.fetch } : {}));
+    const retry = retryPolicyOf(this.options.retry);
+    const connect = this.options.connect ?? ((i: SalesforceInstance) => connectSalesforce(i, { retry, ...(this.options.fetch ? { fetch: this.options.fetch } : {}) }));
     let conn: Connection;
     try {
       conn = await connect(instance);

@@ -3,6 +3,7 @@ import { applyPlan, createAuditLog, type ApplyResult } from '../apply/index.js';
 import type { Config, ZendeskInstance } from '../model/config.js';
 import type { Plan } from '../model/plan.js';
 import type { Progress, TargetReader, TargetWriter } from '../model/ports.js';
+import { redactText } from '../util/redact.js';
 
 export interface ApplyServiceOptions {
   config: Config;
@@ -17,6 +18,8 @@ export interface ApplyServiceOptions {
   /** append a JSON-lines audit log of every write here */
   logFile?: string;
   progress?: Progress;
+  /** an interrupt: once true, apply sends no new batch (see src/cli/interrupt.ts) */
+  shouldStop?: () => boolean;
 }
 
 export async function runApply(options: ApplyServiceOptions): Promise<ApplyResult> {
@@ -49,6 +52,7 @@ export async function runApply(options: ApplyServiceOptions): Promise<ApplyResul
       force: options.force,
       progress: options.progress,
       audit: audit?.write,
+      shouldStop: options.shouldStop,
     });
   } finally {
     audit?.close();
@@ -80,5 +84,5 @@ export function formatApplyResult(result: ApplyResult): string {
   const skipped = result.skipped > 0 ? ` (${result.skipped} already done, skipped)` : '';
   const head = result.ok ? 'Apply complete!' : 'Apply finished with errors.';
   lines.push(`${head} Resources: ${result.added} added, ${result.changed} changed, ${result.destroyed} destroyed.${skipped}`);
-  return `${lines.join('\n')}\n`;
+  return redactText(`${lines.join('\n')}\n`);
 }

@@ -12,11 +12,12 @@ import { jsonChunks } from '../render/json.js';
 import { PlanFileError } from '../util/errors.js';
 import { JsonScanError, JsonScanner } from '../util/json-scan.js';
 import { writeChunks } from '../util/stream.js';
+import { PRIVATE_FILE_MODE } from '../util/files.js';
 
 /** Streams the plan to a temporary file, then renames it: a reader never sees half a plan. */
 export async function writePlanFile(path: string, plan: Plan): Promise<void> {
   const tmp = `${path}.${process.pid}.tmp`;
-  const out = createWriteStream(tmp, { encoding: 'utf8' });
+  const out = createWriteStream(tmp, { encoding: 'utf8', mode: PRIVATE_FILE_MODE }); // names and emails: owner only
   try {
     await writeChunks(out, jsonChunks(plan));
     out.end();

@@ -9,6 +9,7 @@ import { checkFieldTypes, mapSync } from '../map/index.js';
 import { checkPreconditions, planSettings, reconcileSync } from '../reconcile/index.js';
 import { estimateApply } from '../apply/estimate.js';
 import { ZdsfError } from '../util/errors.js';
+import { redactText } from '../util/redact.js';
 
 /** Zendesk's default per-minute limit for most plans, used to estimate when the instance did not say. */
 export const DEFAULT_RATE_LIMIT = 700;
@@ -107,7 +108,7 @@ export async function createPlan(options: PlanOptions): Promise<Plan> {
         changes: [],
         warnings: [],
         summary: { create: 0, update: 0, delete: 0 },
-        error: error.message,
+        error: redactText(error.message),
       });
     }
   }

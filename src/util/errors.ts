@@ -1,6 +1,8 @@
 // Errors meant for the operator (after the Shopify CLI's AbortError): the message says what is wrong, and
 // `nextSteps` what to do about it. The CLI prints both, without a stack trace (ZDSF_DEBUG=1 shows one).
 // Control flow tests the class (`instanceof StalePlanError`), never a string; `code` stays for tools and logs.
+// Messages go through the redaction pass (issue 14): no secret in any message.
+import { redactText } from './redact.js';
 
 export class ZdsfError extends Error {
   constructor(
@@ -10,7 +12,7 @@ export class ZdsfError extends Error {
     /** what the operator should do next (printed after the message) */
     readonly nextSteps?: string,
   ) {
-    super(message);
+    super(redactText(message)); // no secret in any message (issue 14)
     this.name = 'ZdsfError';
   }
 

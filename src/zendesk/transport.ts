@@ -200,7 +200,7 @@ export class ZendeskTransport {
     this.sleep = options.sleep ?? realSleep;
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
-    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.timeoutMs = options.timeoutMs ?? (instance.timeout_seconds ?? 30) * 1000;
     this.maxAttempts = Math.max(1, options.maxAttempts ?? 6);
     this.maxRateLimitAttempts = Math.max(1, options.maxRateLimitAttempts ?? 10);
     this.baseDelayMs = options.baseDelayMs ?? 1_000;
@@ -275,6 +275,7 @@ export class ZendeskTransport {
     const where = `${method} ${url}`;
 
     let failures = 0; // 5xx, resets, timeouts
+    let timeouts = 0;
     let rateLimited = 0; // 429 / 503 with instructions
     let socketRetried = false;
     for (;;) {
@@ -324,6 +325,13 @@ export class ZendeskTransport {
             continue;
           }
           failures++;
+          if (kind === 'timeout') timeouts++;
+          // a silent Zendesk: one more try only (issue 14), not maxAttempts x timeout
+          if (kind === 'timeout' && timeouts >= 2)
+            throw new ZdsfError(
+              `Zendesk instance ${this.instance.name} did not answer within ${this.timeoutMs / 1000} s (${where}, ${timeouts} tries). The service may be slow or down; try again later, or raise zendesk.${this.instance.name}.timeout_seconds.`,
+              'timeout',
+            );
           if (failures >= this.maxAttempts)
             throw new ZdsfError(
               `Zendesk instance ${this.instance.name}: ${where} failed ${failures} times (${what}). The service may be down; try again later.`,

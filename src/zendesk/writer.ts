@@ -13,6 +13,7 @@ import type { TransportOptions } from './transport.js';
 import { describeZendeskError, OutcomeUnknownError, ZendeskHttpError, ZendeskTransport } from './transport.js';
 import { isRecord, chunk } from '../util/data.js';
 import { MAX_JOBS_IN_FLIGHT } from './budget.js';
+import { redactText } from '../util/redact.js';
 
 export interface ZendeskWriterOptions extends TransportOptions {
   /** share a transport (and its rate-limit budget) with a reader; default: a new one for the instance */
@@ -77,7 +78,7 @@ function describeItemFailure(r: Record<string, unknown>): string {
   if (typeof r.errors === 'string' && r.errors) parts.push(r.errors);
   else if (Array.isArray(r.errors) || isRecord(r.errors)) parts.push(JSON.stringify(r.errors));
   if (!parts.length && typeof r.status === 'string') parts.push(r.status);
-  return parts.join(': ') || 'failed without a reason';
+  return redactText(parts.join(': ')) || 'failed without a reason';
 }
 
 function itemFailed(r: Record<string, unknown>): boolean {
@@ -420,7 +421,7 @@ export function createZendeskWriter(instance: ZendeskInstance, options: ZendeskW
       if (fatal(err)) throw err;
       // one user's failure (422, or 5xx / timeouts after the transport's retries) must not lose the others'
       const reason = err instanceof ZendeskHttpError && err.status < 500 ? describeZendeskError(err.body) || err.message : err instanceof Error ? err.message : String(err);
-      return { index: ref.index, ok: false, status: 'Failed', error: reason };
+      return { index: ref.index, ok: false, status: 'Failed', error: redactText(reason) };
     }
   }
 
@@ -432,6 +433,7 @@ export function createZendeskWriter(instance: ZendeskInstance, options: ZendeskW
     get requestCount() {
       return transport.requestCount;
     },
+    jobsInFlight,
 
     createOrganizations(items: OrganizationWrite[]): Promise<WriteResult[]> {
       const lookup = async (pending: OrganizationWrite[]): Promise<(number | undefined)[]> => {

@@ -321,3 +321,45 @@ describe('offline checks', () => {
     for (const h of ['example.com', '10.0.0.1', '128.0.0.1', '0.0.0.0', 'localhost.example.com', '[::2]']) expect(isLoopback(h), h).toBe(false);
   });
 });
+
+describe('--no-env with empty variables (issue 14)', () => {
+  it('treats a set but empty secret variable as absent, so a valid config stays valid', async () => {
+    const file = write(`${HEAD}syncs:\n  s:\n    from: prod\n    to: main\n    organizations: {}\n`);
+    const empty = { SF_TOKEN: '', ZD_TOKEN: '' };
+    const offline = await loadConfig({ file, env: empty, checkEnv: false });
+    expect(offline.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(offline.config).not.toBeNull();
+    // with the environment checked, an empty secret is still an error
+    const online = await loadConfig({ file, env: empty, checkEnv: true });
+    expect(online.config).toBeNull();
+  });
+});
+
+describe('timeout_seconds (issue 14)', () => {
+  it('is read per Salesforce and Zendesk instance, and checked', async () => {
+    const file = write(`version: 1
+salesforce:
+  prod:
+    timeout_seconds: 45
+    auth: { method: access_token, token: "\${SF_TOKEN}" }
+zendesk:
+  main:
+    subdomain: example
+    timeout_seconds: 12
+    auth: { method: oauth, token: "\${ZD_TOKEN}" }
+syncs:
+  s:
+    from: prod
+    to: main
+    organizations: {}
+`);
+    const { config, diagnostics } = await loadConfig({ file, env });
+    expect(diagnostics).toEqual([]);
+    expect(config?.salesforce.prod.timeout_seconds).toBe(45);
+    expect(config?.zendesk.main.timeout_seconds).toBe(12);
+    const bad = write(readFileSync(file, 'utf8').replace('timeout_seconds: 45', 'timeout_seconds: 0'));
+    const r = await loadConfig({ file: bad, env });
+    expect(r.config).toBeNull();
+    expect(r.diagnostics[0]).toMatchObject({ line: 4 });
+  });
+});

@@ -1,7 +1,8 @@
 // An apply killed half-way (SIGKILL, as a cancelled CI job or a lost runner) and run again, with a fresh plan,
 // finishes the job with no duplicate organizations, users or memberships.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfigOrThrow } from '../../src/config/index.js';
@@ -13,7 +14,9 @@ import { createZendeskReader } from '../../src/zendesk/reader.js';
 import { createZendeskWriter } from '../../src/zendesk/writer.js';
 
 const root = join(import.meta.dirname, '..', '..');
-const CONFIG = join(root, 'fixtures', 'demo', 'sync.yaml');
+// a copy: the apply lock (CONFIG.apply.lock) lives beside the config, and test files run in parallel
+const CONFIG = join(mkdtempSync(join(tmpdir(), 'zdsf-config-')), 'sync.yaml');
+copyFileSync(join(root, 'fixtures', 'demo', 'sync.yaml'), CONFIG);
 const FAST = { pollIntervalMs: 5, maxPollIntervalMs: 20, baseDelayMs: 5, maxDelayMs: 50 };
 
 let sandbox: Sandbox;

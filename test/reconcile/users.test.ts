@@ -459,6 +459,22 @@ describe('users: create_for_new_organizations', () => {
     expect(next.target.users.find((u) => u.email === 'buyer@new.co')?.organization_id).toBe(org?.id);
   });
 
+  it('warns agent_skipped for a sold-to contact whose email is an agent or admin, and leaves the user alone (issue 14)', () => {
+    const orgs = [dOrg('001N', 'New Co', { newOrganizationUsers: [soldTo('Agent@new.co', '003S'), soldTo('boss@new.co', '003T')] })];
+    const { plan } = setup({
+      people: [],
+      orgs,
+      opts: { users: { create_for_new_organizations: { from: 'SoldTo__r', email: 'Email', name: 'Name' } } },
+      target: { users: [zUser(1, 'agent@new.co', { role: 'agent' }), zUser(2, 'boss@new.co', { role: 'admin' })] },
+    });
+    expect(plan.changes.filter((c) => c.type !== 'organization')).toEqual([]);
+    expect(plan.warnings.map((w) => [w.code, w.records])).toEqual([
+      ['agent_skipped', ['003S', 'agent@new.co']],
+      ['agent_skipped', ['003T', 'boss@new.co']],
+    ]);
+    expect(plan.warnings[0].message).toContain('is a Zendesk agent (user 1)');
+  });
+
   it('does nothing without users.create_for_new_organizations', () => {
     const { plan } = setup({ people: [], orgs: [dOrg('001N', 'New Co', { newOrganizationUsers: [soldTo('buyer@new.co', '003S')] })] });
     expect(plan.changes.map((c) => c.type)).toEqual(['organization']);

@@ -232,6 +232,15 @@ describe('ZendeskTransport: rate limits and retries', () => {
     expect(clock.sleeps).toEqual([750]);
   });
 
+  it('a silent Zendesk: a GET is tried twice with timeout_seconds, then "did not answer within N s"', async () => {
+    const f = hangingFetch();
+    const t = new ZendeskTransport(instance({ timeout_seconds: 1 }), { ...testOptions(), fetch: f.fn });
+    const err = await t.get('/users').catch((e: unknown) => e);
+    expect((err as Error).message).toContain('Zendesk instance global did not answer within 1 s');
+    expect((err as Error).message).toContain('zendesk.global.timeout_seconds');
+    expect(f.calls()).toBe(2);
+  });
+
   it('a connection reset: POST is OutcomeUnknown, PUT is retried', async () => {
     const post = failingFetch('ECONNRESET');
     const t1 = new ZendeskTransport(instance(), { ...testOptions(), fetch: post.fn });

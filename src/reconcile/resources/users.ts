@@ -465,6 +465,13 @@ export function reconcileUsers(input: UsersInput): UsersResult {
         const existing = plugin.byEmail.get(email);
         if (existing) {
           result.counterparts.add(existing.id);
+          if (existing.role !== 'end-user') {
+            result.warnings.push({
+              code: 'agent_skipped',
+              message: `sold-to contact ${email} (${person.sourceId}) of "${org.name}" is a Zendesk ${existing.role} (user ${existing.id}); zdsf never modifies agents or admins`,
+              records: [person.sourceId, email],
+            });
+          }
           continue;
         }
         if (isProtectedEmail(sync.protected, email)) {
