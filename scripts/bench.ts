@@ -1,4 +1,4 @@
-// npm run bench [-- --accounts N --contacts M] [-- --apply] [-- --json]   (npm run bench -- --help)
+// npm run bench [-- --accounts N --contacts M] [-- --apply] [-- --json] [-- --skip-incremental]   (npm run bench -- --help)
 // Prints performance figures for plan (and optionally apply) at scale, against the sandbox running in a child
 // process (so the figures measure zdsf alone). Default: 20,000 accounts and 100,000 contacts; --full runs the
 // design target of 100,000 accounts and 500,000 contacts. Performance goals live here, never in timed tests.
@@ -19,6 +19,7 @@ import { generateSeed, writeSeed } from '../src/seedgen/generate.js';
 import { createZendeskReader } from '../src/zendesk/reader.js';
 import { Timings, type PhaseTiming } from '../src/util/timings.js';
 import type { Change } from '../src/model/plan.js';
+import { benchIncremental } from './bench-incremental.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CONFIG = join(root, 'fixtures', 'demo', 'sync.yaml');
@@ -34,6 +35,8 @@ Performance figures for zdsf plan (and apply) on a generated seed, against the s
   --rate-limit N the sandbox's Zendesk limit, requests a minute (default 1000000: no limit)
   --json         end stdout with one JSON object of every figure (to compare runs)
   --cpu-prof DIR write V8 CPU profiles of the sandbox and the CLI runs to DIR (node --cpu-prof)
+  --skip-incremental  leave out the incremental section (steady state: full vs incremental plans)
+  --changed N    contacts changed for the incremental section's third plan (default 1000)
   -h, --help     this help
 `;
 let parsed;
@@ -50,6 +53,10 @@ try {
       'rate-limit': { type: 'string', default: '1000000' },
       'cpu-prof': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
+      /** leave out the incremental section (scripts/bench-incremental.ts: steady state, full vs incremental plans) */
+      'skip-incremental': { type: 'boolean', default: false },
+      /** contacts changed for the incremental section's third plan */
+      changed: { type: 'string' },
     },
   });
 } catch (err) {
@@ -299,6 +306,9 @@ try {
     const lastLine = again.stdout.trim().split('\n').at(-1) ?? '';
     record('zdsf plan after apply: exit code / peak RSS / last line', `${again.code} / ${mb(again.maxRss)} / ${lastLine}`);
     summary.plan_after_apply = { exit_code: again.code, last_line: lastLine };
+  }
+  if (!values['skip-incremental']) {
+    await benchIncremental({ url, config: CONFIG, dir, env, record, cli: (name, args, e) => cli(name, args, e, 'incremental'), changed: values.changed ? Number(values.changed) : undefined });
   }
 } finally {
   clearInterval(sampler);
