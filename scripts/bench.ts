@@ -1,4 +1,4 @@
-// npm run bench [-- --accounts N --contacts M] [-- --apply] [-- --json]   (npm run bench -- --help)
+// npm run bench [-- --accounts N --contacts M] [-- --apply] [-- --json] [-- --skip-incremental]   (npm run bench -- --help)
 // --error-rate: faults injected on both sides (Salesforce and Zendesk) while `zdsf apply --auto-approve` runs, up to
 // --runs times (default 3) until one exits 0; then, faults off, the plan must be "No changes" and Zendesk free of duplicates.
 // Prints performance figures for plan (and optionally apply) at scale, against the sandbox running in a child
@@ -21,6 +21,7 @@ import { generateSeed, writeSeed } from '../src/seedgen/generate.js';
 import { createZendeskReader } from '../src/zendesk/reader.js';
 import { Timings, type PhaseTiming } from '../src/util/timings.js';
 import { PLAN_FORMAT_VERSION, type Change } from '../src/model/plan.js';
+import { benchIncremental } from './bench-incremental.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CONFIG = join(root, 'fixtures', 'demo', 'sync.yaml');
@@ -38,6 +39,8 @@ Performance figures for zdsf plan (and apply) on a generated seed, against the s
   --cpu-prof DIR write V8 CPU profiles of the sandbox and the CLI runs to DIR (node --cpu-prof)
   --error-rate R inject 5xx on R of all requests (both sides) while \`zdsf apply --auto-approve\` runs
   --runs N       with --error-rate: apply up to N times until one exits 0 (default 3)
+  --skip-incremental  leave out the incremental section (steady state: full vs incremental plans)
+  --changed N    contacts changed for the incremental section's third plan (default 1000)
   -h, --help     this help
 `;
 let parsed;
@@ -56,6 +59,10 @@ try {
       'error-rate': { type: 'string' },
       runs: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
+      /** leave out the incremental section (scripts/bench-incremental.ts: steady state, full vs incremental plans) */
+      'skip-incremental': { type: 'boolean', default: false },
+      /** contacts changed for the incremental section's third plan */
+      changed: { type: 'string' },
     },
   });
 } catch (err) {
@@ -360,6 +367,9 @@ try {
     const lastLine = again.stdout.trim().split('\n').at(-1) ?? '';
     record('zdsf plan after apply: exit code / peak RSS / last line', `${again.code} / ${mb(again.maxRss)} / ${lastLine}`);
     summary.plan_after_apply = { exit_code: again.code, last_line: lastLine };
+  }
+  if (!values['skip-incremental']) {
+    await benchIncremental({ url, config: CONFIG, dir, env, record, cli: (name, args, e) => cli(name, args, e, 'incremental'), changed: values.changed ? Number(values.changed) : undefined });
   }
 } finally {
   clearInterval(sampler);

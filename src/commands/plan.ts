@@ -11,6 +11,7 @@ import { liveAdapters } from '../services/adapters.js';
 import { startTimings, timingsFlag } from '../cli/timings.js';
 import { createPlan, planFailed, planHasChanges } from '../services/plan.js';
 import { maxDeletesOf } from '../services/show.js';
+import { planReaders } from '../services/incremental.js';
 import { writePlanFile } from '../services/plan-file.js';
 
 export default class Plan extends BaseCommand {
@@ -18,6 +19,10 @@ export default class Plan extends BaseCommand {
 
   static override description = `Reads Salesforce and Zendesk live, maps the Salesforce records as sync.yaml says, and prints the
 organization, user and membership changes that would make Zendesk match, terraform-style.
+
+With a state directory (--state DIR, or state: in sync.yaml) plan reads only what changed since its last run and
+rebuilds the rest from its snapshot (the plan is the one a full read gives); one line on stderr says which read it
+did and why. --refresh reads everything again.
 
 With --format json or markdown, stdout holds that document alone (progress and messages go to stderr).
 Exit codes: 0 success; 1 error (any sync that could not be planned); with --detailed-exitcode, 2 = success with changes.`;
@@ -28,6 +33,7 @@ Exit codes: 0 success; 1 error (any sync that could not be planned); with --deta
     '<%= config.bin %> <%= command.id %> --format markdown --report report.json > plan.md',
     '<%= config.bin %> <%= command.id %> --format json > plan.json',
     '<%= config.bin %> <%= command.id %> --detailed-exitcode',
+    '<%= config.bin %> <%= command.id %> --state .zdsf --out plan.json',
   ];
 
   static override flags = {
@@ -41,12 +47,17 @@ Exit codes: 0 success; 1 error (any sync that could not be planned); with --deta
     'markdown-limit': Flags.integer({ summary: 'Cut markdown output to this many characters (comment limits).', default: 65_000 }),
     quiet: Flags.boolean({ char: 'q', summary: 'No progress output.' }),
     timings: timingsFlag,
+    state: Flags.string({ summary: 'Plan incrementally from the snapshot in this directory (and save the new one there); overrides `state.dir`.' }),
+    refresh: Flags.boolean({ summary: 'With a state directory: read both systems whole and replace the snapshot.' }),
   };
 
   public async run(): Promise<void> {
     const { flags } = await this.parse(Plan);
     const config = await loadConfigOrThrow({ file: flags.config, env: process.env });
-    this.timings = startTimings(flags.timings, liveAdapters());
+    // with a state directory the readers are the incremental ones (src/services/incremental.ts)
+    const live = liveAdapters();
+    const readers = planReaders(live, { config, state: flags.state, refresh: flags.refresh, logger: stderrLogger(), say: (line) => process.stderr.write(`${line}\n`) });
+    this.timings = startTimings(flags.timings, { ...live, source: readers.source, target: readers.target });
     const { adapters, time } = this.timings;
     const plan = await createPlan({
       config,

@@ -10,6 +10,7 @@ import type {
   SalesforceAuth,
   SalesforceInstance,
   Scalar,
+  StateSettings,
   Sync,
   TagRule,
   UserSource,
@@ -111,7 +112,9 @@ export function buildConfig(ctx: CheckContext, data: Json, file: string, digest:
     if (isObj(s.cases)) sync.cases = buildCases(ctx, s.cases, [...at, 'cases'], s);
     syncs.push(sync);
   }
-  return { version: 1, file, digest, salesforce, zendesk, syncs };
+  const config: Config = { version: 1, file, digest, salesforce, zendesk, syncs };
+  if (isObj(data.state)) config.state = stateSettings(data.state, file);
+  return config;
 }
 
 function salesforceAuth(a: Json): SalesforceAuth {
@@ -232,4 +235,20 @@ function strings(v: unknown): string[] {
 
 function trimSlash(url: string): string {
   return url.replace(/\/+$/, '');
+}
+
+/** `state:` (issue 13): the directory beside the config, refresh_every as milliseconds */
+export function stateSettings(state: Json, file: string): StateSettings {
+  return {
+    dir: resolve(dirname(file), str(state.dir) ?? '.zdsf'),
+    refresh_every_ms: parseDuration(str(state.refresh_every) ?? '24h') ?? 24 * 3600_000,
+  };
+}
+
+/** "90s", "10m", "24h", "1.5d" -> milliseconds; undefined when not a duration */
+export function parseDuration(text: string): number | undefined {
+  const m = /^([0-9]+(?:\.[0-9]+)?)\s*(s|m|h|d)$/.exec(text.trim());
+  if (!m) return undefined;
+  const unit = { s: 1000, m: 60_000, h: 3600_000, d: 86_400_000 }[m[2] as 's' | 'm' | 'h' | 'd'];
+  return Math.round(Number(m[1]) * unit);
 }

@@ -229,4 +229,13 @@ export interface Config {
   salesforce: Record<string, SalesforceInstance>;
   zendesk: Record<string, ZendeskInstance>;
   syncs: Sync[];
+  /** incremental plans (issue 13): present when sync.yaml has a `state` section */
+  state?: StateSettings;
+}
+
+export interface StateSettings {
+  /** absolute path of the state directory (default .zdsf beside the config file) */
+  dir: string;
+  /** full read when the last one is older than this (default 24 h) */
+  refresh_every_ms: number;
 }

@@ -299,17 +299,18 @@ class SyncRead {
   // ---------------------------------------------------------------- queries
 
   /** Runs a query to the end: REST paging, or Bulk API 2.0 when large and without subqueries. */
-  async run(query: BuiltQuery, label: string, describe: SfObjectDescribe | undefined): Promise<SfRecord[]> {
+  /** `all`: queryAll. `restOnly`: never Bulk API 2.0 (the delta reads, which have no describe to type CSV values). */
+  async run(query: BuiltQuery, label: string, describe: SfObjectDescribe | undefined, all = false, restOnly = false): Promise<SfRecord[]> {
     this.logger?.debug(`Salesforce ${this.instance.name}: ${query.purpose} query of sync ${this.sync.name}: ${query.soql}`);
     let page: QueryResultPage;
     try {
-      page = await this.request<QueryResultPage>({ method: 'GET', url: `/query?q=${encodeURIComponent(query.soql)}` });
+      page = await this.request<QueryResultPage>({ method: 'GET', url: `/${all ? 'queryAll' : 'query'}?q=${encodeURIComponent(query.soql)}` });
     } catch (err) {
       throw this.queryError(err, query);
     }
     const total = typeof page.totalSize === 'number' ? page.totalSize : 0;
     const threshold = this.options.bulkThreshold ?? DEFAULT_BULK_THRESHOLD;
-    if (query.children.length === 0 && total >= threshold && !page.done) {
+    if (!all && !restOnly && query.children.length === 0 && total >= threshold && !page.done) {
       this.logger?.debug(`Salesforce: ${query.purpose}: ${total} rows, reading with Bulk API 2.0`);
       const viaBulk = await this.bulk(query, label, describe, total);
       if (viaBulk) return viaBulk;
@@ -578,20 +579,45 @@ function singular(label: string): string {
   return label.replace(/\b(accounts|contacts|leads|relations|records)\b/, (word) => word.slice(0, -1));
 }
 
+/** A query for SalesforceReader.query: `all` reads with queryAll (deleted rows too, never Bulk API). */
+export interface RawQuery {
+  query: BuiltQuery;
+  all?: boolean;
+}
+
 export class SalesforceReader implements SourceReader {
   constructor(private readonly options: SalesforceReaderOptions = {}) {}
+
+  private async connect(instance: SalesforceInstance): Promise<Connection> {
+    const retry = retryPolicyOf(this.options.retry);
+    const connect = this.options.connect ?? ((i: SalesforceInstance) => connectSalesforce(i, { retry, ...(this.options.fetch ? { fetch: this.options.fetch } : {}) }));
+    try {
+      return await connect(instance);
+    } catch (err) {
+      throw translateConnectionError(err, instance);
+    }
+  }
+
+  /** Runs queries over one connection, each paged to its end and its records completed as read() does
+   * (src/salesforce/delta.ts reads what changed with it). Returns the rows of each query, in order. */
+  async query(
+    options: SourceReaderOptions,
+    queries: RawQuery[],
+    describes: string[] = [],
+  ): Promise<{ rows: SfRecord[][]; describes: Record<string, SfObjectDescribe | undefined>; instanceUrl: string }> {
+    const conn = await this.connect(options.instance);
+    const r = new SyncRead(conn, options.instance, options.sync, this.options, options.progress ?? silentProgress, options.logger);
+    const described: Record<string, SfObjectDescribe | undefined> = {};
+    for (const d of describes) described[d] = await r.describe(d, false);
+    const rows: SfRecord[][] = [];
+    for (const q of queries) rows.push(await r.run(q.query, `${q.query.purpose} changes (${options.sync.name})`, undefined, q.all === true, true));
+    return { rows, describes: described, instanceUrl: conn.instanceUrl };
+  }
 
   async read(options: SourceReaderOptions): Promise<SourceData> {
     const { instance, sync } = options;
     const progress = options.progress ?? silentProgress;
-    const retry = retryPolicyOf(this.options.retry);
-    const connect = this.options.connect ?? ((i: SalesforceInstance) => connectSalesforce(i, { retry, ...(this.options.fetch ? { fetch: this.options.fetch } : {}) }));
-    let conn: Connection;
-    try {
-      conn = await connect(instance);
-    } catch (err) {
-      throw translateConnectionError(err, instance);
-    }
+    const conn = await this.connect(instance);
     const r = new SyncRead(conn, instance, sync, this.options, progress, options.logger);
     const queries = buildSyncQueries(sync);
     const data: SourceData = { accounts: [], people: [], relations: [], retention: [], describe: {} };
@@ -653,7 +679,7 @@ export class SalesforceReader implements SourceReader {
   }
 }
 
-function toRelation(r: SfRecord): AccountContactRelation {
+export function toRelation(r: SfRecord): AccountContactRelation {
   const rec = r as Record<string, unknown>;
   const bool = (v: unknown) => v === true || v === 'true';
   return {
@@ -665,6 +691,6 @@ function toRelation(r: SfRecord): AccountContactRelation {
   };
 }
 
-export function createSalesforceReader(options?: SalesforceReaderOptions): SourceReader {
+export function createSalesforceReader(options?: SalesforceReaderOptions): SalesforceReader {
   return new SalesforceReader(options);
 }

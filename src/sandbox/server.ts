@@ -4,13 +4,14 @@
 // injected faults and latency, and counts requests.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { SalesforceSeed, SandboxSeed, ZendeskSeed } from '../model/seed.js';
+import type { SandboxSeed, ZendeskSeed } from '../model/seed.js';
 import { ZdsfError } from '../util/errors.js';
 import type { Emulator, SandboxRequest, SandboxResponse } from './http.js';
 import { loadSeed } from './seed.js';
 import { createZendeskEmulator, type ZendeskEmulator, type ZendeskEmulatorInfo } from './zendesk/index.js';
-import { createSalesforceEmulator } from './salesforce/index.js';
 import { withTickets } from './zendesk/tickets.js';
+import { createSalesforceEmulator, type SalesforceEmulator } from './salesforce/index.js';
+import { salesforceChanges } from './salesforce/control.js';
 import { prng } from '../util/prng.js';
 
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 700;
@@ -28,6 +29,8 @@ export interface SandboxOptions {
   logger?: (line: string) => void;
   /** seed of the pseudo-random generator behind `error_rate` faults, so runs are repeatable (default 1) */
   faultSeed?: number;
+  /** requests a minute each Zendesk instance's incremental exports accept (default 10, as Zendesk) */
+  incrementalRateLimitPerMinute?: number;
   /** clock (ms), for tests of rate-limit windows and job delays */
   now?: () => number;
   /** the Zendesk rate-limit headers every instance sends (overrides the seed's `rate_limit_headers`):
@@ -147,15 +150,15 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   let random = prng(options.faultSeed ?? 1);
   let faults: SandboxFaults = { rate_limit_per_minute: null, error_rate: 0, latency_ms: 0 };
   let stats = { requests: {} as Record<string, number>, writes: 0, rate_limited: 0, faults_injected: 0 };
-  let salesforce: Emulator<SalesforceSeed>;
+  let salesforce: SalesforceEmulator;
   let instances = new Map<string, Instance>();
 
   const build = (s: SandboxSeed): void => {
-    salesforce = createSalesforceEmulator(s.salesforce ?? {}, { baseUrl: () => baseUrl, authNow: now });
+    salesforce = createSalesforceEmulator(s.salesforce ?? {}, { baseUrl: () => baseUrl, authNow: now, changeNow: now });
     instances = new Map();
     const add = (name: string, zs: ZendeskSeed | undefined, prefix: string): void => {
       const instanceUrl = (): string => `${baseUrl}${prefix}`;
-      const emulator = withTickets(createZendeskEmulator(zs, { baseUrl: instanceUrl, jobDelayMs: options.jobDelayMs, now }), zs, { baseUrl: instanceUrl, now });
+      const emulator = withTickets(createZendeskEmulator(zs, { baseUrl: instanceUrl, jobDelayMs: options.jobDelayMs, now, incrementalRateLimitPerMinute: options.incrementalRateLimitPerMinute }), zs, { baseUrl: instanceUrl, now });
       const headerVariant = options.zendeskRateLimitHeaders ?? zs?.rate_limit_headers ?? 'ratelimit';
       instances.set(name, { name, emulator, seedLimit: zs?.rate_limit_per_minute, headerVariant, windowStart: now(), count: 0 });
     };
@@ -213,6 +216,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       if (problem) return { status: 400, body: { error: 'InvalidFaults', description: problem } };
       return { status: 200, body: { faults: setFaults(body as Partial<SandboxFaults>) } };
     }
+    if (name === 'salesforce/changes' && method === 'POST') return salesforceChanges(salesforce, body);
     if (name === 'reset' && method === 'POST') {
       if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body))) {
         return { status: 400, body: { error: 'InvalidSeed', description: 'POST /__sandbox/reset takes no body, or a seed object ({ salesforce, zendesk, zendesk_instances }).' } };
@@ -222,7 +226,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     }
     return {
       status: 404,
-      body: { error: 'InvalidEndpoint', description: 'Control endpoints: GET /__sandbox/state, GET /__sandbox/stats, GET|POST /__sandbox/faults, POST /__sandbox/reset' },
+      body: { error: 'InvalidEndpoint', description: 'Control endpoints: GET /__sandbox/state, GET /__sandbox/stats, GET|POST /__sandbox/faults, POST /__sandbox/reset, POST /__sandbox/salesforce/changes' },
     };
   }
 

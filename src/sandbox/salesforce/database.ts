@@ -77,9 +77,11 @@ function makeGetter(table: string, name: string, type: string): (rec: SfSeedReco
     };
   }
   if (type === 'datetime') {
-    // the REST API writes datetimes as 2024-01-31T08:00:00.000+0000 whatever the seed's style
+    // the REST API writes datetimes as 2024-01-31T08:00:00.000+0000 whatever the seed's style; a seed record
+    // without SystemModstamp / LastModifiedDate was last modified when it was created (issue 13)
+    const modstamp = name === 'SystemModstamp' || name === 'LastModifiedDate';
     return (rec) => {
-      const v = rec[name];
+      const v = modstamp ? (rec[name] ?? rec.CreatedDate ?? '2000-01-01T00:00:00.000+0000') : rec[name];
       if (v === undefined || v === '') return null;
       if (typeof v !== 'string' || SF_DATETIME.test(v)) return v;
       const t = Date.parse(v.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));

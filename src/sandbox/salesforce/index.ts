@@ -15,6 +15,8 @@
 // - Bulk API 2.0 query jobs are evaluated when created (a snapshot) and move one state per status check.
 // - sObject writes (single records and sObject Collections: create, update, upsert by external id) are those
 //   of writes.ts, which says where they differ.
+// - records also change between runs through the control endpoint POST /__sandbox/salesforce/changes
+//   (changes.ts), which keeps SystemModstamp, LastModifiedDate and IsDeleted.
 import { randomBytes } from 'node:crypto';
 import type { SalesforceSeed, SfSeedRecord } from '../../model/seed.js';
 import type { Emulator, SandboxRequest, SandboxResponse } from '../http.js';
@@ -23,6 +25,7 @@ import { SfApiError } from './errors.js';
 import { SalesforceCredentials } from './credentials.js';
 import { compileQuery, type Column, type CompiledQuery } from './soql.js';
 import { createSalesforceWrites } from './writes.js';
+import { SfChangeLog, type SfChange, type SfChangeResult } from './changes.js';
 
 export { SfDatabase } from './database.js';
 export { SfApiError } from './errors.js';
@@ -43,6 +46,8 @@ export interface SalesforceEmulatorOptions {
   childBatchSize?: number;
   /** query cursors open at once; opening one more releases the oldest, as Salesforce does (default 10) */
   maxOpenCursors?: number;
+  /** clock (ms) of the SystemModstamp of records changed through change(); default: now, else the real time */
+  changeNow?: () => number;
   /** Sforce-Limit-Info's daily maximum (default 15000) */
   apiLimit?: number;
 }
@@ -50,6 +55,8 @@ export interface SalesforceEmulatorOptions {
 export interface SalesforceEmulator extends Emulator<SalesforceSeed> {
   /** the in-memory org (records, schema, indexes), for tests */
   database(): SfDatabase;
+  /** creates / updates / deletes / undeletes records (POST /__sandbox/salesforce/changes; see changes.ts) */
+  change(changes: SfChange[]): SfChangeResult[];
 }
 
 export const ORG_ID = '00DSB0000000001AAA';
@@ -200,6 +207,7 @@ export function createSalesforceEmulator(seed: SalesforceSeed | undefined, optio
   const initial: SalesforceSeed = seed ?? {};
   let current: SalesforceSeed = initial;
   let db = new SfDatabase(current);
+  let changeLog = new SfChangeLog(() => (options.changeNow ? options.changeNow() : options.now ? options.now().getTime() : Date.now()));
   let apiUsage = 0;
   let sequence = 0;
   const cursors = new Map<string, Cursor>();
@@ -599,7 +607,14 @@ export function createSalesforceEmulator(seed: SalesforceSeed | undefined, optio
       childCursors.clear();
       jobs.clear();
       apiUsage = 0;
+      changeLog = new SfChangeLog(() => (options.changeNow ? options.changeNow() : options.now ? options.now().getTime() : Date.now()));
     },
     database: () => db,
+    change(changes: SfChange[]): SfChangeResult[] {
+      const { seed: next, results } = changeLog.apply(current, changes, db);
+      current = next;
+      db = new SfDatabase(current);
+      return results;
+    },
   };
 }

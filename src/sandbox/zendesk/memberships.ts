@@ -50,6 +50,7 @@ export function makeDefault(store: ZendeskStore, m: Membership): void {
     if (other.default !== want) { other.default = want; other.updated_at = at; }
   }
   syncUserOrganization(store, m.user_id);
+  store.touchMember(m.user_id);
 }
 
 /** Writing a user's organization_id: all its memberships are removed and one (default) is created, as Zendesk

@@ -5,6 +5,7 @@
 import type { ZdFieldDef, ZdMembership, ZdOrganization, ZdUser } from '../../model/zendesk.js';
 import type { ZendeskCredential } from './credentials.js';
 import { clone, isRecord, timestamp } from './records.js';
+import { ChangeTracker } from './incremental.js';
 
 export type Org = ZdOrganization;
 export type User = ZdUser;
@@ -66,6 +67,11 @@ export class ZendeskStore {
   // ids of orgs / users / memberships in ascending order, rebuilt after an insert or delete (for paging)
   private readonly idCache = new Map<Map<number, unknown>, number[]>();
 
+  /** the order of changes, for the incremental exports (issue 13) */
+  readonly tracker = new ChangeTracker();
+  /** set while a seed loads: loading is no change */
+  loading = false;
+
   constructor(private readonly options: StoreOptions) {}
 
   /** empties every record, index and counter (before a seed is loaded) */
@@ -121,12 +127,14 @@ export class ZendeskStore {
     this.orgs.set(o.id, o);
     addTo(this.orgsByName, key(o.name), o.id);
     addTo(this.orgsByExt, key(o.external_id), o.id);
+    if (!this.loading) this.tracker.touch('organization', o.id);
   }
   dropOrg(o: Org): void {
     removeFrom(this.orgsByName, key(o.name), o.id);
     removeFrom(this.orgsByExt, key(o.external_id), o.id);
     this.orgs.delete(o.id);
     this.idCache.delete(this.orgs);
+    if (!this.loading) this.tracker.removed('organization', o.id, { ...this.orgOut(o), deleted_at: this.ts(), updated_at: this.ts() }, this.now());
   }
   putUser(u: User): void {
     const old = this.users.get(u.id);
@@ -138,24 +146,36 @@ export class ZendeskStore {
     this.users.set(u.id, u);
     addTo(this.usersByEmail, key(u.email), u.id);
     addTo(this.usersByExt, key(u.external_id), u.id);
+    if (!this.loading) this.tracker.touch('user', u.id);
   }
   dropUser(u: User): void {
     removeFrom(this.usersByEmail, key(u.email), u.id);
     removeFrom(this.usersByExt, key(u.external_id), u.id);
     this.users.delete(u.id);
     this.idCache.delete(this.users);
+    if (!this.loading) this.tracker.removed('user', u.id, { ...this.userOut(u), active: false, updated_at: this.ts() }, this.now());
   }
   putMembership(m: Membership): void {
     if (!this.memberships.has(m.id)) this.idCache.delete(this.memberships);
     this.memberships.set(m.id, m);
     addTo(this.membershipsByUser, m.user_id, m.id);
     addTo(this.membershipsByOrg, m.organization_id, m.id);
+    this.touchMember(m.user_id);
   }
   dropMembership(m: Membership): void {
     this.memberships.delete(m.id);
     this.idCache.delete(this.memberships);
     removeFrom(this.membershipsByUser, m.user_id, m.id);
     removeFrom(this.membershipsByOrg, m.organization_id, m.id);
+    this.touchMember(m.user_id);
+  }
+  /** A membership written or removed changes its user's organization_id: the user's updated_at moves, and the
+   * incremental user export (incremental.ts) returns the user. Nothing is tracked while a seed loads. */
+  touchMember(userId: number): void {
+    const u = this.users.get(userId);
+    if (this.loading || !u) return;
+    u.updated_at = this.ts();
+    this.tracker.touch('user', u.id);
   }
 
   // ---------- lookups ----------

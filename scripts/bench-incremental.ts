@@ -1,0 +1,93 @@
+// The incremental section of `npm run bench` (issue 13): in steady state (a first apply has made Zendesk match),
+// the requests by endpoint and the wall time of a full plan (--refresh) and of incremental plans with nothing
+// changed and with N contacts changed in Salesforce (through the sandbox's change endpoint). Targets: nothing
+// changed <= 5 % of the full plan's requests and <= 10 % of its wall time; N = 1,000 changed <= 10 % of its requests.
+import { join } from 'node:path';
+
+export interface IncrementalBenchContext {
+  url: string;
+  config: string;
+  dir: string;
+  env: Record<string, string>;
+  record: (name: string, value: string) => void;
+  cli: (name: string, args: string[], env: Record<string, string>) => Promise<{ code: number; maxRss: number; stdout: string }>;
+  /** contacts to change for the third run (default 1000) */
+  changed?: number;
+}
+
+interface Run {
+  requests: Record<string, number>;
+  total: number;
+  ms: number;
+  code: number;
+}
+
+async function requests(url: string): Promise<Record<string, number>> {
+  const body = (await (await fetch(`${url}/__sandbox/stats`)).json()) as { requests: Record<string, number> };
+  return body.requests;
+}
+
+async function measured(ctx: IncrementalBenchContext, name: string, args: string[]): Promise<Run> {
+  const before = await requests(ctx.url);
+  const t = performance.now();
+  const r = await ctx.cli(name, args, ctx.env);
+  const ms = performance.now() - t;
+  const after = await requests(ctx.url);
+  const diff: Record<string, number> = {};
+  let total = 0;
+  for (const [route, n] of Object.entries(after)) {
+    const d = n - (before[route] ?? 0);
+    if (d > 0) {
+      diff[route] = d;
+      total += d;
+    }
+  }
+  return { requests: diff, total, ms, code: r.code };
+}
+
+const pct = (a: number, b: number): string => `${b > 0 ? ((100 * a) / b).toFixed(1) : '-'} %`;
+
+export async function benchIncremental(ctx: IncrementalBenchContext): Promise<void> {
+  const state = join(ctx.dir, 'state');
+  const planFile = join(ctx.dir, 'steady.json');
+  const base = ['plan', '-c', ctx.config, '--state', state, '--format', 'json', '-q'];
+  // steady state: the first sync applied
+  const first = await ctx.cli('incremental: first plan (full read, saves the snapshot)', [...base, '--out', planFile], ctx.env);
+  const applied = await ctx.cli('incremental: apply the first plan', ['apply', planFile, '-c', ctx.config, '--allow-delete', '--force', '-q'], ctx.env);
+  ctx.record('incremental: steady state (plan / apply exit codes)', `${first.code} / ${applied.code}`);
+
+  // what a CLI run costs before it reads anything (node, oclif): part of every wall time below
+  const t0 = performance.now();
+  await ctx.cli('incremental: CLI start-up baseline (zdsf plan --help)', ['plan', '--help'], ctx.env);
+  const startup = performance.now() - t0;
+  const full = await measured(ctx, 'incremental: full plan (--refresh)', [...base, '--refresh']);
+  const zero = await measured(ctx, 'incremental: plan, nothing changed', base);
+
+  // N contacts changed in Salesforce
+  const n = ctx.changed ?? 1000;
+  const state0 = (await (await fetch(`${ctx.url}/__sandbox/state`)).json()) as { salesforce?: { Contact?: { Id: string }[] } };
+  const ids = (state0.salesforce?.Contact ?? []).slice(0, n).map((c) => c.Id);
+  const res = await fetch(`${ctx.url}/__sandbox/salesforce/changes`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ changes: ids.map((id, i) => ({ action: 'update', id, fields: { Title: `Changed title ${i % 50}` } })) }),
+  });
+  if (!res.ok) throw new Error(`the sandbox refused the changes: ${await res.text()}`);
+  const some = await measured(ctx, `incremental: plan, ${ids.length} contacts changed`, base);
+
+  for (const [label, run] of [
+    ['full plan', full],
+    ['incremental, 0 changed', zero],
+    [`incremental, ${ids.length} changed`, some],
+  ] as const) {
+    ctx.record(`${label}: exit code / requests / wall time`, `${run.code} / ${run.total} / ${(run.ms / 1000).toFixed(1)} s`);
+    const top = Object.entries(run.requests).sort((a, b) => b[1] - a[1]);
+    ctx.record(`${label}: requests by endpoint`, top.map(([route, c]) => `${route} ${c}`).join('; '));
+  }
+  ctx.record('incremental, 0 changed vs full: requests / wall time (targets <= 5 % / <= 10 %)', `${pct(zero.total, full.total)} / ${pct(zero.ms, full.ms)}`);
+  ctx.record(`incremental, ${ids.length} changed vs full: requests / wall time (target <= 10 % requests)`, `${pct(some.total, full.total)} / ${pct(some.ms, full.ms)}`);
+  ctx.record(
+    'the same, wall time less the CLI start-up baseline: 0 changed / N changed',
+    `${pct(zero.ms - startup, full.ms - startup)} / ${pct(some.ms - startup, full.ms - startup)}`,
+  );
+}

@@ -1,0 +1,135 @@
+// The snapshot files of incremental plans (issue 13): gzip'd JSON lines, node:zlib only.
+//
+//   line 1      the header: {"zdsf_snapshot": FORMAT_VERSION, ...} (what was read, marks, when)
+//   lines 2..n  ["section", record] one record a line, so neither writing nor reading holds the text whole
+//   last line   {"end": true, "records": n}: a file without it (a killed write, a full disk) is truncated
+//
+// Writes are atomic: the file is written to a temporary name in the same directory (mode 0600) and renamed
+// over the old one. Two plans writing one state directory at once therefore never corrupt it: each rename
+// installs one complete file, the last one wins, and a reader sees the old or the new file, never a mix.
+// No lock is taken (a lock left by a killed plan would block the next scheduled run).
+// Snapshots hold records as read and the marks; never credentials (configs' secrets are not passed here).
+import { createWriteStream } from 'node:fs';
+import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { StringDecoder } from 'node:string_decoder';
+import { dirname, basename, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { createGunzip, createGzip } from 'node:zlib';
+import { once } from 'node:events';
+
+export const FORMAT_VERSION = 1;
+
+export interface SnapshotHeader {
+  zdsf_snapshot: number;
+  [key: string]: unknown;
+}
+
+export interface Snapshot<H extends SnapshotHeader = SnapshotHeader> {
+  header: H;
+  sections: Record<string, unknown[]>;
+}
+
+export type SnapshotRead<H extends SnapshotHeader> = { ok: true; snapshot: Snapshot<H> } | { ok: false; reason: string };
+
+/** Writes header and sections to `file` atomically (temp file + rename), mode 0600. */
+export async function writeSnapshot(file: string, header: Omit<SnapshotHeader, 'zdsf_snapshot'>, sections: Record<string, Iterable<unknown>>): Promise<void> {
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const out = createWriteStream(temp, { mode: 0o600 });
+  const gzip = createGzip({ level: 1 });
+  gzip.pipe(out);
+  const done = once(out, 'close');
+  try {
+    let buffer = `${JSON.stringify({ zdsf_snapshot: FORMAT_VERSION, ...header })}\n`;
+    let count = 0;
+    const flush = async (): Promise<void> => {
+      if (!gzip.write(buffer)) await once(gzip, 'drain');
+      buffer = '';
+    };
+    for (const [name, records] of Object.entries(sections)) {
+      const prefix = `[${JSON.stringify(name)},`;
+      for (const r of records) {
+        buffer += `${prefix}${JSON.stringify(r)}]\n`;
+        count += 1;
+        if (buffer.length > 1 << 20) await flush();
+      }
+    }
+    buffer += `${JSON.stringify({ end: true, records: count })}\n`;
+    await flush();
+    gzip.end();
+    await done;
+    await rename(temp, file);
+  } catch (err) {
+    gzip.destroy();
+    out.destroy();
+    await rm(temp, { force: true });
+    throw err;
+  }
+}
+
+/** Reads a snapshot; any problem (missing, unreadable, corrupt, truncated, another format) is a reason, never a throw. */
+export async function readSnapshot<H extends SnapshotHeader>(file: string): Promise<SnapshotRead<H>> {
+  let handle: FileHandle;
+  try {
+    handle = await open(file, 'r');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { ok: false, reason: code === 'ENOENT' ? 'no snapshot yet' : `the snapshot ${file} is unreadable (${code ?? String(err)})` };
+  }
+  const gunzip = handle.createReadStream().pipe(createGunzip());
+  let header: H | undefined;
+  const sections: Record<string, unknown[]> = {};
+  let count = 0;
+  let ended = false;
+  let rest = '';
+  const decoder = new StringDecoder('utf8');
+  /** one line; a string is the reason the file cannot be used */
+  const take = (line: string): string | undefined => {
+    if (line === '') return undefined;
+    if (ended) return `the snapshot ${file} has data after its end line`;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      return `the snapshot ${file} is corrupt (a line is not JSON)`;
+    }
+    if (!header) {
+      if (typeof value !== 'object' || value === null || Array.isArray(value) || typeof (value as SnapshotHeader).zdsf_snapshot !== 'number') return `${file} is not a zdsf snapshot`;
+      header = value as H;
+      if (header.zdsf_snapshot !== FORMAT_VERSION) return `the snapshot has format ${header.zdsf_snapshot}, this zdsf writes ${FORMAT_VERSION}`;
+      return undefined;
+    }
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string') {
+      (sections[value[0]] ??= []).push(value[1]);
+      count += 1;
+      return undefined;
+    }
+    if (typeof value === 'object' && value !== null && (value as { end?: unknown }).end === true) {
+      if ((value as { records?: unknown }).records !== count) return `the snapshot ${file} is truncated (records missing)`;
+      ended = true;
+      return undefined;
+    }
+    return `the snapshot ${file} is corrupt (unexpected line)`;
+  };
+  try {
+    for await (const chunk of gunzip) {
+      const text = rest + decoder.write(chunk as Buffer);
+      const lines = text.split('\n');
+      rest = lines.pop() ?? '';
+      for (const line of lines) {
+        const problem = take(line);
+        if (problem) return { ok: false, reason: problem };
+      }
+    }
+    const problem = take(rest + decoder.end());
+    if (problem) return { ok: false, reason: problem };
+  } catch (err) {
+    return { ok: false, reason: `the snapshot ${file} is corrupt or truncated (${err instanceof Error ? err.message : String(err)})` };
+  } finally {
+    gunzip.destroy();
+    await handle.close().catch(() => undefined);
+  }
+  if (!header) return { ok: false, reason: `the snapshot ${file} is empty` };
+  if (!ended) return { ok: false, reason: `the snapshot ${file} is truncated (no end line)` };
+  return { ok: true, snapshot: { header, sections } };
+}

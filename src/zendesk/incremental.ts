@@ -1,0 +1,188 @@
+// Zendesk reads for incremental plans (issue 13): a full read that also takes the incremental-export cursors,
+// and an incremental read that rebuilds the TargetData a full read would return from the saved state plus:
+// - GET /api/v2/incremental/organizations?start_time=<end_time of the last read> (time-based, to end_of_stream;
+//   `deleted_at` set = deleted);
+// - GET /api/v2/incremental/users/cursor?cursor=<after_cursor of the last read> (`active: false` = deleted:
+//   Zendesk soft-deletes users and GET /users no longer lists them);
+// - the memberships of the users that changed (GET /users/{id}/organization_memberships), or of everyone
+//   (GET /organization_memberships) when that costs fewer requests. A membership written or removed changes its
+//   user (organization_id, updated_at), so the user export names whose memberships to read again;
+// - organization and user fields and the account settings, read whole (a few requests).
+// The exports have their own limit (10 requests a minute, 30 with High Volume): this module paces itself under
+// `exportRequestsPerMinute` and the transport honours Retry-After on a 429.
+// Apply needs no hook: what it writes moves updated_at, so the next export returns those records as changed
+// and the snapshot takes their values as Zendesk stored them (ids of created records included).
+import type { TargetReader, TargetReaderOptions } from '../model/ports.js';
+import type { TargetData, ZdMembership, ZdOrganization, ZdUser } from '../model/zendesk.js';
+import { ZdsfError } from '../util/errors.js';
+import { isRecord } from '../util/data.js';
+import { createZendeskApi } from './client.js';
+import { paginate, PAGE_SIZE, toFieldDef, toMembership, toOrganization, toUser } from './pagination.js';
+import type { ZendeskTransport } from './transport.js';
+
+export interface ZendeskState {
+  instanceUrl: string;
+  /** start_time of the next organization export (unix seconds) */
+  organizationsEndTime: number;
+  /** after_cursor of the last user export */
+  usersCursor: string;
+  organizations: ZdOrganization[];
+  users: ZdUser[];
+  memberships: ZdMembership[];
+}
+
+export interface ZendeskIncrementalOptions {
+  transportFor: (options: TargetReaderOptions) => ZendeskTransport;
+  /** requests a minute to the incremental exports (default 10) */
+  exportRequestsPerMinute?: number;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface ZendeskDeltaCounts {
+  organizations: number;
+  users: number;
+  membershipReads: number;
+}
+
+/** how far before the full read the first export starts (clock differences between here and Zendesk); what changed
+ * in that window is read by the full read and again by the next incremental one, which is harmless */
+const FIRST_EXPORT_LOOKBACK_S = 600;
+const sentAt = new Map<string, number[]>();
+
+async function paced(options: ZendeskIncrementalOptions, key: string): Promise<void> {
+  const limit = options.exportRequestsPerMinute ?? 10;
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const times = (sentAt.get(key) ?? []).filter((t) => t > now() - 60_000);
+  if (times.length >= limit) await sleep(times[0] + 60_000 - now());
+  times.push(now());
+  sentAt.set(key, times.slice(-limit));
+}
+
+const byId = <T extends { id: number }>(a: T, b: T): number => a.id - b.id;
+
+async function exportOrganizations(t: ZendeskTransport, o: ZendeskIncrementalOptions, start: number, onItem: (raw: Record<string, unknown>) => void): Promise<number> {
+  let url = t.url('/incremental/organizations', { start_time: start });
+  let end = start;
+  for (let page = 0; ; page += 1) {
+    await paced(o, t.instance.url);
+    const body = (await t.get(url)).body;
+    if (!isRecord(body) || !Array.isArray(body.organizations))
+      throw new ZdsfError(`Zendesk answered ${url} without an "organizations" array; cannot read organizations incrementally.`, 'zendesk_unexpected');
+    for (const raw of body.organizations) if (isRecord(raw)) onItem(raw);
+    if (typeof body.end_time === 'number') end = body.end_time;
+    if (body.end_of_stream === true || body.organizations.length === 0 || typeof body.next_page !== 'string') return end;
+    if (page > 100_000) throw new ZdsfError('The organization export does not end; stopping.', 'zendesk_paging');
+    url = body.next_page;
+  }
+}
+
+async function exportUsers(t: ZendeskTransport, o: ZendeskIncrementalOptions, from: { cursor: string } | { start: number }, onItem: (raw: Record<string, unknown>) => void): Promise<string> {
+  let url = 'cursor' in from ? t.url('/incremental/users/cursor', { cursor: from.cursor }) : t.url('/incremental/users/cursor', { start_time: from.start });
+  const seen = new Set<string>();
+  for (;;) {
+    if (seen.has(url)) throw new ZdsfError(`Zendesk returned the same user export page twice (${url}).`, 'zendesk_paging');
+    seen.add(url);
+    await paced(o, t.instance.url);
+    const body = (await t.get(url)).body;
+    if (!isRecord(body) || !Array.isArray(body.users) || typeof body.after_cursor !== 'string')
+      throw new ZdsfError(`Zendesk answered ${url} without "users" and "after_cursor"; cannot read users incrementally.`, 'zendesk_unexpected');
+    for (const raw of body.users) if (isRecord(raw)) onItem(raw);
+    if (body.end_of_stream === true || typeof body.after_url !== 'string') return body.after_cursor;
+    url = body.after_url;
+  }
+}
+
+/** A full read through `inner`, with export cursors taken before it (changes during the read are read again next time). */
+export async function fullZendeskRead(inner: TargetReader, o: ZendeskIncrementalOptions, options: TargetReaderOptions): Promise<{ data: TargetData; state: ZendeskState }> {
+  const t = o.transportFor(options);
+  const start = Math.floor((o.now ?? Date.now)() / 1000) - FIRST_EXPORT_LOOKBACK_S;
+  const organizationsEndTime = await exportOrganizations(t, o, start, () => undefined);
+  const usersCursor = await exportUsers(t, o, { start }, () => undefined);
+  const data = await inner.read(options);
+  return {
+    data,
+    state: { instanceUrl: options.instance.url, organizationsEndTime, usersCursor, organizations: data.organizations, users: data.users, memberships: data.memberships },
+  };
+}
+
+/** Rebuilds what a full read returns from `state` and the exports since its cursors. */
+export async function incrementalZendeskRead(
+  o: ZendeskIncrementalOptions,
+  options: TargetReaderOptions,
+  state: ZendeskState,
+): Promise<{ data: TargetData; state: ZendeskState; counts: ZendeskDeltaCounts }> {
+  const t = o.transportFor(options);
+  const shown = (await createZendeskApi(t).accountSettings()).result;
+  const settings = isRecord(shown) && isRecord(shown.settings) ? shown.settings : shown;
+  if (!isRecord(settings) || !isRecord(settings.user))
+    throw new ZdsfError(`Zendesk instance ${options.instance.name} (${options.instance.url}): GET /api/v2/account/settings did not return settings.user.`, 'zendesk_unexpected');
+  const list = async <T>(path: string, key: string, convert: (raw: unknown) => T): Promise<T[]> => {
+    const out: T[] = [];
+    await paginate(t, path, key, (items) => {
+      for (const i of items) out.push(convert(i));
+    });
+    return out;
+  };
+  const organizationFields = await list('/organization_fields', 'organization_fields', toFieldDef);
+  const userFields = await list('/user_fields', 'user_fields', toFieldDef);
+
+  const orgs = new Map(state.organizations.map((x) => [x.id, x]));
+  const deletedOrgs = new Set<number>();
+  const renamed = new Map<number, string>();
+  let orgChanges = 0;
+  const organizationsEndTime = await exportOrganizations(t, o, state.organizationsEndTime, (raw) => {
+    orgChanges += 1;
+    const org = toOrganization(raw);
+    if (raw.deleted_at !== null && raw.deleted_at !== undefined) {
+      orgs.delete(org.id);
+      deletedOrgs.add(org.id);
+      return;
+    }
+    deletedOrgs.delete(org.id);
+    if (orgs.get(org.id)?.name !== org.name) renamed.set(org.id, org.name);
+    orgs.set(org.id, org);
+  });
+  const users = new Map(state.users.map((x) => [x.id, x]));
+  const changedUsers = new Set<number>();
+  const usersCursor = await exportUsers(t, o, { cursor: state.usersCursor }, (raw) => {
+    const user = toUser(raw);
+    changedUsers.add(user.id);
+    if (raw.active === false) users.delete(user.id);
+    else users.set(user.id, user);
+  });
+
+  // memberships: those of changed users read again (or all, when fewer requests), those of deleted records dropped
+  let memberships = state.memberships.filter((m) => !deletedOrgs.has(m.organization_id) && !changedUsers.has(m.user_id));
+  const live = [...changedUsers].filter((id) => users.has(id));
+  let membershipReads = 0;
+  const wholeListPages = Math.ceil((state.memberships.length + live.length) / PAGE_SIZE) + 1;
+  if (live.length > wholeListPages) {
+    memberships = await list('/organization_memberships', 'organization_memberships', toMembership);
+    membershipReads = wholeListPages;
+  } else {
+    for (const id of live) {
+      memberships.push(...(await list(`/users/${id}/organization_memberships`, 'organization_memberships', toMembership)));
+      membershipReads += 1;
+    }
+    if (renamed.size > 0) {
+      memberships = memberships.map((m) => (renamed.has(m.organization_id) && m.organization_name !== undefined ? { ...m, organization_name: renamed.get(m.organization_id) } : m));
+    }
+  }
+
+  const data: TargetData = {
+    organizations: [...orgs.values()].sort(byId),
+    users: [...users.values()].sort(byId),
+    memberships: memberships.sort(byId),
+    organizationFields,
+    userFields,
+    settings: { multipleOrganizations: settings.user.multiple_organizations === true },
+    rateLimitPerMinute: t.observedLimitPerMinute,
+  };
+  return {
+    data,
+    state: { ...state, organizationsEndTime, usersCursor, organizations: data.organizations, users: data.users, memberships: data.memberships },
+    counts: { organizations: orgChanges, users: changedUsers.size, membershipReads },
+  };
+}
