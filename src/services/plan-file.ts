@@ -126,6 +126,9 @@ export async function readPlanFile(path: string): Promise<Plan> {
 }
 
 function formatError(path: string, version: unknown): PlanFileError {
+  if (version === undefined || version === null) {
+    return new PlanFileError(`${path} is not a zdsf plan (it has no format_version)`, 'Save a plan with `zdsf plan --out FILE` and use that file.');
+  }
   return new PlanFileError(
     `${path} has plan format ${JSON.stringify(version ?? null)}; this zdsf reads format ${PLAN_FORMAT_VERSION} only (sealed, typed changes)`,
     `Make a new plan with this zdsf: \`zdsf plan --out ${path}\`, review it and apply that one.`,
