@@ -107,6 +107,8 @@ export function buildConfig(ctx: CheckContext, data: Json, file: string, digest:
     if (isObj(s.organizations)) sync.organizations = organizations(ctx, s.organizations, [...at, 'organizations']);
     if (isObj(s.users)) sync.users = users(ctx, s.users, [...at, 'users']);
     if (isObj(s.cases)) sync.cases = buildCases(ctx, s.cases, [...at, 'cases'], s);
+    if (typeof s.max_changes === 'number') sync.max_changes = { count: s.max_changes };
+    else if (typeof s.max_changes === 'string') sync.max_changes = { percent: Number(s.max_changes.trim().replace(/%$/, '')) };
     syncs.push(sync);
   }
   return { version: 1, file, digest, salesforce, zendesk, syncs };

@@ -203,6 +203,9 @@ export interface CaseSync {
   pos?: SourcePos;
 }
 
+/** syncs.<name>.max_changes: a number of records, or a percentage of the instance's records of a type. */
+export type MaxChanges = { count: number } | { percent: number };
+
 export interface Sync {
   name: string;
   /** name of a salesforce instance */
@@ -213,6 +216,8 @@ export interface Sync {
   users?: UserSync;
   cases?: CaseSync;
   protected: ProtectedRecords;
+  /** the mass-change guard (src/apply/mass-change.ts); default { percent: 50 } */
+  max_changes?: MaxChanges;
   pos?: SourcePos;
 }
 

@@ -96,6 +96,8 @@ export interface TargetWriter {
   findMemberships(query: { user_ids: number[] }): Promise<ZdMembership[]>;
   /** organizations in the instance now (GET /api/v2/organizations/count): the base of the default max_deletes */
   countOrganizations?(): Promise<number>;
+  /** users in the instance now (GET /api/v2/users/count): the base of a percentage max_changes */
+  countUsers?(): Promise<number>;
   /** requests sent so far (for the summary and tests) */
   readonly requestCount: number;
 }

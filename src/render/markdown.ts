@@ -2,7 +2,7 @@
 // and each sync's full plan in a collapsible <details> as a `diff` block (so +/- lines are coloured),
 // cut to fit the forge's comment limit.
 import type { Plan, SyncPlan } from '../model/plan.js';
-import { changeLines, estimateText, type Line, summaryText } from './lines.js';
+import { changeLines, estimateText, guardText, type Line, summaryText } from './lines.js';
 
 export interface MarkdownOptions {
   /** GitHub's comment limit is 65,536 characters, GitLab's note limit 1,000,000: default fits both. */
@@ -95,6 +95,8 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
   const failed = plan.syncs.filter((s) => s.error);
   if (failed.length > 0) head.push(`> :x: ${failed.length} of ${plan.syncs.length} syncs could not be planned.`, '');
   if (failed.length === 0 || failed.length < plan.syncs.length) head.push(`**${summaryText(plan.summary)}**`, '');
+  const guard = guardText(plan.syncs);
+  if (guard) head.push(`> :warning: ${escapeInline(guard)}`, '');
 
   const sections = plan.syncs.map((s) => {
     const summary = s.error ? 'could not be planned' : summaryText(s.summary).replace(/^Plan: /, '').replace(/\.$/, '');

@@ -8,6 +8,7 @@ import { silentProgress, type Logger, type Progress, type SourceReader, type Tar
 import { checkFieldTypes, mapSync } from '../map/index.js';
 import { checkPreconditions, planSettings, reconcileSync } from '../reconcile/index.js';
 import { estimateApply } from '../apply/estimate.js';
+import { findMassChanges, massChangeWarning } from '../apply/mass-change.js';
 import { ZdsfError } from '../util/errors.js';
 
 /** Zendesk's default per-minute limit for most plans, used to estimate when the instance did not say. */
@@ -77,6 +78,9 @@ async function planSync(sync: Sync, options: PlanOptions): Promise<SyncPlan> {
   plan.zendesk_organization_count = size.organizations;
   plan.zendesk_user_count = size.users;
   plan.zendesk_membership_count = size.memberships;
+  // the mass-change guard apply runs (with the live counts): said now, so that the reviewer knows apply needs --force
+  const mass = findMassChanges({ syncName: sync.name, config: sync, changes: plan.changes, totals: { organization: size.organizations, user: size.users } });
+  plan.warnings.push(...mass.map(massChangeWarning));
   return plan;
 }
 
