@@ -1,10 +1,10 @@
 // The mass-change guard (issue 17, part 5): a mapping mistake that rewrites one attribute on most of an
 // instance's organizations, or strips a tag from every user, is refused unless forced. Changes are counted
-// per record type and per attribute (what apply sends, read from each update's `after` and never from the
-// reviewer's `diff`: `name`, `tags`, `organization_id`, `organization_fields.health` ...) over updates of
-// existing records only: creates add records, and deletes
-// have their own guard (max_deletes). The limit is `syncs.<name>.max_changes`: a number of records, or a
-// percentage of the instance's records of that type (default 50%, rounded down, at least 1).
+// per record type and per attribute (`name`, `tags`, `organization_id`, `organization_fields.health` ...), over
+// updates that overwrite or clear a value Zendesk has (a tag removed counts; filling an empty field or adding
+// a tag does not), read from each update's `before` / `after` and never from the reviewer's `diff`. Creates
+// add records, and deletes have their own guard (max_deletes). The limit is `syncs.<name>.max_changes`: a
+// number of records, or a percentage of the instance's records of that type (default 50%, rounded down, at least 1).
 // Pure: plan calls it with the instance it read (to say so in its summary), apply with the live counts.
 import type { MaxChanges, Sync } from '../model/config.js';
 import type { Change, OrganizationUpdate, UserUpdate, Warning } from '../model/plan.js';
@@ -17,15 +17,29 @@ export type CountedType = 'organization' | 'user';
 /** How many updates change each attribute, per record type (`organization` -> `tags` -> 120). */
 export type AttributeCounts = Record<CountedType, Map<string, number>>;
 
-/** The attributes an update writes: the keys of `after`, custom fields one key at a time, and
- * `organization_id` when the update sets the user's organization. */
+const empty = (v: unknown): boolean => v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0);
+
+/**
+ * The attributes an update overwrites or clears: those whose current value (`before`, which the stale check
+ * has compared with the live record) is not empty, custom fields one key at a time, `tags` when a current tag
+ * is removed, and `organization_id` when the user has one. Filling an empty attribute (a first sync of new
+ * fields) and adding tags are not counted: they lose nothing.
+ */
 export function writtenAttributes(c: OrganizationUpdate | UserUpdate): string[] {
   const out = new Set<string>();
-  for (const [k, v] of Object.entries(isRecord(c.after) ? c.after : {})) {
-    if ((k === 'organization_fields' || k === 'user_fields') && isRecord(v)) for (const f of Object.keys(v)) out.add(`${k}.${f}`);
-    else out.add(k);
+  const before: Record<string, unknown> = isRecord(c.before) ? c.before : {};
+  const after: Record<string, unknown> = isRecord(c.after) ? c.after : {};
+  for (const [k, v] of Object.entries(after)) {
+    const was = before[k];
+    if (k === 'organization_fields' || k === 'user_fields') {
+      if (!isRecord(v)) continue;
+      for (const f of Object.keys(v)) if (!empty(isRecord(was) ? was[f] : undefined)) out.add(`${k}.${f}`);
+    } else if (k === 'tags') {
+      const kept = new Set(Array.isArray(v) ? v : []);
+      if (Array.isArray(was) && was.some((t) => !kept.has(t))) out.add('tags');
+    } else if (!empty(was)) out.add(k);
   }
-  if (c.type === 'user' && c.organization) out.add('organization_id');
+  if (c.type === 'user' && c.organization && !empty(before.organization_id)) out.add('organization_id');
   return [...out];
 }
 
@@ -93,7 +107,7 @@ export function findMassChanges(input: MassChangeInput): MassChange[] {
         changes: n,
         limit,
         total,
-        message: `sync "${input.syncName}" changes ${attribute} on ${n} ${n === 1 ? type : PLURAL[type]}, more than max_changes (${base}): check the mapping, raise syncs.${input.syncName}.max_changes or pass --force`,
+        message: `sync "${input.syncName}" ${attribute === 'tags' ? 'removes tags from' : `overwrites or clears ${attribute} on`} ${n} ${n === 1 ? type : PLURAL[type]}, more than max_changes (${base}): check the mapping, raise syncs.${input.syncName}.max_changes or pass --force`,
       });
     }
   }

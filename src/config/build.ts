@@ -161,8 +161,9 @@ function organizations(ctx: CheckContext, o: Json, at: Segment[]): OrganizationS
   for (const k of ['domain_names', 'notes', 'details'] as const) if (o[k] !== undefined) out[k] = mapping(ctx, o[k], [...at, k]);
   if (isObj(o.tags)) out.tags = tags(ctx, o.tags, [...at, 'tags']);
   if (isObj(o.retention)) {
-    out.retention = { delete_when: String(o.retention.delete_when), pos: ctx.pos([...at, 'retention'], true) };
+    out.retention = { delete_when: String(o.retention.delete_when), keep_if_open_tickets: o.retention.keep_if_open_tickets !== false, pos: ctx.pos([...at, 'retention'], true) };
     if (typeof o.retention.max_deletes === 'number') out.retention.max_deletes = o.retention.max_deletes;
+    if (typeof o.retention.keep_if_ticket_within_days === 'number') out.retention.keep_if_ticket_within_days = o.retention.keep_if_ticket_within_days;
   }
   return out;
 }

@@ -100,6 +100,11 @@ export interface RetentionRule {
   delete_when: string;
   /** Refuse to delete more than this many organizations unless forced. Default: 10% of the instance's orgs. */
   max_deletes?: number;
+  /** Keep (do not delete) an organization with a ticket that is not closed (new, open, pending, hold, solved).
+   * Default true (undefined means true). */
+  keep_if_open_tickets?: boolean;
+  /** Keep an organization with a ticket updated within this many days (closed ones included). Default: off. */
+  keep_if_ticket_within_days?: number;
   pos?: SourcePos;
 }
 

@@ -51,8 +51,28 @@ export interface TargetReaderOptions {
   logger?: Logger;
 }
 
+/** Which organizations' tickets retention asks about (issue 17): those it is about to delete. */
+export interface TicketActivityQuery {
+  organizationIds: number[];
+  /** count tickets not closed */
+  open: boolean;
+  /** count tickets updated after this date (keep_if_ticket_within_days), when set */
+  since?: Date;
+}
+
+export interface TicketActivity {
+  organizationId: number;
+  /** tickets not closed (0 when not asked) */
+  open: number;
+  /** tickets updated since `since` (0 when not asked, or when `open` already keeps the organization) */
+  recent: number;
+}
+
 export interface TargetReader {
   read(options: TargetReaderOptions): Promise<TargetData>;
+  /** the tickets of organizations retention would delete (src/zendesk/tickets.ts); absent: retention cannot
+   * check tickets, and plan refuses a sync whose retention asks it to */
+  ticketActivity?(options: TargetReaderOptions & { query: TicketActivityQuery }): Promise<TicketActivity[]>;
 }
 
 /** Outcome of one record of a bulk write (job status result, or a single request). */

@@ -7,15 +7,26 @@ import { orgCreate, orgUpdate, syncConfig, userUpdate } from './helpers.js';
 const orgUpdates = (n: number, before: object, after: object) => Array.from({ length: n }, (_, i) => orgUpdate(i + 1, `A${i}`, `Acme ${i}`, before, after));
 
 describe('writtenAttributes / countAttributeChanges', () => {
-  it("reads what apply sends (after, never the reviewer's diff): custom fields one key at a time, organization_id from the reference", () => {
-    const u = userUpdate(100, 'bob@acme.com', { user_fields: { a: 1, b: 2 } }, { user_fields: { a: 2, b: 3 }, tags: ['x'] }, { id: 1, key: 'ACME' }) as UserUpdate;
+  it("reads before / after (never the reviewer's diff): what is overwritten or cleared, custom fields one key at a time", () => {
+    const u = userUpdate(
+      100,
+      'bob@acme.com',
+      { user_fields: { a: 1, b: null, c: 'x' }, tags: ['gold', 'vip'], organization_id: 5, name: 'Bob' },
+      { user_fields: { a: 2, b: 3, c: null }, tags: ['gold'], name: 'Bob B' },
+      { id: 1, key: 'ACME' },
+    ) as UserUpdate;
     expect(u.diff).toEqual([]);
-    expect(writtenAttributes(u).sort()).toEqual(['organization_id', 'tags', 'user_fields.a', 'user_fields.b']);
+    expect(writtenAttributes(u).sort()).toEqual(['name', 'organization_id', 'tags', 'user_fields.a', 'user_fields.c']);
+  });
+
+  it('does not count filling an empty attribute, adding tags, or a first organization', () => {
+    const u = userUpdate(100, 'bob@acme.com', { user_fields: { a: null }, tags: ['gold'], organization_id: null, phone: '' }, { user_fields: { a: 1 }, tags: ['gold', 'vip'], phone: '+1' }, { id: 1, key: 'ACME' }) as UserUpdate;
+    expect(writtenAttributes(u)).toEqual([]);
   });
 
   it('counts updates only, once per record and attribute', () => {
     const changes = [
-      ...orgUpdates(3, { notes: 'a', tags: [] }, { notes: 'b', tags: ['x'] }),
+      ...orgUpdates(3, { notes: 'a', tags: ['old'] }, { notes: 'b', tags: ['x'] }),
       orgCreate('NEW', 'New', { notes: 'b' }),
       userUpdate(100, 'bob@acme.com', { name: 'Bob' }, { name: 'Bob B' }),
     ];
@@ -43,7 +54,7 @@ describe('findMassChanges', () => {
     const found = findMassChanges({ syncName: 'global', config, changes, totals: { organization: 4 } });
     expect(found.map((m) => [m.type, m.attribute, m.changes, m.limit])).toEqual([['organization', 'notes', 3, 2]]);
     expect(found[0].message).toBe(
-      'sync "global" changes notes on 3 organizations, more than max_changes (max_changes is 50% of the 4 organizations in Zendesk "global": 2): check the mapping, raise syncs.global.max_changes or pass --force',
+      'sync "global" overwrites or clears notes on 3 organizations, more than max_changes (max_changes is 50% of the 4 organizations in Zendesk "global": 2): check the mapping, raise syncs.global.max_changes or pass --force',
     );
   });
 

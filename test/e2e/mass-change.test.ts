@@ -1,5 +1,5 @@
-// The mass-change guard (issue 17 part 5) over the sandbox, with the real readers and writer: a constant
-// mapped onto every organization's notes is over the default max_changes (50% of the instance's
+// The mass-change guard (issue 17 part 5) over the sandbox, with the real readers and writer: a name
+// template that rewrites every organization's name is over the default max_changes (50% of the instance's
 // organizations); plan says so in its summary, apply refuses it with nothing written, apply --force carries it
 // out, and plan again has no changes. A configured number lets the same plan through.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -29,7 +29,7 @@ syncs:
     to: zd
 ${maxChanges === undefined ? '' : `    max_changes: ${maxChanges}\n`}    organizations:
       where: "Type = 'Customer'"
-      notes: { value: "Synced from Salesforce" }
+      name: { template: "{Name} (customer)" }
 `;
 }
 
@@ -62,24 +62,24 @@ describe('max_changes over the sandbox', () => {
     const plan = await planWith(config);
     const sync = plan.syncs[0];
     expect(sync.error).toBeUndefined();
-    // four customer accounts, four organizations, each gets notes: 4 > 50% of 4
+    // four customer accounts, four organizations, each renamed: 4 > 50% of 4
     expect(sync.summary).toEqual({ create: 0, update: 4, delete: 0 });
     expect(sync.warnings.map((w) => w.code)).toEqual(['max_changes']);
     const text = renderText(plan);
-    expect(text).toContain('changes notes on 4 organizations, more than max_changes (max_changes is 50% of the 4 organizations in Zendesk "zd": 2)');
+    expect(text).toContain('overwrites or clears name on 4 organizations, more than max_changes (max_changes is 50% of the 4 organizations in Zendesk "zd": 2)');
     expect(text).toMatch(/Plan: 0 to add, 4 to change, 0 to destroy\.\nOver max_changes: 1 attribute would change on more records than allowed .*apply refuses this plan without --force\./);
 
     const before = JSON.stringify(sandbox.state());
     const writes = sandbox.stats().writes;
     const refused = await apply(config, plan).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(MassChangeRefusedError);
-    expect((refused as Error).message).toContain('sync "mass" changes notes on 4 organizations, more than max_changes');
+    expect((refused as Error).message).toContain('sync "mass" overwrites or clears name on 4 organizations, more than max_changes');
     expect(sandbox.stats().writes).toBe(writes);
     expect(JSON.stringify(sandbox.state())).toBe(before);
 
     const forced = await apply(config, plan, true);
     expect(forced).toMatchObject({ ok: true, changed: 4 });
-    expect(sandbox.state().zendesk!.organizations!.every((o) => o.notes === 'Synced from Salesforce')).toBe(true);
+    expect(sandbox.state().zendesk!.organizations!.map((o) => o.name).sort()).toEqual(['Acme (customer)', 'Lapsed Corp (customer)', 'Other Corp (customer)', 'Partner Corp (customer)']);
 
     const again = await planWith(config);
     expect(again.summary).toEqual({ create: 0, update: 0, delete: 0 });
