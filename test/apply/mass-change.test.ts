@@ -4,7 +4,7 @@ import { countAttributeChanges, findMassChanges, maxChangesLimit, writtenAttribu
 import type { UserUpdate } from '../../src/model/plan.js';
 import { orgCreate, orgUpdate, syncConfig, userUpdate } from './helpers.js';
 
-const orgUpdates = (n: number, before: object, after: object) => Array.from({ length: n }, (_, i) => orgUpdate(i + 1, `A${i}`, `Acme ${i}`, before, after));
+const orgUpdates = (n: number, before: Record<string, unknown>, after: Record<string, unknown>) => Array.from({ length: n }, (_, i) => orgUpdate(i + 1, `A${i}`, `Acme ${i}`, before, after));
 
 describe('writtenAttributes / countAttributeChanges', () => {
   it("reads before / after (never the reviewer's diff): what is overwritten or cleared, custom fields one key at a time", () => {

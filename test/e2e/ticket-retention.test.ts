@@ -94,7 +94,7 @@ describe('retention keeps organizations with tickets', () => {
 
     const result = await runApply({ config, plan: p, allowDelete: true, writerFor: (i) => createZendeskWriter(i, FAST), target: createZendeskReader(FAST) });
     expect(result).toMatchObject({ ok: true, destroyed: 2 });
-    expect(sandbox.state().zendesk!.organizations!.map((o) => o.id).filter((id) => id > 900)).toEqual([901, 902]);
+    expect(sandbox.state().zendesk!.organizations!.map((o) => o.id).filter((id) => id !== undefined && id > 900)).toEqual([901, 902]);
 
     const again = await plan(config);
     expect(again.summary).toEqual({ create: 0, update: 0, delete: 0 });
