@@ -150,6 +150,7 @@ async function countUsers(writer: TargetWriter, live: LiveRecords | null): Promi
 async function liveTotals(
   options: ApplyOptions,
   sync: SyncPlan,
+  changes: Change[],
   config: Sync,
   writer: TargetWriter,
   live: LiveRecords | null,
@@ -157,7 +158,7 @@ async function liveTotals(
 ): Promise<Partial<Record<CountedType, number>>> {
   const totals: Partial<Record<CountedType, number>> = {};
   if (config.max_changes && 'count' in config.max_changes) return totals;
-  const counts = countAttributeChanges(sync.changes);
+  const counts = countAttributeChanges(changes);
   if (counts.organization.size > 0) totals.organization = organizations ?? (await countOrganizations(options, sync, writer, live));
   if (counts.user.size > 0) totals.user = await countUsers(writer, live);
   return totals;
@@ -202,6 +203,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
     let index: LiveIndex;
     let count: number | undefined;
     let totals: Partial<Record<CountedType, number>> = {};
+    let pendingChanges: Change[] = [];
     try {
       writer = options.writerFor(sync.name);
       const requestsBefore = writer.requestCount;
@@ -210,8 +212,10 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
       index = new LiveIndex(live, sync.match);
       const hasDeletes = sync.changes.some((c) => c.action === 'delete');
       count = hasDeletes ? await countOrganizations(options, sync, writer, full ? live : null) : undefined;
-      if (!options.force) totals = await liveTotals(options, sync, syncConfig, writer, full ? live : null, count);
       const checks = checkChanges(sync.changes, index, sync.match);
+      // max_changes counts what this apply will write: changes already done (a re-run) are not counted
+      pendingChanges = checks.filter((c) => c.status === 'pending').map((c) => c.change);
+      if (!options.force) totals = await liveTotals(options, sync, pendingChanges, syncConfig, writer, full ? live : null, count);
       for (const c of checks) {
         if (c.status === 'stale') stale.push({ sync: sync.name, type: c.change.type, action: c.change.action, key: c.change.key, label: c.change.label, message: c.reason ?? describeChange(c.change) });
       }
@@ -225,12 +229,13 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
     const verdict = guardAgainstLive({ sync, config: syncConfig, live: index, organizationCount: count, allowDelete: options.allowDelete ?? false, force: options.force ?? false });
     offenses.push(...verdict.changes);
     deleteRefusals.push(...verdict.deletes);
-    if (!options.force) massChanges.push(...findMassChanges({ syncName: sync.name, config: syncConfig, changes: sync.changes, totals }).map((m) => m.message));
+    if (!options.force) massChanges.push(...findMassChanges({ syncName: sync.name, config: syncConfig, changes: pendingChanges, totals }).map((m) => m.message));
   }
   if (offenses.length > 0) throw refused([...offenses, ...deleteRefusals]);
   if (deleteRefusals.length > 0) throw new DeleteRefusedError(['Deletes refused. Nothing was written.', ...deleteRefusals.map((r) => `  - ${r}.`)].join('\n'));
-  if (massChanges.length > 0) throw new MassChangeRefusedError(['Mass changes refused (max_changes). Nothing was written.', ...massChanges.map((r) => `  - ${r}.`)].join('\n'));
   if (stale.length > 0) throw staleError(stale);
+  // after the stale check: what an update overwrites is read from its `before`, which now matches Zendesk
+  if (massChanges.length > 0) throw new MassChangeRefusedError(['Mass changes refused (max_changes). Nothing was written.', ...massChanges.map((r) => `  - ${r}.`)].join('\n'));
 
   // 3. write, sync by sync
   for (const p of prepared) {
