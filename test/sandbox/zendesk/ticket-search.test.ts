@@ -1,16 +1,14 @@
 // The sandbox's ticket search (issue 17): the terms zdsf sends, Zendesk's status order, and a 400 for any
 // term it does not understand (so that a wrong query fails a test instead of counting wrong).
 import { describe, expect, it } from 'vitest';
-import { loadTickets, searchTickets } from '../../../src/sandbox/zendesk/ticket-search.js';
+import { asSearched, searchTickets } from '../../../src/sandbox/zendesk/ticket-search.js';
 
-const tickets = loadTickets({
-  tickets: [
+const tickets = [
     { id: 1, status: 'new', organization_id: 1, requester_id: 10, updated_at: '2026-11-30T10:00:00Z' },
     { id: 2, status: 'solved', organization_id: 1, requester_id: 11, updated_at: '2026-10-01T00:00:00Z' },
     { id: 3, status: 'closed', organization_id: 1, requester_id: 10, updated_at: '2026-11-29T00:00:00Z' },
     { id: 4, status: 'closed', organization_id: 2 },
-  ],
-});
+].map(asSearched);
 const ids = (q: string): number[] | string => {
   const r = searchTickets(tickets, q);
   return typeof r === 'string' ? r : r.map((t) => t.id);
