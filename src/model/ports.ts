@@ -70,7 +70,7 @@ export interface TicketActivity {
 
 export interface TargetReader {
   read(options: TargetReaderOptions): Promise<TargetData>;
-  /** the tickets of organizations retention would delete (src/zendesk/tickets.ts); absent: retention cannot
+  /** the tickets of organizations retention would delete (src/zendesk/ticket-counts.ts); absent: retention cannot
    * check tickets, and plan refuses a sync whose retention asks it to */
   ticketActivity?(options: TargetReaderOptions & { query: TicketActivityQuery }): Promise<TicketActivity[]>;
 }

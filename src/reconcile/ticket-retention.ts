@@ -1,7 +1,7 @@
 // Ticket-aware retention (issue 17 part 2), pure: organization deletes whose organization still has tickets
 // that are not closed (retention.keep_if_open_tickets, default on), or tickets updated within
 // retention.keep_if_ticket_within_days, are taken out of the plan, and the plan lists each as kept, with why
-// (warning `kept_for_tickets`). The counts come from the Zendesk adapter (src/zendesk/tickets.ts).
+// (warning `kept_for_tickets`). The counts come from the Zendesk adapter (src/zendesk/ticket-counts.ts).
 import type { RetentionRule } from '../model/config.js';
 import type { Change, OrganizationDelete, Warning } from '../model/plan.js';
 import type { TicketActivity, TicketActivityQuery } from '../model/ports.js';
