@@ -133,7 +133,7 @@ export function estimateText(sync: SyncPlan): string | null {
   if (!e || e.requests === 0) return null;
   const minutes = e.seconds / 60;
   const time = minutes >= 1 ? `~${Math.ceil(minutes)} min` : `~${Math.max(1, Math.ceil(e.seconds))} s`;
-  return `Apply needs about ${e.requests} requests: ${time} at ${e.rate_limit_per_minute} requests/minute.`;
+  return `Apply needs about ${e.requests} requests: ${time} at ${e.rate_limit_per_minute} requests/minute, with job polling.`;
 }
 
 /** Every line of one sync's section: changes, warnings, orphans, estimate, summary. */
