@@ -75,9 +75,29 @@ export function writeRequests(changes: Change[]): number {
   return requests;
 }
 
+/** Seconds a round of bulk jobs takes to be followed to its end: the writer polls a job after 1 s, then 1.5 s later;
+ * small jobs (100 records) complete within those two polls on live Zendesk and on the sandbox. */
+export const JOB_ROUND_SECONDS = 2.5;
+
+/** Jobs followed at once at a rate limit: as the transport's budget sizes them (one per request a second, 1 to 25). */
+export function jobsInFlightAt(rateLimitPerMinute: number): number {
+  return Math.max(1, Math.min(25, Math.ceil(rateLimitPerMinute / 60)));
+}
+
+/** Seconds spent waiting on bulk jobs: phases run one after the other, each kind's batches `jobsInFlightAt` at a time. */
+export function jobWaitSeconds(changes: Change[], rateLimitPerMinute: number): number {
+  const counts = new Map<string, number>();
+  for (const c of changes) if (isBulk(c)) counts.set(`${c.type}:${c.action}`, (counts.get(`${c.type}:${c.action}`) ?? 0) + 1);
+  const inFlight = jobsInFlightAt(rateLimitPerMinute);
+  let rounds = 0;
+  for (const n of counts.values()) rounds += Math.ceil(Math.ceil(n / BULK_SIZE) / inFlight);
+  return rounds * JOB_ROUND_SECONDS;
+}
+
 /**
  * requests = the stale check's look-ups (one by one, or one read of the whole instance when `size` is known and
- * that is cheaper: what apply will do) + writeRequests; seconds = requests at `rateLimitPerMinute`, rounded up.
+ * that is cheaper: what apply will do) + writeRequests; seconds = requests at `rateLimitPerMinute` plus the time
+ * spent following bulk jobs (jobWaitSeconds), rounded up.
  * Users may cost more where the account answers 403 to bulk import (one request a user): that is not foreseen here.
  */
 export function estimateApply(changes: Change[], rateLimitPerMinute: number, size?: InstanceSize, match?: Parameters<typeof lookupRequests>[1]): Estimate {
@@ -87,7 +107,7 @@ export function estimateApply(changes: Change[], rateLimitPerMinute: number, siz
     requests += size && fullReadRequests(size) < lookups ? fullReadRequests(size) : lookups;
   }
   const rate = rateLimitPerMinute > 0 ? rateLimitPerMinute : 0;
-  const seconds = rate > 0 ? Math.ceil((requests * 60) / rate) : 0;
+  const seconds = rate > 0 ? Math.ceil((requests * 60) / rate + jobWaitSeconds(changes, rate)) : 0;
   return { requests, rate_limit_per_minute: rate, seconds };
 }
 

@@ -6,10 +6,11 @@
 import type { Config, Sync } from '../model/config.js';
 import type { Change, ChangeAction, ChangeType, Plan, SyncPlan } from '../model/plan.js';
 import { silentProgress, type Progress, type TargetWriter } from '../model/ports.js';
-import { DeleteRefusedError, PlanRefusedError, UnknownSyncError } from '../util/errors.js';
+import { DeleteRefusedError, MassChangeRefusedError, PlanRefusedError, UnknownSyncError } from '../util/errors.js';
 import type { AuditEntry } from './audit.js';
 import { preferFullRead, type InstanceSize } from './estimate.js';
 import { guardAgainstConfig, guardAgainstLive } from './guard.js';
+import { countAttributeChanges, findMassChanges, type CountedType } from './mass-change.js';
 import { errorMessage } from './outcome.js';
 import { SyncExecutor } from './sync-executor.js';
 import { checkChanges, checkConfigDigest, describeChange, LiveIndex, lookupLive, staleError, type ChangeCheck, type LiveRecords, type StaleChange } from './stale.js';
@@ -21,7 +22,7 @@ export interface ApplyOptions {
   writerFor: (syncName: string) => TargetWriter;
   /** deletes (retention) are refused without it */
   allowDelete?: boolean;
-  /** allows more deletes than max_deletes */
+  /** allows more deletes than max_deletes, and more changes than max_changes */
   force?: boolean;
   /**
    * The number of organizations in the sync's Zendesk instance now, for the default max_deletes (10% of them,
@@ -135,6 +136,36 @@ async function countOrganizations(options: ApplyOptions, sync: SyncPlan, writer:
   }
 }
 
+async function countUsers(writer: TargetWriter, live: LiveRecords | null): Promise<number | undefined> {
+  try {
+    if (live) return live.users.length;
+    return writer.countUsers ? await writer.countUsers() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The live number of records of each type the sync updates, for a percentage max_changes (a configured number
+ * needs none; a type without updates is not counted). Never the plan's figure.
+ */
+async function liveTotals(
+  options: ApplyOptions,
+  sync: SyncPlan,
+  changes: Change[],
+  config: Sync,
+  writer: TargetWriter,
+  live: LiveRecords | null,
+  organizations: number | undefined,
+): Promise<Partial<Record<CountedType, number>>> {
+  const totals: Partial<Record<CountedType, number>> = {};
+  if (config.max_changes && 'count' in config.max_changes) return totals;
+  const counts = countAttributeChanges(changes);
+  if (counts.organization.size > 0) totals.organization = organizations ?? (await countOrganizations(options, sync, writer, live));
+  if (counts.user.size > 0) totals.user = await countUsers(writer, live);
+  return totals;
+}
+
 /**
  * Carries out the plan: refuses a plan of another config or instance, one the guard forbids (PlanRefusedError)
  * or a stale one (StalePlanError), nothing written; then writes each selected sync in order (organizations,
@@ -159,6 +190,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
   const prepared: Prepared[] = [];
   const stale: StaleChange[] = [];
   const deleteRefusals: string[] = [];
+  const massChanges: string[] = [];
   for (const sync of selected) {
     const result = emptyResult(sync.name);
     results.push(result);
@@ -172,6 +204,8 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
     let live: LiveRecords;
     let index: LiveIndex;
     let count: number | undefined;
+    let totals: Partial<Record<CountedType, number>> = {};
+    let pendingChanges: Change[] = [];
     try {
       writer = options.writerFor(sync.name);
       const requestsBefore = writer.requestCount;
@@ -181,6 +215,9 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
       const hasDeletes = sync.changes.some((c) => c.action === 'delete');
       count = hasDeletes ? await countOrganizations(options, sync, writer, full ? live : null) : undefined;
       const checks = checkChanges(sync.changes, index, sync.match);
+      // max_changes counts what this apply will write: changes already done (a re-run) are not counted
+      pendingChanges = checks.filter((c) => c.status === 'pending').map((c) => c.change);
+      if (!options.force) totals = await liveTotals(options, sync, pendingChanges, syncConfig, writer, full ? live : null, count);
       for (const c of checks) {
         if (c.status === 'stale') stale.push({ sync: sync.name, type: c.change.type, action: c.change.action, key: c.change.key, label: c.change.label, message: c.reason ?? describeChange(c.change) });
       }
@@ -194,10 +231,13 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
     const verdict = guardAgainstLive({ sync, config: syncConfig, live: index, organizationCount: count, allowDelete: options.allowDelete ?? false, force: options.force ?? false });
     offenses.push(...verdict.changes);
     deleteRefusals.push(...verdict.deletes);
+    if (!options.force) massChanges.push(...findMassChanges({ syncName: sync.name, config: syncConfig, changes: pendingChanges, totals }).map((m) => m.message));
   }
   if (offenses.length > 0) throw refused([...offenses, ...deleteRefusals]);
   if (deleteRefusals.length > 0) throw new DeleteRefusedError(['Deletes refused. Nothing was written.', ...deleteRefusals.map((r) => `  - ${r}.`)].join('\n'));
   if (stale.length > 0) throw staleError(stale);
+  // after the stale check: what an update overwrites is read from its `before`, which now matches Zendesk
+  if (massChanges.length > 0) throw new MassChangeRefusedError(['Mass changes refused (max_changes). Nothing was written.', ...massChanges.map((r) => `  - ${r}.`)].join('\n'));
 
   // 3. write, sync by sync
   for (const p of prepared) {

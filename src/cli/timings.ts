@@ -41,6 +41,10 @@ export function startTimings(enabled: boolean, adapters: Adapters): RunTimings {
         endAfterMap();
         return timings.time(`read Zendesk (${options.instance.name})`, () => adapters.target.read(options));
       },
+      // retention's ticket counts (issue 17), inside the reconcile phase (so timed as a phase of their own that overlaps it)
+      ...(adapters.target.ticketActivity
+        ? { ticketActivity: (options) => timings.time(`read Zendesk tickets (${options.instance.name})`, () => adapters.target.ticketActivity!(options)) }
+        : {}),
     },
     writerFor: adapters.writerFor,
   };

@@ -110,6 +110,8 @@ export function buildConfig(ctx: CheckContext, data: Json, file: string, digest:
     if (isObj(s.organizations)) sync.organizations = organizations(ctx, s.organizations, [...at, 'organizations']);
     if (isObj(s.users)) sync.users = users(ctx, s.users, [...at, 'users']);
     if (isObj(s.cases)) sync.cases = buildCases(ctx, s.cases, [...at, 'cases'], s);
+    if (typeof s.max_changes === 'number') sync.max_changes = { count: s.max_changes };
+    else if (typeof s.max_changes === 'string') sync.max_changes = { percent: Number(s.max_changes.trim().replace(/%$/, '')) };
     syncs.push(sync);
   }
   const config: Config = { version: 1, file, digest, salesforce, zendesk, syncs };
@@ -164,8 +166,9 @@ function organizations(ctx: CheckContext, o: Json, at: Segment[]): OrganizationS
   for (const k of ['domain_names', 'notes', 'details'] as const) if (o[k] !== undefined) out[k] = mapping(ctx, o[k], [...at, k]);
   if (isObj(o.tags)) out.tags = tags(ctx, o.tags, [...at, 'tags']);
   if (isObj(o.retention)) {
-    out.retention = { delete_when: String(o.retention.delete_when), pos: ctx.pos([...at, 'retention'], true) };
+    out.retention = { delete_when: String(o.retention.delete_when), keep_if_open_tickets: o.retention.keep_if_open_tickets !== false, pos: ctx.pos([...at, 'retention'], true) };
     if (typeof o.retention.max_deletes === 'number') out.retention.max_deletes = o.retention.max_deletes;
+    if (typeof o.retention.keep_if_ticket_within_days === 'number') out.retention.keep_if_ticket_within_days = o.retention.keep_if_ticket_within_days;
   }
   return out;
 }

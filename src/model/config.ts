@@ -104,6 +104,11 @@ export interface RetentionRule {
   delete_when: string;
   /** Refuse to delete more than this many organizations unless forced. Default: 10% of the instance's orgs. */
   max_deletes?: number;
+  /** Keep (do not delete) an organization with a ticket that is not closed (new, open, pending, hold, solved).
+   * Default true (undefined means true). */
+  keep_if_open_tickets?: boolean;
+  /** Keep an organization with a ticket updated within this many days (closed ones included). Default: off. */
+  keep_if_ticket_within_days?: number;
   pos?: SourcePos;
 }
 
@@ -207,6 +212,9 @@ export interface CaseSync {
   pos?: SourcePos;
 }
 
+/** syncs.<name>.max_changes: a number of records, or a percentage of the instance's records of a type. */
+export type MaxChanges = { count: number } | { percent: number };
+
 export interface Sync {
   name: string;
   /** name of a salesforce instance */
@@ -217,6 +225,8 @@ export interface Sync {
   users?: UserSync;
   cases?: CaseSync;
   protected: ProtectedRecords;
+  /** the mass-change guard (src/apply/mass-change.ts); default { percent: 50 } */
+  max_changes?: MaxChanges;
   pos?: SourcePos;
 }
 

@@ -56,8 +56,28 @@ export interface TargetReaderOptions {
   logger?: Logger;
 }
 
+/** Which organizations' tickets retention asks about (issue 17): those it is about to delete. */
+export interface TicketActivityQuery {
+  organizationIds: number[];
+  /** count tickets not closed */
+  open: boolean;
+  /** count tickets updated after this date (keep_if_ticket_within_days), when set */
+  since?: Date;
+}
+
+export interface TicketActivity {
+  organizationId: number;
+  /** tickets not closed (0 when not asked) */
+  open: number;
+  /** tickets updated since `since` (0 when not asked, or when `open` already keeps the organization) */
+  recent: number;
+}
+
 export interface TargetReader {
   read(options: TargetReaderOptions): Promise<TargetData>;
+  /** the tickets of organizations retention would delete (src/zendesk/ticket-counts.ts); absent: retention cannot
+   * check tickets, and plan refuses a sync whose retention asks it to */
+  ticketActivity?(options: TargetReaderOptions & { query: TicketActivityQuery }): Promise<TicketActivity[]>;
 }
 
 /** Outcome of one record of a bulk write (job status result, or a single request). */
@@ -101,6 +121,8 @@ export interface TargetWriter {
   findMemberships(query: { user_ids: number[] }): Promise<ZdMembership[]>;
   /** organizations in the instance now (GET /api/v2/organizations/count): the base of the default max_deletes */
   countOrganizations?(): Promise<number>;
+  /** users in the instance now (GET /api/v2/users/count): the base of a percentage max_changes */
+  countUsers?(): Promise<number>;
   /** requests sent so far (for the summary and tests) */
   readonly requestCount: number;
   /** bulk jobs worth following at once, sized from the instance's request budget (issue 12); default 4 */

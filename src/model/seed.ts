@@ -49,7 +49,7 @@ export interface ZendeskSeed {
   /** sandbox only: the rate-limit headers sent: `ratelimit` (current: ratelimit-limit/-remaining/-reset, the
    * default) or `rate-limit` (as 2023 instances answered: rate-limit, rate-limit-remaining, rate-limit-reset) */
   rate_limit_headers?: 'ratelimit' | 'rate-limit';
-  /** tickets, served by the incremental ticket export (src/sandbox/zendesk/tickets.ts); ids default to 1, 2, ... */
+  /** tickets, served by the incremental ticket export (src/sandbox/zendesk/tickets.ts) and counted by GET /search/count (ticket-search.ts, issue 17); ids default to 1, 2, ... */
   tickets?: Partial<ZdTicket>[];
   /** sandbox only: the incremental export's own per-minute limit (default 10, as Zendesk's) */
   incremental_export_limit_per_minute?: number;

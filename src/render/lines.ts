@@ -121,12 +121,19 @@ export function summaryText(s: { create: number; update: number; delete: number 
   return `Plan: ${s.create} to add, ${s.update} to change, ${s.delete} to destroy.`;
 }
 
+/** The summary's note when apply will refuse part of the plan without --force (the max_changes guard). */
+export function guardText(syncs: SyncPlan[]): string | null {
+  const n = syncs.reduce((k, s) => k + s.warnings.filter((w) => w.code === 'max_changes').length, 0);
+  if (n === 0) return null;
+  return `Over max_changes: ${n} attribute${n === 1 ? '' : 's'} would change on more records than allowed (see the max_changes warnings); apply refuses this plan without --force.`;
+}
+
 export function estimateText(sync: SyncPlan): string | null {
   const e = sync.estimate;
   if (!e || e.requests === 0) return null;
   const minutes = e.seconds / 60;
   const time = minutes >= 1 ? `~${Math.ceil(minutes)} min` : `~${Math.max(1, Math.ceil(e.seconds))} s`;
-  return `Apply needs about ${e.requests} requests: ${time} at ${e.rate_limit_per_minute} requests/minute.`;
+  return `Apply needs about ${e.requests} requests: ${time} at ${e.rate_limit_per_minute} requests/minute, with job polling.`;
 }
 
 /** Every line of one sync's section: changes, warnings, orphans, estimate, summary. */

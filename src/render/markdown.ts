@@ -6,7 +6,7 @@
 import type { Change, Plan, SyncPlan, Warning } from '../model/plan.js';
 import { plural } from '../util/text.js';
 import { escapeControls } from '../util/escape.js';
-import { changeLines, estimateText, MAX_WARNING_RECORDS, type Line, summaryText } from './lines.js';
+import { changeLines, estimateText, guardText, MAX_WARNING_RECORDS, type Line, summaryText } from './lines.js';
 
 export interface MarkdownOptions {
   /** GitHub's comment limit is 65,536 characters, GitLab's note limit 1,000,000: default fits both. */
@@ -146,6 +146,8 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
     for (const s of warned) for (const w of s.warnings) head.push(warningLine(s, w, plan.syncs.length > 1));
     head.push('');
   }
+  const guard = guardText(plan.syncs);
+  if (guard) head.push(`> ⚠ **Warning:** ${escapeInline(guard)}`, '');
 
   const sections = plan.syncs.map((s) => {
     const summary = s.error ? 'could not be planned' : summaryText(s.summary).replace(/^Plan: /, '').replace(/\.$/, '');

@@ -2,7 +2,7 @@
 import { Chalk } from 'chalk';
 import type { Plan } from '../model/plan.js';
 import { escapeControls } from '../util/escape.js';
-import { type Line, summaryText, syncLines } from './lines.js';
+import { guardText, type Line, summaryText, syncLines } from './lines.js';
 
 export interface TextOptions {
   color?: boolean;
@@ -54,6 +54,8 @@ export function* textChunks(plan: Plan, options: TextOptions = {}): Generator<st
   } else {
     if (failed > 0) yield `${chalk.red(`${failed} of ${plan.syncs.length} syncs could not be planned.`)}\n`;
     yield `${chalk.bold(summaryText(plan.summary))}\n`;
+    const guard = guardText(plan.syncs);
+    if (guard) yield `${chalk.yellow(guard)}\n`;
   }
 }
 

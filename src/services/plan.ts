@@ -6,8 +6,11 @@ import { computeSeal } from '../model/seal.js';
 import type { SourceData } from '../model/salesforce.js';
 import { silentProgress, type Logger, type Progress, type SourceReader, type TargetReader } from '../model/ports.js';
 import { checkFieldTypes, mapSync } from '../map/index.js';
-import { checkPreconditions, planSettings, reconcileSync } from '../reconcile/index.js';
+import { checkPreconditions, planSettings, reconcileSync, summarize } from '../reconcile/index.js';
+import { keepOrganizationsWithTickets, ticketQuery } from '../reconcile/ticket-retention.js';
+import { ZendeskHttpError } from '../zendesk/transport.js';
 import { estimateApply } from '../apply/estimate.js';
+import { findMassChanges, massChangeWarning } from '../apply/mass-change.js';
 import { ZdsfError } from '../util/errors.js';
 import { redactText } from '../util/redact.js';
 
@@ -77,6 +80,7 @@ async function planSync(sync: Sync, options: PlanOptions): Promise<SyncPlan> {
   const rest: SourceData = { ...source, accounts: [], people: [] };
   source = null;
   const plan = reconcileSync({ sync, zendesk: zdInstance, desired, source: rest, target, reportOrphans: options.reportOrphans });
+  await keepForTickets(plan, sync, options);
   const rate = Math.min(target.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT, zdInstance.max_requests_per_minute ?? Infinity);
   const size = { organizations: target.organizations.length, users: target.users.length, memberships: target.memberships.length };
   const match = { organizations: sync.organizations?.match ?? 'external_id', users: sync.users?.match ?? 'email' } as const;
@@ -84,7 +88,38 @@ async function planSync(sync: Sync, options: PlanOptions): Promise<SyncPlan> {
   plan.zendesk_organization_count = size.organizations;
   plan.zendesk_user_count = size.users;
   plan.zendesk_membership_count = size.memberships;
+  // the mass-change guard apply runs (with the live counts): said now, so that the reviewer knows apply needs --force
+  const mass = findMassChanges({ syncName: sync.name, config: sync, changes: plan.changes, totals: { organization: size.organizations, user: size.users } });
+  plan.warnings.push(...mass.map(massChangeWarning));
   return plan;
+}
+
+/** Ticket-aware retention (issue 17): asks Zendesk about the tickets of the organizations the plan deletes and
+ * keeps those the rule says to keep (listed as kept_for_tickets warnings). */
+async function keepForTickets(plan: SyncPlan, sync: Sync, options: PlanOptions): Promise<void> {
+  const rule = sync.organizations?.retention;
+  const query = ticketQuery(plan.changes, rule, (options.now ?? (() => new Date()))());
+  if (!rule || !query) return;
+  const instance = options.config.zendesk[sync.to];
+  const setting = `syncs.${sync.name}.organizations.retention.${rule.keep_if_open_tickets !== false ? 'keep_if_open_tickets' : 'keep_if_ticket_within_days'}`;
+  if (!options.target.ticketActivity) throw new ZdsfError(`${setting}: this Zendesk reader cannot read tickets, so retention cannot check them`, 'config_mismatch');
+  let activity;
+  try {
+    activity = await options.target.ticketActivity({ instance, logger: options.logger, query });
+  } catch (err) {
+    if (err instanceof ZendeskHttpError && (err.status === 401 || err.status === 403)) {
+      throw new ZdsfError(
+        `${setting} needs to search tickets (GET /api/v2/search/count), but Zendesk "${instance.name}" (${instance.url}) answered ${err.status}: the credentials zdsf uses cannot read tickets. ` +
+          `Use an agent or admin with access to all tickets, or set syncs.${sync.name}.organizations.retention.keep_if_open_tickets: false (and no keep_if_ticket_within_days) to delete without looking at tickets.`,
+        'permission',
+      );
+    }
+    throw err;
+  }
+  const kept = keepOrganizationsWithTickets(plan.changes, activity, rule);
+  plan.changes = kept.changes;
+  plan.warnings.push(...kept.kept);
+  plan.summary = summarize(plan.changes);
 }
 
 /**

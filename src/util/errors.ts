@@ -66,6 +66,14 @@ export class DeleteRefusedError extends ZdsfError {
   }
 }
 
+/** The mass-change guard (max_changes) refused the plan: one attribute changes on too many records. Nothing was written. */
+export class MassChangeRefusedError extends ZdsfError {
+  constructor(message: string) {
+    super(message, 'mass_change_refused', 'If the changes are intended, apply the same plan with --force; otherwise fix the mapping and plan again.');
+    this.name = 'MassChangeRefusedError';
+  }
+}
+
 /** --sync named a sync the plan (or the config) does not have. */
 export class UnknownSyncError extends ZdsfError {
   constructor(message: string) {

@@ -11,6 +11,7 @@ import { paginate, toFieldDef, toMembership, toOrganization, toUser } from './pa
 import type { TransportOptions } from './transport.js';
 import { ZendeskTransport } from './transport.js';
 import { isRecord } from '../util/data.js';
+import { readTicketActivity } from './ticket-counts.js';
 
 export interface ZendeskReaderOptions extends TransportOptions {
   /** the transport for an instance (a run's TransportPool shares one with the writer; tests inject one);
@@ -50,6 +51,16 @@ export function createZendeskReader(options: ZendeskReaderOptions = {}): Zendesk
   return {
     get lastTransport() {
       return lastTransport;
+    },
+    async ticketActivity({ instance, logger, query }) {
+      // the read's transport when it was this instance (one rate-limit budget), else a new one
+      const transport =
+        lastTransport && lastTransport.instance.name === instance.name
+          ? lastTransport
+          : transportFactory
+            ? transportFactory(instance)
+            : new ZendeskTransport(instance, { logger, ...transportOptions });
+      return readTicketActivity(transport, query);
     },
     async read({ instance, progress = silentProgress, logger }: TargetReaderOptions): Promise<TargetData> {
       const transport = transportFactory ? transportFactory(instance, logger) : new ZendeskTransport(instance, { logger, ...transportOptions });

@@ -425,6 +425,14 @@ export function createZendeskWriter(instance: ZendeskInstance, options: ZendeskW
     }
   }
 
+  /** GET /api/v2/{resource}/count: { count: { value, refreshed_at } } */
+  const count = async (resource: 'organizations' | 'users'): Promise<number> => {
+    const { body } = await transport.get(`/${resource}/count`);
+    const value = isRecord(body) && isRecord(body.count) ? body.count.value : undefined;
+    if (typeof value !== 'number') throw new ZdsfError(`Zendesk instance ${instance.name}: ${resource}/count answered without a count.`, 'zendesk_unexpected');
+    return value;
+  };
+
   return {
     transport,
     get bulkImportDisabled() {
@@ -546,11 +554,13 @@ export function createZendeskWriter(instance: ZendeskInstance, options: ZendeskW
       );
     },
 
-    async countOrganizations(): Promise<number> {
-      const { body } = await transport.get('/organizations/count');
-      const value = isRecord(body) && isRecord(body.count) ? body.count.value : undefined;
-      if (typeof value !== 'number') throw new ZdsfError(`Zendesk instance ${instance.name}: organizations/count answered without a count.`, 'zendesk_unexpected');
-      return value;
+    countOrganizations(): Promise<number> {
+      return count('organizations');
+    },
+
+    /** every user (agents included: Zendesk's users/count does not filter by role) */
+    countUsers(): Promise<number> {
+      return count('users');
     },
 
     async makeDefaultMembership(userId: number, membershipId: number): Promise<WriteResult> {

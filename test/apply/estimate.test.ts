@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeEstimate, estimateApply, fullReadRequests, lookupRequests, preferFullRead, writeRequests } from '../../src/apply/estimate.js';
+import { describeEstimate, estimateApply, fullReadRequests, jobWaitSeconds, lookupRequests, preferFullRead, writeRequests } from '../../src/apply/estimate.js';
 import type { Change } from '../../src/model/plan.js';
 import { makeDefault, membershipCreate, orgCreate, orgUpdate, userCreate } from './helpers.js';
 
@@ -17,7 +17,10 @@ describe('estimateApply', () => {
     expect(writeRequests(changes)).toBe(6 + 2 + 4 + 20 + 5);
     const e = estimateApply(changes, 200);
     const lookups = lookupRequests(changes);
-    expect(e).toEqual({ requests: 37 + lookups, rate_limit_per_minute: 200, seconds: Math.ceil(((37 + lookups) * 60) / 200) });
+    // job polling: at 200/minute 4 jobs at a time; org create 3 batches (1 round), org update 1, user create 2 (1),
+    // memberships 10 (3 rounds): 6 rounds of 2.5 s
+    expect(jobWaitSeconds(changes, 200)).toBe(15);
+    expect(e).toEqual({ requests: 37 + lookups, rate_limit_per_minute: 200, seconds: Math.ceil(((37 + lookups) * 60) / 200 + 15) });
   });
 
   it('estimates a large first sync of secondary relationships in minutes', () => {
@@ -29,8 +32,9 @@ describe('estimateApply', () => {
     const e = estimateApply(changes, 700, size);
     expect(e.requests).toBe(1000 + fullReadRequests(size));
     expect(fullReadRequests(size)).toBe(1113);
-    expect(e.seconds).toBe(Math.ceil((2113 * 60) / 700));
-    expect(describeEstimate(e)).toBe('apply needs ~2113 requests, ~4 minutes at 700 requests/minute');
+    // 500 membership batches, 12 jobs at a time at 700/minute: 42 rounds of 2.5 s
+    expect(e.seconds).toBe(Math.ceil((2113 * 60) / 700 + 42 * 2.5));
+    expect(describeEstimate(e)).toBe('apply needs ~2113 requests, ~5 minutes at 700 requests/minute');
   });
 
   it('is zero for no changes, and has no time without a known rate limit', () => {

@@ -296,13 +296,15 @@ describe('applyPlan: unknown outcomes and crashes', () => {
     ];
     const plan = makePlan({ global: changes });
     w.crashAfter = 180; // 150 orgs + the update + 29 users, then killed
-    const first = await applyPlan({ plan, config, writerFor: () => w });
+    // the organizations counted for max_changes (the update of OLD's notes is 1 of them)
+    const organizationCount = (): number => w.orgs.size;
+    const first = await applyPlan({ plan, config, writerFor: () => w, organizationCount });
     expect(first.errors).toEqual([{ sync: 'global', message: 'killed' }]);
     expect(first.syncs[0].notAttempted).toBe(271 - first.added - first.changed);
     expect(w.orgs.size).toBe(151);
 
     w.crashAfter = undefined;
-    const second = await applyPlan({ plan, config, writerFor: () => w });
+    const second = await applyPlan({ plan, config, writerFor: () => w, organizationCount });
     expect(second.errors).toEqual([]);
     expect(second.failures).toEqual([]);
     // every change is carried out exactly once: the 151 the first run counted, plus the 30 users of the batch it was

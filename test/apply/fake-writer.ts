@@ -227,6 +227,12 @@ export class FakeWriter implements TargetWriter {
     return r;
   }
 
+  /** users now (the base of a percentage max_changes); organizations are not counted unless a test says so */
+  async countUsers(): Promise<number> {
+    this.requestCount += 1;
+    return this.users.size;
+  }
+
   async findOrganizations(query: { ids?: number[]; external_ids?: string[]; names?: string[] }): Promise<ZdOrganization[]> {
     this.enter('findOrganizations', [query]);
     const names = new Set((query.names ?? []).map((n) => n.toLowerCase()));

@@ -34,7 +34,7 @@ describe('renderText', () => {
 
   it('lists warnings with their records and the estimate', () => {
     expect(text).toContain('! duplicate_account_name: Two accounts are named "Initech"; both skipped. [001F, 001G]');
-    expect(text).toContain('Apply needs about 9 requests: ~1 s at 700 requests/minute.');
+    expect(text).toContain('Apply needs about 9 requests: ~1 s at 700 requests/minute, with job polling.');
   });
 
   it('has no colour codes unless asked, and some when asked', () => {

@@ -18,6 +18,7 @@ import type { ZendeskSeed } from '../../model/seed.js';
 import type { ZdTicket } from '../../model/ticket.js';
 import type { ZendeskEmulator } from './emulator.js';
 import { checkAccess } from './credentials.js';
+import { searchCount } from './ticket-search.js';
 import { clone, isRecord, normalizeTags, timestamp } from './records.js';
 
 export interface TicketsOptions {
@@ -179,10 +180,15 @@ export function withTickets(inner: ZendeskEmulator, seed: ZendeskSeed | undefine
 
   async function route(req: SandboxRequest): Promise<SandboxResponse | undefined> {
     const path = req.url.pathname.replace(/\.json$/, '').replace(/\/+$/, '');
-    const m = /^\/api\/v2\/(incremental\/tickets\/cursor|tickets)(?:\/(\d+))?$/.exec(path);
+    const m = /^\/api\/v2\/(incremental\/tickets\/cursor|tickets|search\/count)(?:\/(\d+))?$/.exec(path);
     if (!m) return inner.route(req);
     const refused = checkAccess(req, original.credentials); // credentials mode as the emulator's own endpoints
     if (refused) return refused;
+    // retention's ticket counts (issue 17, ticket-search.ts) over the live tickets (deleted ones left out)
+    if (m[1] === 'search/count') {
+      if (req.method !== 'GET' || m[2]) return json(405, { error: 'MethodNotAllowed', description: `${req.method} is not allowed on ${path}` });
+      return searchCount(req, () => [...tickets.values()].map((t) => t.ticket).filter((t) => t.status !== 'deleted'));
+    }
     if (m[1] !== 'tickets') return req.method === 'GET' && !m[2] ? exportPage(req) : json(405, { error: 'MethodNotAllowed', description: `${req.method} is not allowed on ${path}` });
     const id = m[2] ? Number(m[2]) : undefined;
     const body = isRecord(req.body) && isRecord(req.body.ticket) ? req.body.ticket : undefined;
