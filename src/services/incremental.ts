@@ -36,5 +36,7 @@ export function planReaders(live: { source: SourceReader; target: TargetReader }
     zendesk: { transportFor: (o) => new ZendeskTransport(o.instance, { logger: options.logger ?? o.logger }) },
     say: options.say,
   });
-  return { ...readers, stateDir: dir };
+  // retention's ticket counts (issue 17) are live reads whatever the snapshot: pass them through
+  const ticketActivity = live.target.ticketActivity?.bind(live.target);
+  return { source: readers.source, target: ticketActivity ? { ...readers.target, ticketActivity } : readers.target, stateDir: dir };
 }

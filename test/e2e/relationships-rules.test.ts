@@ -405,7 +405,7 @@ describe('a first run with many secondary relationships', () => {
     // writes the apply sent are within the estimate (the estimate counts each bulk request and its job poll)
     const writes = applyRequests.filter((r) => r.method !== 'GET');
     expect(writes.length).toBeLessThanOrEqual(sync.estimate?.requests ?? 0);
-    expect(planText(plan)).toMatch(/Apply needs about \d+ requests: ~\d+ s at 700 requests\/minute\./);
+    expect(planText(plan)).toMatch(/Apply needs about \d+ requests: ~\d+ s at 700 requests\/minute, with job polling\./);
     expect(sandbox.stats().rate_limited).toBe(0);
 
     const after = zendeskState(sandbox);

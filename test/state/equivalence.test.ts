@@ -16,7 +16,11 @@ async function planOf(world: World, data: { source: SourceData; target: TargetDa
   const plan = await createPlan({
     config: world.config,
     source: { read: async () => structuredClone(data.source) },
-    target: { read: async () => structuredClone(data.target) },
+    target: {
+      read: async () => structuredClone(data.target),
+      // retention's ticket counts are a live read, outside the snapshot: no organization has tickets here
+      ticketActivity: async ({ query }) => query.organizationIds.map((organizationId) => ({ organizationId, open: 0, recent: 0 })),
+    },
     now: () => new Date('2026-12-01T00:00:00Z'),
   });
   return plan.syncs;
