@@ -8,9 +8,10 @@
  * writable, and whether the ticket id field is an external id, is checked against describe of Case at plan
  * (src/cases/describe-check.ts), before anything is written.
  */
-import { TICKET_STATUSES, type CaseSync, type Mapping, type Scalar, type TicketStatus } from '../model/config.js';
+import { TICKET_STATUSES, type CaseSync, type Mapping, type TicketStatus } from '../model/config.js';
 import { ticketPathProblem } from '../model/ticket.js';
 import { displayPath, type Segment } from './diagnostics.js';
+import { mapping } from './build.js';
 import { CheckContext, entries, isObj, str, type Json } from './context.js';
 
 /** Case fields zdsf sets itself: a mapping under `fields` may not name them. */
@@ -141,16 +142,12 @@ export function buildCases(ctx: CheckContext, c: Json, at: Segment[], sync: Json
   return out;
 }
 
-/** Normalises a case mapping (the forms of src/config/build.ts's mapping(), without aggregates). */
+/** Normalises a case mapping: the forms of src/config/build.ts's mapping(), without aggregates. */
 function caseMapping(ctx: CheckContext, v: unknown, at: Segment[]): Mapping {
-  const name = displayPath(at);
-  const pos = ctx.pos(at);
-  if (typeof v === 'string') return { kind: 'field', from: v, name, pos };
-  const o = isObj(v) ? v : {};
-  if ('value' in o) return { kind: 'value', value: o.value as Scalar, name, pos };
-  if (typeof o.template === 'string') return { kind: 'template', template: o.template, name, pos };
-  const m: Mapping = { kind: 'field', from: String(o.from), name, pos };
-  if (isObj(o.map)) m.map = o.map as Record<string, Scalar>;
-  if ('default' in o) m.default = o.default as Scalar;
+  const m = mapping(ctx, v, at);
+  if (m.kind === 'field') {
+    delete m.aggregate;
+    delete m.separator;
+  }
   return m;
 }
