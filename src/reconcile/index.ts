@@ -1,5 +1,6 @@
 // reconcile: desired state (from map) vs Zendesk (target) -> the plan of one sync. Pure: no I/O.
-// DESIGN.md sections 3 (matching and ownership), 4 (plan) and 5 (relationships).
+// DESIGN.md sections 3 (matching and ownership), 4 (plan) and 5 (relationships). The resources (organizations,
+// users, memberships) are run by registry.ts; this file orders their changes and builds the sync's plan.
 import type { Sync, ZendeskInstance } from '../model/config.js';
 import type { DesiredState } from '../model/desired.js';
 import type { Change, MatchModes, Orphans, Summary, SyncPlan, Warning } from '../model/plan.js';
@@ -7,9 +8,8 @@ import type { SourceData } from '../model/salesforce.js';
 import type { TargetData } from '../model/zendesk.js';
 import { normalizeEmail } from '../map/normalize.js';
 import { relationshipSettings, secondaryBlockers } from './relationships.js';
-import { MembershipIndex, membershipChanges } from './resources/memberships.js';
-import { reconcileOrganizations } from './resources/organizations.js';
-import { isProtectedEmail, reconcileUsers, type PersonOutcome } from './resources/users.js';
+import { runResources } from './registry.js';
+import { isProtectedEmail, type PersonOutcome } from './resources/users.js';
 
 export type { PersonOutcome } from './resources/users.js';
 export type { Decision, Outcome, Outcomes, Scenario, SettingsColumn, RelationshipSettings } from './relationships.js';
@@ -118,14 +118,11 @@ export function reconcileDetailed(input: ReconcileInput, explain = true): Reconc
     });
   }
 
-  const orgs = reconcileOrganizations({ sync, desired, source, target });
-  warnings.push(...orgs.warnings);
-  const users = reconcileUsers({ sync, desired, source, target, organizations: orgs, settings, explain });
-  warnings.push(...users.warnings);
-  const index = new MembershipIndex(target.memberships);
-  const membershipList = users.memberships.flatMap((u) => membershipChanges(u, index));
+  const { results, changes: planned, warnings: found } = runResources({ sync, zendesk, desired, source, target, settings, explain });
+  for (const w of found) warnings.push(w);
+  const { organization: orgs, user: users } = results;
 
-  const changes = orderChanges([...orgs.changes, ...users.changes, ...membershipList, ...orgs.deletes]);
+  const changes = orderChanges(planned);
   const plan: SyncPlan = { name: sync.name, from: sync.from, to: sync.to, ...planSettings(sync, zendesk), changes, warnings, summary: summarize(changes) };
 
   if (input.reportOrphans) {

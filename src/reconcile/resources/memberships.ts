@@ -1,9 +1,13 @@
-// Organization memberships: the memberships users should have (from relationships.ts' decisions, shared
-// emails and secondary relationships) vs those Zendesk has -> membership create and make_default changes.
-// Memberships are only ever added, never removed (DESIGN.md section 5). Pure.
-import { membershipLabel, type MembershipChange, type MembershipCreate, type UserRef } from '../../model/plan.js';
+// Organization memberships: the memberships users should have (from the users pass's relationship decisions,
+// shared emails and secondary relationships) vs those Zendesk has -> membership create and make_default
+// changes. Memberships are only ever added, never removed (DESIGN.md section 5). Pure.
+import type { SourceData } from '../../model/salesforce.js';
+import { membershipLabel, type MembershipChange, type MembershipCreate, type MembershipMakeDefault, type UserRef } from '../../model/plan.js';
 import type { ZdMembership, ZdUser } from '../../model/zendesk.js';
+import { secondaryActive } from '../relationships.js';
 import { organizationRef, type LinkedOrganization } from './organizations.js';
+import { emptyComparison, type Comparison, type FindResult, type Resource, type ResourceInput, type ResourcePlugin, type ResourceResult } from './resource.js';
+import type { PlannedPerson, UsersResult } from './users.js';
 
 export type MembershipReason = 'primary' | 'secondary';
 
@@ -31,6 +35,19 @@ export interface UserMemberships {
   makeDefault: LinkedOrganization | null;
 }
 
+/** A membership one user should have (the plugin's desired record). */
+export interface DesiredMembership {
+  user: UserMemberships;
+  intent: MembershipIntent;
+  /** it is to be the user's default organization */
+  default: boolean;
+}
+
+/** The membership (or organization_id) that already links the user to the organization. */
+export interface ExistingMembership {
+  /** the membership's id; null when only users.organization_id links them */
+  id: number | null;
+}
 /** Index of a target's memberships, by user id. */
 export class MembershipIndex {
   private readonly byUser = new Map<number, ZdMembership[]>();
@@ -70,6 +87,78 @@ function membershipKey(userKey: string, org: LinkedOrganization): string {
   return `${userKey} -> ${org.key}`;
 }
 
+function userRef(u: UserMemberships): UserRef {
+  return { id: u.userId, key: u.userKey, email: u.email };
+}
+
+/** The membership plugin: find / compare / add / update for one sync (memberships are never removed). */
+export class MembershipPlugin implements ResourcePlugin<DesiredMembership, ExistingMembership> {
+  readonly type = 'membership' as const;
+
+  constructor(private readonly index: MembershipIndex) {}
+
+  find(d: DesiredMembership): FindResult<ExistingMembership> {
+    const { user, intent } = d;
+    if (intent.org.id === null || !user.existingOrgIds.has(intent.org.id)) return { kind: 'none' };
+    const id = user.userId !== null ? this.index.membershipId(user.userId, intent.org.id) : null;
+    return { kind: 'found', record: { id }, via: 'user_id and organization_id' };
+  }
+
+  /** An existing membership differs only in being the default: make_default is planned when the user has
+   * none (DESIGN.md section 5), and only for a membership record (organization_id alone cannot be made one). */
+  compare(d: DesiredMembership, m: ExistingMembership): Comparison {
+    const c = emptyComparison();
+    if (d.default && m.id !== null) c.diff.push({ path: 'default_organization', before: null, after: d.intent.org.name });
+    return c;
+  }
+
+  add(d: DesiredMembership): MembershipCreate {
+    const { org } = d.intent;
+    const user = userRef(d.user);
+    return {
+      type: 'membership',
+      action: 'create',
+      key: membershipKey(d.user.userKey, org),
+      zendesk_id: null,
+      label: membershipLabel(user, org),
+      before: null,
+      after: null,
+      user,
+      organization: organizationRef(org),
+      default: d.default,
+      diff: [{ path: 'organization', before: null, after: org.name }, ...(d.default ? [{ path: 'default', before: null, after: true }] : [])],
+      reason: d.intent.reason,
+      sources: d.intent.sources,
+    };
+  }
+
+  /** make_default. before: the user's default organization as it is now (none: make_default is only planned
+   * then). Zendesk: PUT /api/v2/users/{user_id}/organization_memberships/{membership_id}/make_default. */
+  update(d: DesiredMembership, m: ExistingMembership, c: Comparison): MembershipMakeDefault {
+    const { org } = d.intent;
+    const u = d.user;
+    if (m.id === null || u.userId === null || org.id === null) throw new Error(`make_default needs an existing membership (${membershipKey(u.userKey, org)})`);
+    return {
+      type: 'membership',
+      action: 'make_default',
+      key: membershipKey(u.userKey, org),
+      zendesk_id: m.id,
+      label: membershipLabel(userRef(u), org),
+      before: { default_organization_id: null },
+      after: null,
+      user: { ...userRef(u), id: u.userId },
+      organization: { ...organizationRef(org), id: org.id },
+      diff: c.diff,
+      reason: 'primary',
+      sources: d.intent.sources,
+    };
+  }
+
+  remove(): MembershipChange {
+    throw new Error('zdsf never removes organization memberships');
+  }
+}
+
 /**
  * The membership create and make_default changes for one user. The default membership is folded into the
  * bulk create (issue 12): a user's first and only membership needs nothing (Zendesk makes it the default); a
@@ -77,61 +166,93 @@ function membershipKey(userKey: string, org: LinkedOrganization): string {
  * that exists already needs a make_default request.
  */
 export function membershipChanges(u: UserMemberships, index: MembershipIndex): MembershipChange[] {
-  const creates: MembershipCreate[] = [];
-  const user: UserRef = { id: u.userId, key: u.userKey, email: u.email };
+  const plugin = new MembershipPlugin(index);
+  const absent: MembershipIntent[] = [];
   const seen = new Set<string>(u.implicitOrgKeys);
   // primary intents first, so that an organization that is both primary and secondary reads 'primary'
   const intents = [...u.intents].sort((a, b) => (a.reason === b.reason ? 0 : a.reason === 'primary' ? -1 : 1));
   for (const intent of intents) {
-    const { org } = intent;
-    if (seen.has(org.key)) continue;
-    seen.add(org.key);
-    if (org.id !== null && u.existingOrgIds.has(org.id)) continue;
-    creates.push({
-      type: 'membership',
-      action: 'create',
-      key: membershipKey(u.userKey, org),
-      zendesk_id: null,
-      label: membershipLabel(user, org),
-      before: null,
-      after: null,
-      user,
-      organization: organizationRef(org),
-      default: false,
-      diff: [{ path: 'organization', before: null, after: org.name }],
-      reason: intent.reason,
-      sources: intent.sources,
-    });
+    if (seen.has(intent.org.key)) continue;
+    seen.add(intent.org.key);
+    if (plugin.find({ user: u, intent, default: false }).kind === 'none') absent.push(intent);
   }
-  const changes: MembershipChange[] = [...creates];
   const org = u.makeDefault;
-  if (!org) return changes;
-  const existing = u.userId !== null && org.id !== null ? index.membershipId(u.userId, org.id) : null;
-  if (existing !== null && u.userId !== null && org.id !== null) {
-    // before: the user's default organization as it is now (none: make_default is only planned then).
-    // Zendesk: PUT /api/v2/users/{user_id}/organization_memberships/{membership_id}/make_default.
-    changes.push({
-      type: 'membership',
-      action: 'make_default',
-      key: membershipKey(u.userKey, org),
-      zendesk_id: existing,
-      label: membershipLabel(user, org),
-      before: { default_organization_id: null },
-      after: null,
-      user: { ...user, id: u.userId },
-      organization: { ...organizationRef(org), id: org.id },
-      diff: [{ path: 'default_organization', before: null, after: org.name }],
-      reason: 'primary',
-      sources: u.intents.find((i) => i.org.key === org.key)?.sources ?? [],
-    });
-    return changes;
-  }
-  const create = creates.find((c) => c.organization.key === org.key);
   // the user's only membership once applied: Zendesk makes it the default without being asked
-  const only = u.existingOrgIds.size === 0 && creates.length === 1;
-  if (create && !only) {
-    create.default = true;
-    create.diff.push({ path: 'default', before: null, after: true });
-  }
+  const only = u.existingOrgIds.size === 0 && absent.length === 1;
+  const changes: MembershipChange[] = absent.map((intent) => plugin.add({ user: u, intent, default: org !== null && intent.org.key === org.key && !only }));
+  if (!org) return changes;
+  const desired: DesiredMembership = { user: u, intent: { org, reason: 'primary', sources: u.intents.find((i) => i.org.key === org.key)?.sources ?? [] }, default: true };
+  const existing = plugin.find(desired);
+  if (existing.kind !== 'found') return changes;
+  const c = plugin.compare(desired, existing.record);
+  if (c.diff.length > 0) changes.push(plugin.update(desired, existing.record, c));
   return changes;
 }
+
+export interface MembershipsResult extends ResourceResult {
+  changes: MembershipChange[];
+}
+
+/** What memberships one planned person should have (multiple organizations + primary only). */
+function userMemberships(p: PlannedPerson, input: ResourceInput, link: (accountId: string | null) => LinkedOrganization | null, index: MembershipIndex, relationsByContact: Map<string, SourceData['relations']>): UserMemberships | null {
+  const { group: g, decision, primaryOrg, user } = p;
+  const intents: MembershipIntent[] = [];
+  if (decision.M === '✓' && primaryOrg) intents.push({ org: primaryOrg, reason: 'primary', sources: [g.syncRecord.sourceId] });
+  for (const other of g.others) {
+    const org = link(other.accountId);
+    if (org) intents.push({ org, reason: 'primary', sources: [other.sourceId] });
+  }
+  if (secondaryActive(input.settings)) {
+    for (const person of [g.syncRecord, ...g.others]) {
+      for (const r of relationsByContact.get(person.sourceId) ?? []) {
+        const org = link(r.AccountId);
+        if (org) intents.push({ org, reason: 'secondary', sources: [person.sourceId, r.Id] });
+      }
+    }
+  }
+  const makeDefault = decision.makeDefault && primaryOrg ? primaryOrg : null;
+  if (intents.length === 0 && !makeDefault) return null;
+  const implicit = new Set<string>();
+  if (!user && decision.A === '✓' && primaryOrg) implicit.add(primaryOrg.key);
+  return {
+    userKey: p.userKey,
+    email: g.email,
+    userId: user ? user.id : null,
+    existingOrgIds: user ? index.orgIds(user) : new Set(),
+    implicitOrgKeys: implicit,
+    intents,
+    makeDefault,
+  };
+}
+
+/** Active indirect AccountContactRelations by contact (secondary relationships only). */
+function relationsOf(input: ResourceInput): Map<string, SourceData['relations']> {
+  const byContact = new Map<string, SourceData['relations']>();
+  if (!secondaryActive(input.settings)) return byContact;
+  for (const r of input.source.relations) {
+    if (r.IsDirect || !r.IsActive) continue;
+    const list = byContact.get(r.ContactId);
+    if (list) list.push(r);
+    else byContact.set(r.ContactId, [r]);
+  }
+  return byContact;
+}
+
+/** The membership pass of one sync: for each person the users pass planned, the memberships it should have. */
+export function reconcileMemberships(input: ResourceInput, users: UsersResult, link: (accountId: string | null) => LinkedOrganization | null): MembershipsResult {
+  const relations = relationsOf(input);
+  const changes: MembershipChange[] = [];
+  for (const p of users.people) {
+    const u = userMemberships(p, input, link, users.memberships, relations);
+    if (u) changes.push(...membershipChanges(u, users.memberships));
+  }
+  return { changes, warnings: [] };
+}
+
+/** The membership resource (registered in reconcile/registry.ts): reads the users' decisions and the
+ * organizations' links. */
+export const membershipResource: Resource<'membership', MembershipsResult> = {
+  type: 'membership',
+  needs: ['organization', 'user'],
+  reconcile: (input, upstream) => reconcileMemberships(input, upstream.user, upstream.organization.link),
+};

@@ -20,6 +20,7 @@ import {
   tagOwner,
   type Comparison,
   type FindResult,
+  type Resource,
   type ResourcePlugin,
 } from './resource.js';
 
@@ -34,9 +35,9 @@ export interface LinkedOrganization {
 }
 
 export interface OrganizationsResult {
-  /** creates and updates */
+  /** creates, updates and (last) the retention deletes */
   changes: Change[];
-  /** retention deletes (ordered last by the caller) */
+  /** the retention deletes (also in `changes`) */
   deletes: OrganizationDelete[];
   warnings: Warning[];
   /** by Account Id: organizations users may be linked to (not skipped, not protected, not being deleted) */
@@ -47,6 +48,10 @@ export interface OrganizationsResult {
   counterparts: Set<number>;
   /** Zendesk organization ids zdsf must not touch */
   protectedIds: Set<number>;
+  /** The Zendesk organization of an account, for users and memberships: the one this pass linked (existing or
+   * created); for an account the sync does not cover (no organizations section, or outside its query), an
+   * existing organization whose external_id is the Account Id. Skipped, protected or retention-deleted: null. */
+  link(accountId: string | null): LinkedOrganization | null;
 }
 
 export interface OrganizationsInput {
@@ -227,9 +232,42 @@ function protectedWarning(what: string, records: string[]): Warning {
   };
 }
 
+/** The organizations pass of one sync (see OrganizationsResult). */
 export function reconcileOrganizations(input: OrganizationsInput): OrganizationsResult {
+  const result = planOrganizations(input);
+  result.changes.push(...result.deletes);
+  return { ...result, link: organizationLinker(input, result) };
+}
+
+function organizationLinker(input: OrganizationsInput, result: Omit<OrganizationsResult, 'link'>): OrganizationsResult['link'] {
   const { sync, desired, source, target } = input;
-  const result: OrganizationsResult = {
+  const desiredAccounts = new Set(sync.organizations ? desired.organizations.map((o) => o.accountId) : []);
+  const deleted = new Set(result.deletes.flatMap((c) => c.sources ?? []));
+  const retention = new Set(source.retention);
+  const byExternalId = new Map<string, ZdOrganization>();
+  for (const o of target.organizations) if (o.external_id) byExternalId.set(o.external_id, o);
+  return (accountId) => {
+    if (!accountId) return null;
+    const linked = result.linked.get(accountId);
+    if (linked) return linked;
+    if (desiredAccounts.has(accountId) || deleted.has(accountId) || retention.has(accountId)) return null;
+    const o = byExternalId.get(accountId);
+    if (!o || result.protectedIds.has(o.id)) return null;
+    const key = sync.organizations?.match === 'name' ? normalizeName(o.name) : accountId;
+    return { accountId, key, id: o.id, name: normalizeLine(o.name) ?? o.name };
+  };
+}
+
+/** The organization resource (registered in reconcile/registry.ts). */
+export const organizationResource: Resource<'organization', OrganizationsResult> = {
+  type: 'organization',
+  needs: [],
+  reconcile: (input) => reconcileOrganizations(input),
+};
+
+function planOrganizations(input: OrganizationsInput): Omit<OrganizationsResult, 'link'> {
+  const { sync, desired, source, target } = input;
+  const result: Omit<OrganizationsResult, 'link'> = {
     changes: [],
     deletes: [],
     warnings: [],

@@ -1,9 +1,26 @@
-// The shape every resource type follows (modelled on github/safe-settings' plugins): find the existing
-// record a desired one corresponds to, compare them on the managed attributes only, and build the add /
-// update / remove change. Plus the comparison helpers shared by organizations and users. Pure.
+// The shape every resource type follows (modelled on github/safe-settings' plugins), and the comparison
+// helpers shared by the resources. Pure.
+//
+// A resource type (organization, user, membership, ...) is one module in this folder that exports
+// - a plugin class implementing ResourcePlugin<D, A> for one sync: `find` the Zendesk record a desired one
+//   corresponds to, `compare` them on the managed attributes only, and build the `add` / `update` / `remove`
+//   change (a resource that never removes throws in `remove`);
+// - a `Resource` object: its ChangeType, the resources whose results it reads (`needs`), and `reconcile`, the
+//   pass that runs every desired record of the sync through the plugin and returns a ResourceResult (its
+//   changes, its warnings, and whatever later resources read, e.g. organizations' `linked`).
+// It is registered in src/reconcile/registry.ts (RESOURCES, keyed by every ChangeType, so the compiler refuses
+// a ChangeType without a resource; ResourceResults names its result type). The driver there runs the resources
+// in registry order; reconcile/index.ts orders and summarises their changes. To add a resource type: add its
+// change shapes to model/plan.ts (Change, CHANGE_KINDS), write resources/<type>.ts as above, add one entry to
+// RESOURCES and ResourceResults, and its apply side to apply/phases.ts (PHASE_SPECS) and apply/stale-checks.ts.
 import type { TagOwnership } from '../../model/desired.js';
+import type { Sync, ZendeskInstance } from '../../model/config.js';
+import type { DesiredState } from '../../model/desired.js';
 import type { AttributeDiff, Change, ChangeType, Warning } from '../../model/plan.js';
-import type { ZdFieldDef } from '../../model/zendesk.js';
+import type { SourceData } from '../../model/salesforce.js';
+import type { TargetData, ZdFieldDef } from '../../model/zendesk.js';
+import type { ResourceResults } from '../registry.js';
+import type { RelationshipSettings } from '../relationships.js';
 import { normalizeFieldValue, normalizeTags, normalizeText, sameValue } from '../../map/normalize.js';
 
 export type FindResult<A> =
@@ -27,6 +44,32 @@ export interface ResourcePlugin<D, A> {
   add(desired: D): Change;
   update(desired: D, actual: A, comparison: Comparison): Change;
   remove(actual: A, reason: string): Change;
+}
+
+/** What every resource's pass reads: one sync's config, desired state and both sides' records. Read-only. */
+export interface ResourceInput {
+  sync: Sync;
+  zendesk: ZendeskInstance;
+  desired: DesiredState;
+  source: SourceData;
+  target: TargetData;
+  settings: RelationshipSettings;
+  /** collect per-record explanations (users: a PersonOutcome per person group) */
+  explain: boolean;
+}
+
+/** What a resource's pass returns at the least: its changes (any order: reconcile orders them) and warnings. */
+export interface ResourceResult {
+  changes: Change[];
+  warnings: Warning[];
+}
+
+/** One resource type in the registry. `upstream` holds the results of the resources before it in registry
+ * order; a resource reads only those it lists in `needs` (a test checks that they come earlier). */
+export interface Resource<T extends ChangeType, R extends ResourceResult> {
+  readonly type: T;
+  readonly needs: readonly ChangeType[];
+  reconcile(input: ResourceInput, upstream: Readonly<ResourceResults>): R;
 }
 
 export function emptyComparison(): Comparison {

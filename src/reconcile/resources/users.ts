@@ -1,15 +1,14 @@
-// Users: desired people (Contacts and Leads) vs Zendesk users -> user create / update changes, plus the
-// memberships each user should have (handed to memberships.ts). DESIGN.md sections 3 and 5: match by email
-// (case-insensitive) or external_id; people sharing an email become one user driven by the sync record;
+// Users: desired people (Contacts and Leads) vs Zendesk users -> user create / update changes, plus each
+// person's relationship decision (the membership resource plans memberships from it). DESIGN.md sections 3
+// and 5: match by email (case-insensitive) or external_id; people sharing an email become one user driven by the sync record;
 // agents, admins and protected domains are never modified; relationships decide A / M / F. Pure.
 import type { ProtectedRecords, Sync } from '../../model/config.js';
 import type { DesiredPerson, DesiredState } from '../../model/desired.js';
 import type { Change, UserAttributes, UserCreate, UserUpdate, Warning } from '../../model/plan.js';
-import type { SourceData } from '../../model/salesforce.js';
 import type { TargetData, ZdFieldDef, ZdOrganization, ZdUser } from '../../model/zendesk.js';
-import { normalizeEmail, normalizeName, normalizeText } from '../../map/normalize.js';
-import { decideRelationship, secondaryActive, type Decision, type RelationshipSettings } from '../relationships.js';
-import { MembershipIndex, type MembershipIntent, type UserMemberships } from './memberships.js';
+import { normalizeEmail, normalizeText } from '../../map/normalize.js';
+import { decideRelationship, type Decision, type RelationshipSettings } from '../relationships.js';
+import { MembershipIndex } from './memberships.js';
 import { organizationRef, type LinkedOrganization, type OrganizationsResult } from './organizations.js';
 import {
   compact,
@@ -25,6 +24,7 @@ import {
   tagOwner,
   type Comparison,
   type FindResult,
+  type Resource,
   type ResourcePlugin,
 } from './resource.js';
 
@@ -54,7 +54,6 @@ export interface PersonOutcome {
 export interface UsersInput {
   sync: Sync;
   desired: DesiredState;
-  source: SourceData;
   target: TargetData;
   organizations: OrganizationsResult;
   settings: RelationshipSettings;
@@ -62,10 +61,25 @@ export interface UsersInput {
   explain?: boolean;
 }
 
+/** A person group the users pass planned (not skipped): what the membership resource plans memberships from. */
+export interface PlannedPerson {
+  group: PersonGroup;
+  /** the user's change key (email, or external_id with match: external_id) */
+  userKey: string;
+  /** the Zendesk user; null when this plan creates it */
+  user: ZdUser | null;
+  decision: Decision;
+  /** the organization of the sync record's account, when it has one that is synced */
+  primaryOrg: LinkedOrganization | null;
+}
+
 export interface UsersResult {
   changes: Change[];
   warnings: Warning[];
-  memberships: UserMemberships[];
+  /** the planned people, with multiple organizations + primary only (otherwise there are no memberships) */
+  people: PlannedPerson[];
+  /** the target's memberships, by user */
+  memberships: MembershipIndex;
   outcomes: PersonOutcome[];
   /** Zendesk user ids with a Salesforce counterpart (orphan report) */
   counterparts: Set<number>;
@@ -264,33 +278,13 @@ function setOrganization(change: UserCreate | UserUpdate, org: LinkedOrganizatio
 }
 
 export function reconcileUsers(input: UsersInput): UsersResult {
-  const { sync, desired, source, target, organizations, settings } = input;
-  const result: UsersResult = { changes: [], warnings: [], memberships: [], outcomes: [], counterparts: new Set() };
+  const { sync, desired, target, organizations, settings } = input;
+  const memberships = new MembershipIndex(target.memberships);
+  const result: UsersResult = { changes: [], warnings: [], people: [], memberships, outcomes: [], counterparts: new Set() };
   if (!sync.users) return result;
   const plugin = new UserPlugin(sync, target, desired);
-  const memberships = new MembershipIndex(target.memberships);
   const orgById = new Map<number, ZdOrganization>(target.organizations.map((o) => [o.id, o]));
   const multiPrimary = settings.multipleOrganizations && settings.primary;
-  const secondary = secondaryActive(settings);
-
-  // The Zendesk organization of an account: the one the organizations pass linked (existing or created);
-  // for an account that sync does not cover (no organizations section, or outside its query), an existing
-  // organization whose external_id is the Account Id. Skipped, protected or retention-deleted: none.
-  const desiredAccounts = new Set(sync.organizations ? desired.organizations.map((o) => o.accountId) : []);
-  const deleted = new Set(organizations.deletes.flatMap((c) => c.sources ?? []));
-  const retention = new Set(source.retention);
-  const byExternalId = new Map<string, ZdOrganization>();
-  for (const o of target.organizations) if (o.external_id) byExternalId.set(o.external_id, o);
-  const linkedOrg = (accountId: string | null): LinkedOrganization | null => {
-    if (!accountId) return null;
-    const linked = organizations.linked.get(accountId);
-    if (linked) return linked;
-    if (desiredAccounts.has(accountId) || deleted.has(accountId) || retention.has(accountId)) return null;
-    const o = byExternalId.get(accountId);
-    if (!o || organizations.protectedIds.has(o.id)) return null;
-    const key = sync.organizations?.match === 'name' ? normalizeName(o.name) : accountId;
-    return { accountId, key, id: o.id, name: normalizeLine(o.name) ?? o.name };
-  };
 
   const { groups, missingEmail } = groupPeople(desired.people);
   if (missingEmail.length > 0) {
@@ -300,16 +294,6 @@ export function reconcileUsers(input: UsersInput): UsersResult {
       message: `${ids.length} ${ids.length === 1 ? 'person has' : 'people have'} no valid email and ${ids.length === 1 ? 'was' : 'were'} not synced: ${listForMessage(ids)}`,
       records: ids,
     });
-  }
-
-  const relationsByContact = new Map<string, SourceData['relations']>();
-  if (secondary) {
-    for (const r of source.relations) {
-      if (r.IsDirect || !r.IsActive) continue;
-      const list = relationsByContact.get(r.ContactId);
-      if (list) list.push(r);
-      else relationsByContact.set(r.ContactId, [r]);
-    }
   }
 
   const planned = new Set<string>();
@@ -365,7 +349,7 @@ export function reconcileUsers(input: UsersInput): UsersResult {
       });
     }
 
-    const primaryOrg = linkedOrg(g.syncRecord.accountId);
+    const primaryOrg = organizations.link(g.syncRecord.accountId);
     const defaultOrgId = user ? memberships.defaultOrgId(user) : null;
     const decision = decideRelationship(settings, {
       hasAccount: g.syncRecord.accountId !== null,
@@ -400,35 +384,8 @@ export function reconcileUsers(input: UsersInput): UsersResult {
     }
     if (change) result.changes.push(change);
 
-    // Memberships (multiple organizations + primary only).
-    if (!multiPrimary) continue;
-    const intents: MembershipIntent[] = [];
-    if (decision.M === '✓' && primaryOrg) intents.push({ org: primaryOrg, reason: 'primary', sources: [g.syncRecord.sourceId] });
-    for (const p of g.others) {
-      const org = linkedOrg(p.accountId);
-      if (org) intents.push({ org, reason: 'primary', sources: [p.sourceId] });
-    }
-    if (secondary) {
-      for (const p of all) {
-        for (const r of relationsByContact.get(p.sourceId) ?? []) {
-          const org = linkedOrg(r.AccountId);
-          if (org) intents.push({ org, reason: 'secondary', sources: [p.sourceId, r.Id] });
-        }
-      }
-    }
-    const makeDefault = decision.makeDefault && primaryOrg ? primaryOrg : null;
-    if (intents.length === 0 && !makeDefault) continue;
-    const implicit = new Set<string>();
-    if (!user && decision.A === '✓' && primaryOrg) implicit.add(primaryOrg.key);
-    result.memberships.push({
-      userKey,
-      email: g.email,
-      userId: user ? user.id : null,
-      existingOrgIds: user ? memberships.orgIds(user) : new Set(),
-      implicitOrgKeys: implicit,
-      intents,
-      makeDefault,
-    });
+    // Memberships (multiple organizations + primary only): planned by the membership resource.
+    if (multiPrimary) result.people.push({ group: g, userKey, user, decision, primaryOrg });
   }
 
   // S4 under multiple organizations + primary: the existing default organization wins, so fields that differ
@@ -488,3 +445,10 @@ export function reconcileUsers(input: UsersInput): UsersResult {
   }
   return result;
 }
+
+/** The user resource (registered in reconcile/registry.ts): reads the organizations pass's links. */
+export const userResource: Resource<'user', UsersResult> = {
+  type: 'user',
+  needs: ['organization'],
+  reconcile: (input, upstream) => reconcileUsers({ ...input, organizations: upstream.organization }),
+};
