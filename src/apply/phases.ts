@@ -6,7 +6,8 @@ import type { Change, ChangeKind } from '../model/plan.js';
 import type { TargetWriter, WriteResult } from '../model/ports.js';
 import { BULK_SIZE } from './estimate.js';
 
-type ChangeOf<K extends ChangeKind> = Extract<Change, { type: K extends `${infer T}:${string}` ? T : never; action: K extends `${string}:${infer A}` ? A : never }>;
+/** The change shape of one kind: ChangeOf<"user:create"> is UserCreate. */
+export type ChangeOf<K extends ChangeKind> = Extract<Change, { type: K extends `${infer T}:${string}` ? T : never; action: K extends `${string}:${infer A}` ? A : never }>;
 
 /** What a phase needs from the executor: ids of records by key (created earlier in this apply or live). */
 export interface PhaseContext {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sameAttribute } from '../../src/apply/compare.js';
 import type { Change } from '../../src/model/plan.js';
-import { checkChanges, findStaleChanges, type LiveRecords } from '../../src/apply/stale.js';
+import { checkChanges, findStaleChanges, lookupSize, lookupTargets, type LiveRecords } from '../../src/apply/stale.js';
 import type { ZdOrganization, ZdUser } from '../../src/model/zendesk.js';
 import { makeDefault, makePlan, membershipCreate, orgCreate, orgDelete, orgUpdate, userCreate, userUpdate } from './helpers.js';
 
@@ -104,5 +104,32 @@ describe('findStaleChanges', () => {
     expect(stale).toEqual([
       { sync: 'global', type: 'organization', action: 'update', key: 'E', label: 'Eve', message: 'organization "Eve" (id 5): no longer exists in Zendesk' },
     ]);
+  });
+});
+
+describe('stale checks by kind', () => {
+  it('refuses as stale a kind no plan may hold (instead of treating it as pending)', () => {
+    const odd = { ...orgCreate('X', 'X'), action: 'merge' } as unknown as Change;
+    const [check] = checkChanges([odd], { organizations: [], users: [], memberships: [] }, match);
+    expect(check.status).toBe('stale');
+    expect(check.reason).toContain('unknown kind of change "organization:merge"');
+  });
+
+  it('looks up what each kind concerns: keys, ids, the emails a user change writes, the users whose memberships count', () => {
+    const t = lookupTargets([
+      orgCreate('NEW', 'New'),
+      orgUpdate(1, 'ACME', 'Acme', { notes: 'a' }, { notes: 'b' }),
+      userCreate('ann@x.com', 'Ann'),
+      userUpdate(10, 'bob@x.com', { name: 'B' }, { name: 'Bob' }),
+      membershipCreate('bob@x.com', 'ACME', { user_id: 10, organization_id: 1 }),
+    ]);
+    expect([...t.orgKeys]).toEqual(['NEW']);
+    expect(t.orgNames.get('NEW')).toBe('New');
+    expect([...t.orgIds]).toEqual([1]);
+    expect([...t.userKeys]).toEqual(['ann@x.com']);
+    expect([...t.userIds]).toEqual([10]);
+    expect([...t.userEmails]).toContain('ann@x.com');
+    expect([...t.memberUsers]).toEqual(['ann@x.com', 10]);
+    expect(lookupSize([userCreate('ann@x.com', 'Ann'), orgCreate('NEW', 'New')])).toBe(3);
   });
 });
