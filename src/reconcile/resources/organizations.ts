@@ -5,24 +5,10 @@ import type { ProtectedRecords, Sync } from '../../model/config.js';
 import type { DesiredOrganization, DesiredState } from '../../model/desired.js';
 import type { Change, OrganizationAttributes, OrganizationCreate, OrganizationDelete, OrganizationRef, OrganizationUpdate, Warning } from '../../model/plan.js';
 import type { SourceData } from '../../model/salesforce.js';
-import type { TargetData, ZdFieldDef, ZdOrganization } from '../../model/zendesk.js';
+import type { TargetData, ZdOrganization } from '../../model/zendesk.js';
 import { normalizeDomains, normalizeName, normalizeText } from '../../map/normalize.js';
-import {
-  compact,
-  compareFields,
-  compareScalar,
-  compareTags,
-  normalizeLine,
-  createDiff,
-  emptyComparison,
-  fieldDefs,
-  normalizedFields,
-  tagOwner,
-  type Comparison,
-  type FindResult,
-  type Resource,
-  type ResourcePlugin,
-} from './resource.js';
+import { compact, compareFields, compareScalar, compareTags, createDiff, emptyComparison, groupBy, indexBy, managedAttributes, normalizeLine, normalizedFields } from './resource.js';
+import type { Comparison, FindResult, ManagedAttributes, Resource, ResourcePlugin } from './resource.js';
 
 /** An account whose organization exists in Zendesk or is created by this plan: what users and memberships link to. */
 export interface LinkedOrganization {
@@ -83,28 +69,18 @@ function orgKeyOf(sync: Sync, org: ZdOrganization, accountId: string): string {
 /** The organization plugin: find / compare / add / update / remove for one sync. */
 export class OrganizationPlugin implements ResourcePlugin<DesiredOrganization, ZdOrganization> {
   readonly type = 'organization' as const;
-  private readonly byExternalId = new Map<string, ZdOrganization>();
-  private readonly byName = new Map<string, ZdOrganization[]>();
-  private readonly defs: Map<string, ZdFieldDef>;
-  private readonly owns: (tag: string) => boolean;
+  private readonly byExternalId: Map<string, ZdOrganization>;
+  private readonly byName: Map<string, ZdOrganization[]>;
+  private readonly managed: ManagedAttributes;
 
   constructor(
     private readonly sync: Sync,
     target: TargetData,
     desired: DesiredState,
   ) {
-    for (const o of target.organizations) {
-      if (o.external_id) this.byExternalId.set(o.external_id, o);
-      const n = normalizeName(o.name);
-      const list = this.byName.get(n);
-      if (list) list.push(o);
-      else this.byName.set(n, [o]);
-    }
-    this.defs = fieldDefs(target.organizationFields);
-    this.owns = tagOwner(
-      desired.organizationTags,
-      desired.organizations.flatMap((o) => o.tags),
-    );
+    this.byExternalId = indexBy(target.organizations, (o) => o.external_id);
+    this.byName = groupBy(target.organizations, (o) => normalizeName(o.name));
+    this.managed = managedAttributes(target.organizationFields, desired.organizationTags, desired.organizations);
   }
 
   get match(): 'external_id' | 'name' {
@@ -164,8 +140,8 @@ export class OrganizationPlugin implements ResourcePlugin<DesiredOrganization, Z
     }
     if (a.notes !== undefined) compareScalar(c, 'notes', a.notes, o.notes, normalizeText);
     if (a.details !== undefined) compareScalar(c, 'details', a.details, o.details, normalizeText);
-    compareFields(c, 'organization_fields', a.organization_fields, o.organization_fields, this.defs);
-    compareTags(c, o.tags, d.tags, this.owns);
+    compareFields(c, 'organization_fields', a.organization_fields, o.organization_fields, this.managed.defs);
+    compareTags(c, o.tags, d.tags, this.managed.owns);
     return c;
   }
 
@@ -177,7 +153,7 @@ export class OrganizationPlugin implements ResourcePlugin<DesiredOrganization, Z
       domain_names: a.domain_names === undefined ? undefined : normalizeDomains(a.domain_names),
       notes: a.notes === undefined ? undefined : normalizeText(a.notes),
       details: a.details === undefined ? undefined : normalizeText(a.details),
-      organization_fields: normalizedFields(a.organization_fields, this.defs),
+      organization_fields: normalizedFields(a.organization_fields, this.managed.defs),
       tags: [...d.tags].sort(),
     });
     return {
@@ -244,8 +220,7 @@ function organizationLinker(input: OrganizationsInput, result: Omit<Organization
   const desiredAccounts = new Set(sync.organizations ? desired.organizations.map((o) => o.accountId) : []);
   const deleted = new Set(result.deletes.flatMap((c) => c.sources ?? []));
   const retention = new Set(source.retention);
-  const byExternalId = new Map<string, ZdOrganization>();
-  for (const o of target.organizations) if (o.external_id) byExternalId.set(o.external_id, o);
+  const byExternalId = indexBy(target.organizations, (o) => o.external_id);
   return (accountId) => {
     if (!accountId) return null;
     const linked = result.linked.get(accountId);
@@ -284,13 +259,7 @@ function planOrganizations(input: OrganizationsInput): Omit<OrganizationsResult,
   const retention = new Set(source.retention);
 
   // Two accounts with one name: Zendesk names are unique, so neither can be synced safely.
-  const byName = new Map<string, DesiredOrganization[]>();
-  for (const d of desired.organizations) {
-    const n = normalizeName(d.attributes.name);
-    const list = byName.get(n);
-    if (list) list.push(d);
-    else byName.set(n, [d]);
-  }
+  const byName = groupBy(desired.organizations, (d) => normalizeName(d.attributes.name));
   const duplicates = new Set<string>();
   for (const [, list] of [...byName.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (list.length < 2) continue;

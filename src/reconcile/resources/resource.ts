@@ -195,3 +195,36 @@ export function listForMessage(items: string[], max = 10): string {
   if (items.length <= max) return items.join(', ');
   return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
 }
+
+/** What a plugin compares custom fields and tags by: the type's field definitions by key, and which tags zdsf
+ * owns (tagOwner over the tags its rules produced for the type's desired records). */
+export interface ManagedAttributes {
+  defs: Map<string, ZdFieldDef>;
+  owns: (tag: string) => boolean;
+}
+
+export function managedAttributes(fields: ZdFieldDef[], ownership: TagOwnership, desired: readonly { tags: string[] }[]): ManagedAttributes {
+  return { defs: fieldDefs(fields), owns: tagOwner(ownership, desired.flatMap((d) => d.tags)) };
+}
+
+/** Records by a key: a record without one (null, undefined, '') is left out; on a repeated key the last wins. */
+export function indexBy<A>(records: Iterable<A>, key: (record: A) => string | null | undefined): Map<string, A> {
+  const out = new Map<string, A>();
+  for (const r of records) {
+    const k = key(r);
+    if (k) out.set(k, r);
+  }
+  return out;
+}
+
+/** Records grouped by a key, each group in input order. */
+export function groupBy<A>(records: Iterable<A>, key: (record: A) => string): Map<string, A[]> {
+  const out = new Map<string, A[]>();
+  for (const r of records) {
+    const k = key(r);
+    const list = out.get(k);
+    if (list) list.push(r);
+    else out.set(k, [r]);
+  }
+  return out;
+}

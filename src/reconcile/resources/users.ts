@@ -5,28 +5,13 @@
 import type { ProtectedRecords, Sync } from '../../model/config.js';
 import type { DesiredPerson, DesiredState } from '../../model/desired.js';
 import type { Change, UserAttributes, UserCreate, UserUpdate, Warning } from '../../model/plan.js';
-import type { TargetData, ZdFieldDef, ZdOrganization, ZdUser } from '../../model/zendesk.js';
+import type { TargetData, ZdOrganization, ZdUser } from '../../model/zendesk.js';
 import { normalizeEmail, normalizeText } from '../../map/normalize.js';
 import { decideRelationship, type Decision, type RelationshipSettings } from '../relationships.js';
 import { MembershipIndex } from './memberships.js';
 import { organizationRef, type LinkedOrganization, type OrganizationsResult } from './organizations.js';
-import {
-  compact,
-  compareFields,
-  compareScalar,
-  compareTags,
-  normalizeLine,
-  createDiff,
-  emptyComparison,
-  fieldDefs,
-  listForMessage,
-  normalizedFields,
-  tagOwner,
-  type Comparison,
-  type FindResult,
-  type Resource,
-  type ResourcePlugin,
-} from './resource.js';
+import { compact, compareFields, compareScalar, compareTags, createDiff, emptyComparison, indexBy, listForMessage, managedAttributes, normalizeLine, normalizedFields } from './resource.js';
+import type { Comparison, FindResult, ManagedAttributes, Resource, ResourcePlugin } from './resource.js';
 
 /** People sharing one email: one Zendesk user. */
 export interface PersonGroup {
@@ -125,30 +110,28 @@ export function isProtectedEmail(p: ProtectedRecords, email: string): boolean {
 /** The user plugin: find / compare / add / update for one sync (users are never removed). */
 export class UserPlugin implements ResourcePlugin<PersonGroup, ZdUser> {
   readonly type = 'user' as const;
-  readonly byEmail = new Map<string, ZdUser>();
-  private readonly byExternalId = new Map<string, ZdUser>();
-  private readonly defs: Map<string, ZdFieldDef>;
-  private readonly owns: (tag: string) => boolean;
+  readonly byEmail: Map<string, ZdUser>;
+  private readonly byExternalId: Map<string, ZdUser>;
+  private readonly managed: ManagedAttributes;
 
   constructor(
     private readonly sync: Sync,
     target: TargetData,
     desired: DesiredState,
   ) {
-    for (const u of target.users) {
-      const email = normalizeEmail(u.email);
-      if (email) this.byEmail.set(email, u);
-      if (u.external_id) this.byExternalId.set(u.external_id, u);
-    }
-    this.defs = fieldDefs(target.userFields);
-    this.owns = tagOwner(
-      desired.userTags,
-      desired.people.flatMap((p) => p.tags),
-    );
+    this.byEmail = indexBy(target.users, (u) => normalizeEmail(u.email));
+    this.byExternalId = indexBy(target.users, (u) => u.external_id);
+    this.managed = managedAttributes(target.userFields, desired.userTags, desired.people);
   }
 
   get match(): 'email' | 'external_id' {
     return this.sync.users?.match ?? 'email';
+  }
+
+  /** What every user create carries last: the end-user role and, unless verify_email, verified without the email. */
+  private creationFlags(): Pick<UserAttributes, 'role' | 'verified' | 'skip_verify_email'> {
+    const verify = this.sync.users?.verify_email ?? false;
+    return { role: 'end-user', verified: verify ? undefined : true, skip_verify_email: verify ? undefined : true };
   }
 
   userKey(g: PersonGroup): string {
@@ -189,14 +172,13 @@ export class UserPlugin implements ResourcePlugin<PersonGroup, ZdUser> {
     if (a.phone !== undefined) compareScalar(c, 'phone', a.phone, u.phone, normalizeText);
     if (a.notes !== undefined) compareScalar(c, 'notes', a.notes, u.notes, normalizeText);
     if (a.details !== undefined) compareScalar(c, 'details', a.details, u.details, normalizeText);
-    compareFields(c, 'user_fields', a.user_fields, u.user_fields, this.defs);
-    compareTags(c, u.tags, g.syncRecord.tags, this.owns);
+    compareFields(c, 'user_fields', a.user_fields, u.user_fields, this.managed.defs);
+    compareTags(c, u.tags, g.syncRecord.tags, this.managed.owns);
     return c;
   }
 
   add(g: PersonGroup): UserCreate {
     const a = g.syncRecord.attributes;
-    const verify = this.sync.users?.verify_email ?? false;
     const after = compact<UserAttributes>({
       name: normalizeLine(a.name) ?? g.email,
       email: g.email,
@@ -204,11 +186,9 @@ export class UserPlugin implements ResourcePlugin<PersonGroup, ZdUser> {
       phone: a.phone === undefined ? undefined : normalizeText(a.phone),
       notes: a.notes === undefined ? undefined : normalizeText(a.notes),
       details: a.details === undefined ? undefined : normalizeText(a.details),
-      user_fields: normalizedFields(a.user_fields, this.defs),
+      user_fields: normalizedFields(a.user_fields, this.managed.defs),
       tags: [...g.syncRecord.tags].sort(),
-      role: 'end-user',
-      verified: verify ? undefined : true,
-      skip_verify_email: verify ? undefined : true,
+      ...this.creationFlags(),
     });
     return {
       type: 'user',
@@ -243,15 +223,12 @@ export class UserPlugin implements ResourcePlugin<PersonGroup, ZdUser> {
 
   /** A user for users.create_for_new_organizations (sold-to contacts of an organization this plan creates). */
   addSoldTo(person: { email: string; name: string; sourceId: string }, org: LinkedOrganization): UserCreate {
-    const verify = this.sync.users?.verify_email ?? false;
     const external = this.match === 'external_id' ? person.sourceId : undefined;
     const after = compact<UserAttributes>({
       name: normalizeText(person.name) ?? person.email,
       email: person.email,
       external_id: external,
-      role: 'end-user',
-      verified: verify ? undefined : true,
-      skip_verify_email: verify ? undefined : true,
+      ...this.creationFlags(),
     });
     return {
       type: 'user',
