@@ -9,7 +9,7 @@ import { createPrivateKey, createSign, type KeyObject } from 'node:crypto';
 import { Connection } from 'jsforce';
 import type { SalesforceAuth, SalesforceInstance } from '../model/config.js';
 import { ZdsfError } from '../util/errors.js';
-import { withRetries, type RetryPolicy } from './retry.js';
+import { fetchRetried, withRetries, type RetryPolicy } from './retry.js';
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -133,41 +133,31 @@ export async function requestToken(
   options: ConnectOptions = {},
 ): Promise<TokenResponse> {
   const url = `${trimSlash(instance.login_url)}/services/oauth2/token`;
-  const doFetch = options.fetch ?? fetch;
   const secrets = [...authSecrets(instance.auth), ...Object.entries(params).filter(([k]) => k !== 'grant_type' && k !== 'username' && k !== 'client_id').map(([, v]) => v)];
   const timeoutMs = timeoutMsOf(instance);
-  let res: Response;
-  let text: string;
-  try {
-    ({ res, text } = await withRetries(
-      async () => {
-        const r = await doFetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-          body: new URLSearchParams(params).toString(),
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-        const t = await r.text();
-        if (r.status >= 500) throw Object.assign(new Error(`HTTP ${r.status}`), { status: r.status, res: r, text: t });
-        return { res: r, text: t };
-      },
-      { what: `POST ${url}`, instance: instance.name, timeoutSeconds: timeoutMs / 1000 },
-      options.retry,
-    ));
-  } catch (err) {
-    if (err instanceof ZdsfError) throw err;
-    const last = err as { res?: Response; text?: string };
-    if (last.res && typeof last.text === 'string') {
-      res = last.res;
-      text = last.text;
-    } else {
-      throw new ZdsfError(
-        `Cannot reach Salesforce instance ${instance.name} at ${url} (${redact(describeNetworkError(err), secrets)}). ` +
-          'Check login_url in the config and the network (proxy, VPN, DNS).',
-        'unreachable',
-      );
-    }
-  }
+  const { res, text } = await fetchRetried(
+    options.fetch ?? fetch,
+    url,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: new URLSearchParams(params).toString(),
+    },
+    {
+      timeoutMs,
+      retryable: (status) => status >= 500,
+      ctx: { what: `POST ${url}`, instance: instance.name, timeoutSeconds: timeoutMs / 1000 },
+      policy: options.retry,
+      failure: (err) =>
+        err instanceof ZdsfError
+          ? err
+          : new ZdsfError(
+              `Cannot reach Salesforce instance ${instance.name} at ${url} (${redact(describeNetworkError(err), secrets)}). ` +
+                'Check login_url in the config and the network (proxy, VPN, DNS).',
+              'unreachable',
+            ),
+    },
+  );
   let body: unknown;
   try {
     body = text ? JSON.parse(text) : undefined;

@@ -15,7 +15,7 @@ import { beginTask, silentProgress } from '../model/ports.js';
 import type { AccountContactRelation, SfChildResult, SfFieldDescribe, SfObjectDescribe, SfRecord, SourceData } from '../model/salesforce.js';
 import { ZdsfError } from '../util/errors.js';
 import { authSecrets, connectSalesforce, errorParts, redact, timeoutMsOf, translateConnectionError, type FetchLike } from './auth.js';
-import { classifyFailure, withRetries, type RetryContext, type RetryPolicy } from './retry.js';
+import { classifyFailure, fetchRetried, withRetries, type RetryContext, type RetryPolicy } from './retry.js';
 import { parseCsv } from './csv.js';
 import { buildSyncQueries, type BuiltQuery } from './soql.js';
 
@@ -486,30 +486,18 @@ class SyncRead {
   }
 
   private async fetchResults(url: string, query: BuiltQuery): Promise<{ text: string; nextLocator?: string }> {
-    const doFetch = this.options.fetch ?? fetch;
-    const timeoutMs = timeoutMsOf(this.instance);
-    let res: Response;
-    let text: string;
-    try {
-      ({ res, text } = await withRetries(
-        async () => {
-          const r = await doFetch(url, {
-            headers: { authorization: `Bearer ${this.conn.accessToken ?? ''}`, accept: 'text/csv' },
-            signal: AbortSignal.timeout(timeoutMs),
-          });
-          const t = await r.text();
-          if (r.status >= 500 || r.status === 429) throw Object.assign(new Error(`HTTP ${r.status}`), { status: r.status, res: r, text: t });
-          return { res: r, text: t };
-        },
-        this.retryContext(`GET ${url.split('?')[0]}`),
-        this.policy(),
-      ));
-    } catch (err) {
-      const last = err as { res?: Response; text?: string };
-      if (err instanceof ZdsfError || !last.res || typeof last.text !== 'string') throw translateConnectionError(err, this.instance, this.conn.instanceUrl);
-      res = last.res;
-      text = last.text;
-    }
+    const { res, text } = await fetchRetried(
+      this.options.fetch ?? fetch,
+      url,
+      { headers: { authorization: `Bearer ${this.conn.accessToken ?? ''}`, accept: 'text/csv' } },
+      {
+        timeoutMs: timeoutMsOf(this.instance),
+        retryable: (status) => status >= 500 || status === 429,
+        ctx: this.retryContext(`GET ${url.split('?')[0]}`),
+        policy: this.policy(),
+        failure: (err) => translateConnectionError(err, this.instance, this.conn.instanceUrl),
+      },
+    );
     if (!res.ok) {
       let code = `ERROR_HTTP_${res.status}`;
       let message = text.slice(0, 300);

@@ -140,3 +140,31 @@ export function fetchWithTimeout(
     return { response, text };
   };
 }
+
+/** One request under withRetries: an answer whose status `retryable` names is retried like a transient failure
+ * (each try within `timeoutMs`, body included); when the tries run out, its last answer is returned like any
+ * other, so that the caller reports the error Salesforce gave. A failure without an answer (network, timeout,
+ * the API limit) is thrown as `failure` makes it (default: as it is). */
+export async function fetchRetried(
+  doFetch: (input: string, init?: RequestInit) => Promise<Response>,
+  url: string,
+  init: RequestInit,
+  options: { timeoutMs: number; retryable: (status: number) => boolean; ctx: RetryContext; policy?: RetryPolicy; failure?: (err: unknown) => unknown },
+): Promise<{ res: Response; text: string }> {
+  try {
+    return await withRetries(
+      async () => {
+        const r = await doFetch(url, { ...init, signal: AbortSignal.timeout(options.timeoutMs) });
+        const t = await r.text();
+        if (options.retryable(r.status)) throw Object.assign(new Error(`HTTP ${r.status}`), { status: r.status, res: r, text: t });
+        return { res: r, text: t };
+      },
+      options.ctx,
+      options.policy,
+    );
+  } catch (err) {
+    const last = err as { res?: Response; text?: string };
+    if (err instanceof ZdsfError || !last.res || typeof last.text !== 'string') throw options.failure ? options.failure(err) : err;
+    return { res: last.res, text: last.text };
+  }
+}

@@ -13,7 +13,7 @@ export class ZdsfError extends Error {
     readonly nextSteps?: string,
   ) {
     super(redactText(message)); // no secret in any message (issue 14)
-    this.name = 'ZdsfError';
+    this.name = new.target.name; // the subclass's own name: PlanFileError, StalePlanError, ...
   }
 
   /** message and next steps, as the CLI prints them */
@@ -26,7 +26,6 @@ export class ZdsfError extends Error {
 export class PlanFileError extends ZdsfError {
   constructor(message: string, nextSteps = 'Save a new plan with `zdsf plan --out FILE` and apply that file.') {
     super(message, 'plan_file', nextSteps);
-    this.name = 'PlanFileError';
   }
 }
 
@@ -34,7 +33,6 @@ export class PlanFileError extends ZdsfError {
 export class ConfigChangedError extends ZdsfError {
   constructor(message: string) {
     super(message, 'config_changed', 'Run `zdsf plan` again with the current config and apply that plan.');
-    this.name = 'ConfigChangedError';
   }
 }
 
@@ -46,7 +44,6 @@ export class PlanRefusedError extends ZdsfError {
     readonly offenses: string[],
   ) {
     super(message, 'plan_refused', 'Nothing was written. Run `zdsf plan` again, review the new plan and apply that one.');
-    this.name = 'PlanRefusedError';
   }
 }
 
@@ -54,7 +51,6 @@ export class PlanRefusedError extends ZdsfError {
 export class StalePlanError extends ZdsfError {
   constructor(message: string) {
     super(message, 'stale_plan', 'Run `zdsf plan` again, review the new plan and apply that one.');
-    this.name = 'StalePlanError';
   }
 }
 
@@ -62,7 +58,6 @@ export class StalePlanError extends ZdsfError {
 export class DeleteRefusedError extends ZdsfError {
   constructor(message: string) {
     super(message, 'delete_refused');
-    this.name = 'DeleteRefusedError';
   }
 }
 
@@ -70,7 +65,6 @@ export class DeleteRefusedError extends ZdsfError {
 export class MassChangeRefusedError extends ZdsfError {
   constructor(message: string) {
     super(message, 'mass_change_refused', 'If the changes are intended, apply the same plan with --force; otherwise fix the mapping and plan again.');
-    this.name = 'MassChangeRefusedError';
   }
 }
 
@@ -78,6 +72,5 @@ export class MassChangeRefusedError extends ZdsfError {
 export class UnknownSyncError extends ZdsfError {
   constructor(message: string) {
     super(message, 'unknown_sync');
-    this.name = 'UnknownSyncError';
   }
 }

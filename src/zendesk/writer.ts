@@ -340,67 +340,92 @@ export function createZendeskWriter(instance: ZendeskInstance, options: ZendeskW
     return out;
   }
 
+  /** A bulk create, in batches, whose lost answers are recovered by look-up: a duplicate ("already taken") is
+   * looked up and reported Found (recoverTaken); after an unknown outcome the batch is looked up and only what is
+   * proven absent is sent again (recoverUnknown). */
+  function createRecovered<T>(
+    label: string,
+    items: T[],
+    createMany: (batch: T[]) => Promise<NzResult>,
+    lookup: (pending: T[]) => Promise<(number | undefined)[]>,
+  ): Promise<WriteResult[]> {
+    const send = async (batch: T[], refs: BatchItem[]): Promise<WriteResult[]> =>
+      recoverTaken(mapLocal(await sendJob(() => createMany(batch), local(refs)), refs), batch, refs, lookup);
+    return inBatches(
+      label,
+      items,
+      async (batch, refs) => {
+        try {
+          return await send(batch, refs);
+        } catch (err) {
+          if (!(err instanceof OutcomeUnknownError)) throw err;
+          return recoverUnknown(err, batch, refs, lookup, send);
+        }
+      },
+      (_item, index) => ({ index }),
+    );
+  }
+
   const lower = (s: string | null | undefined): string => (s ?? '').trim().toLowerCase();
   /** refs renumbered 0..n-1 (batch-local), and results mapped back to the caller's indexes */
   const local = (refs: BatchItem[]): BatchItem[] => refs.map((r, i) => ({ ...r, index: i }));
   const mapLocal = (results: WriteResult[], refs: BatchItem[]): WriteResult[] => results.map((r) => ({ ...r, index: refs[r.index].index }));
 
-  async function findOrganizations(query: { ids?: number[]; external_ids?: string[]; names?: string[] }): Promise<ZdOrganization[]> {
-    const byId = new Map<number, ZdOrganization>();
+  /** Records of `resource` by id: /show_many by ids, then by external_ids (100 a request; an external_id with a
+   * comma, which show_many would split, by /search one at a time), then whatever `more` adds. */
+  async function findRecords<R extends { id: number }>(
+    resource: 'organizations' | 'users',
+    to: (raw: unknown) => R,
+    query: { ids?: number[]; external_ids?: string[] },
+    more: (add: (items: unknown[]) => void) => Promise<void>,
+  ): Promise<R[]> {
+    const byId = new Map<number, R>();
     const add = (items: unknown[]): void => {
       for (const raw of items) {
-        const org = toOrganization(raw);
-        byId.set(org.id, org);
+        const record = to(raw);
+        byId.set(record.id, record);
       }
     };
     for (const ids of chunk([...new Set(query.ids ?? [])], 100))
-      await paginate(transport, '/organizations/show_many', 'organizations', add, { query: { ids: ids.join(',') }, cursor: false });
+      await paginate(transport, `/${resource}/show_many`, resource, add, { query: { ids: ids.join(',') }, cursor: false });
     const externalIds = [...new Set(query.external_ids ?? [])];
-    // show_many splits external_ids on commas; ids that contain one are searched one by one
     for (const ids of chunk(externalIds.filter((id) => !id.includes(',')), 100))
-      await paginate(transport, '/organizations/show_many', 'organizations', add, { query: { external_ids: ids.join(',') }, cursor: false });
+      await paginate(transport, `/${resource}/show_many`, resource, add, { query: { external_ids: ids.join(',') }, cursor: false });
     for (const id of externalIds.filter((x) => x.includes(',')))
-      await paginate(transport, '/organizations/search', 'organizations', add, { query: { external_id: id }, cursor: false });
-    for (const name of new Set(query.names ?? [])) {
-      // search by name matches the whole name, case-insensitively; keep exact matches only
-      await paginate(
-        transport,
-        '/organizations/search',
-        'organizations',
-        (items) => add(items.filter((raw) => isRecord(raw) && lower(typeof raw.name === 'string' ? raw.name : '') === lower(name))),
-        { query: { name }, cursor: false },
-      );
-    }
+      await paginate(transport, `/${resource}/search`, resource, add, { query: { external_id: id }, cursor: false });
+    await more(add);
     return [...byId.values()];
   }
 
-  async function findUsers(query: { ids?: number[]; emails?: string[]; external_ids?: string[] }): Promise<ZdUser[]> {
-    const byId = new Map<number, ZdUser>();
-    const add = (items: unknown[]): void => {
-      for (const raw of items) {
-        const user = toUser(raw);
-        byId.set(user.id, user);
+  function findOrganizations(query: { ids?: number[]; external_ids?: string[]; names?: string[] }): Promise<ZdOrganization[]> {
+    return findRecords('organizations', toOrganization, query, async (add) => {
+      for (const name of new Set(query.names ?? [])) {
+        // search by name matches the whole name, case-insensitively; keep exact matches only
+        await paginate(
+          transport,
+          '/organizations/search',
+          'organizations',
+          (items) => add(items.filter((raw) => isRecord(raw) && lower(typeof raw.name === 'string' ? raw.name : '') === lower(name))),
+          { query: { name }, cursor: false },
+        );
       }
-    };
-    for (const ids of chunk([...new Set(query.ids ?? [])], 100))
-      await paginate(transport, '/users/show_many', 'users', add, { query: { ids: ids.join(',') }, cursor: false });
-    const externalIds = [...new Set(query.external_ids ?? [])];
-    for (const ids of chunk(externalIds.filter((id) => !id.includes(',')), 100))
-      await paginate(transport, '/users/show_many', 'users', add, { query: { external_ids: ids.join(',') }, cursor: false });
-    for (const id of externalIds.filter((x) => x.includes(',')))
-      await paginate(transport, '/users/search', 'users', add, { query: { external_id: id }, cursor: false });
-    for (const email of new Set((query.emails ?? []).map(lower))) {
-      if (!email) continue;
-      // search is full-text; keep the user whose email is exactly this one (Zendesk emails are unique)
-      await paginate(
-        transport,
-        '/users/search',
-        'users',
-        (items) => add(items.filter((raw) => isRecord(raw) && typeof raw.email === 'string' && lower(raw.email) === email)),
-        { query: { query: `email:${email}` }, cursor: false },
-      );
-    }
-    return [...byId.values()];
+    });
+  }
+
+  function findUsers(query: { ids?: number[]; emails?: string[]; external_ids?: string[] }): Promise<ZdUser[]> {
+    return findRecords('users', toUser, query, async (add) => {
+      for (const email of new Set((query.emails ?? []).map(lower))) {
+        if (!email) continue;
+        // search is full-text; keep the user whose email is exactly this one (Zendesk emails are unique)
+        await paginate(
+          transport,
+          '/users/search',
+          'users',
+          (items) => add(items.filter((raw) => isRecord(raw) && typeof raw.email === 'string' && lower(raw.email) === email)),
+          { query: { query: `email:${email}` }, cursor: false },
+        );
+      }
+    });
   }
 
   async function findMemberships(query: { user_ids: number[] }): Promise<ZdMembership[]> {
@@ -454,21 +479,7 @@ export function createZendeskWriter(instance: ZendeskInstance, options: ZendeskW
           return hit?.id;
         });
       };
-      const send = async (batch: OrganizationWrite[], refs: BatchItem[]): Promise<WriteResult[]> =>
-        recoverTaken(mapLocal(await sendJob(() => api.organizationsCreateMany({ organizations: batch }), local(refs)), refs), batch, refs, lookup);
-      return inBatches(
-        'Creating organizations',
-        items,
-        async (batch, refs) => {
-          try {
-            return await send(batch, refs);
-          } catch (err) {
-            if (!(err instanceof OutcomeUnknownError)) throw err;
-            return recoverUnknown(err, batch, refs, lookup, send);
-          }
-        },
-        (_item, index) => ({ index }),
-      );
+      return createRecovered('Creating organizations', items, (batch) => api.organizationsCreateMany({ organizations: batch }), lookup);
     },
 
     updateOrganizations(items: (OrganizationWrite & { id: number })[]): Promise<WriteResult[]> {
@@ -537,21 +548,7 @@ export function createZendeskWriter(instance: ZendeskInstance, options: ZendeskW
         const found = await findMemberships({ user_ids: pending.map((m) => m.user_id) });
         return pending.map((m) => found.find((f) => f.user_id === m.user_id && f.organization_id === m.organization_id && (!m.default || f.default === true))?.id);
       };
-      const send = async (batch: M[], refs: BatchItem[]): Promise<WriteResult[]> =>
-        recoverTaken(mapLocal(await sendJob(() => api.membershipsCreateMany(batch), local(refs)), refs), batch, refs, lookup);
-      return inBatches(
-        'Creating organization memberships',
-        items,
-        async (batch, refs) => {
-          try {
-            return await send(batch, refs);
-          } catch (err) {
-            if (!(err instanceof OutcomeUnknownError)) throw err;
-            return recoverUnknown(err, batch, refs, lookup, send);
-          }
-        },
-        (_item, index) => ({ index }),
-      );
+      return createRecovered('Creating organization memberships', items, (batch) => api.membershipsCreateMany(batch), lookup);
     },
 
     countOrganizations(): Promise<number> {
