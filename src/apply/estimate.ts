@@ -19,7 +19,9 @@ const PAGE = 100;
  */
 export function lookupRequests(changes: Change[], match: { organizations: 'external_id' | 'name'; users: 'email' | 'external_id' } = { organizations: 'external_id', users: 'email' }): number {
   const { orgIds, orgKeys, userIds, userKeys, userEmails, userExternalIds } = lookupTargets(changes);
-  // memberships are read per user: the users of membership changes, and users the plan creates (a re-run)
+  // memberships are read per user (lookupLive): counted here for the users of membership changes. lookupLive also
+  // reads those of a user the plan creates when it exists already (a re-run of the plan): not counted, since on
+  // the first run of a plan those users do not exist, and counting them would add a request per user created.
   const memberUsers = new Set<string>();
   for (const c of changes) {
     if (c.type !== 'membership') continue;

@@ -47,6 +47,7 @@ describe('estimateApply', () => {
 
   it('prices look-ups as apply makes them: 100 a request by id or external id, one a request by email', () => {
     const creates = times(250, (i) => userCreate(`u${i}@x.com`, `U${i}`));
+    // 250 searches by email; the memberships of users the plan creates are not counted (they exist only on a re-run)
     expect(lookupRequests(creates)).toBe(250);
     // with match: external_id, creates are still searched by email too (the guard's agent check: an agent with
     // that email would be matched by create_or_update_many): 3 show_many by external_id + 250 searches
