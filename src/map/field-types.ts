@@ -1,4 +1,7 @@
 // Field-type compatibility (DESIGN.md section 3) and the mapping checks plan runs before reading any data. Pure.
+// Over ~400 lines on purpose: the compatibility table and the checks that apply it to every mapping
+// (checkFieldTypes: paths resolved through the describes, constants against the field definitions, dropdown
+// options) are one rule set, read and changed together.
 //
 // The table is Zendesk's "Allowed field types for Zendesk field mapping" (copied from the seed document
 // /work/shared/seeds/000_*.txt, Zendesk's help article on the Salesforce integration), with Zendesk's column

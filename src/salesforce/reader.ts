@@ -1,4 +1,7 @@
 // Reads what one sync needs from Salesforce (DESIGN.md sections 1 and 8, issue 4).
+// Over ~400 lines on purpose: one sync's read (class SyncRead) is REST paging, child-subquery completion,
+// Bulk API 2.0 jobs and their CSV, and describes, all sharing that read's connection, retry policy, API-usage
+// check and error translation; the pure converters (trimDescribe, convertCsvValue, toRelation) are exported.
 //
 // - REST query, paging over nextRecordsUrl to the very end (no jsforce maxFetch truncation: the
 //   paging loop is ours), and checks that the records read equal the reported totalSize.

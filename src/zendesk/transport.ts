@@ -2,6 +2,9 @@
 // its `transportConfig.transportFn`): authentication, JSON, timeouts, pacing under the rate limit,
 // Retry-After on 429/503, bounded retries with exponential backoff and jitter, and errors an operator
 // can act on. Secrets never appear in messages: only the instance's name and URLs.
+// Over ~400 lines on purpose: it is one request loop (`request`) with its pacing, Retry-After, backoff, timeouts
+// and error translation, each retry decision read against the others, plus the small helpers only it (and the
+// writer's messages) use: failureKind, parseRetryAfter, describeZendeskError, parseBody.
 import type { ZendeskInstance } from '../model/config.js';
 import type { Logger } from '../model/ports.js';
 import { ZdsfError } from '../util/errors.js';

@@ -2,6 +2,10 @@
 // status to the end and turns the job's results into one WriteResult per record of the caller's array.
 // Per-record failures are reported, not thrown; it throws only when the instance cannot be used at all
 // (unreachable, 401, 403 other than the bulk-import fallback).
+// Over ~400 lines on purpose: the write methods are one closure over the instance's transport, the job
+// following and the bulk-import fallback flag, and share its batching (inBatches), jobs (sendJob) and recovery
+// of lost answers (recoverTaken, recoverUnknown, createRecovered, findRecords); split, that state would be passed
+// between files. The pure job-result mapping (extractJobStatus, mapJobResults) is the seam if it grows further.
 import type { ZendeskInstance } from '../model/config.js';
 import type { Logger, OrganizationWrite, Progress, TargetWriter, UserWrite, WriteResult } from '../model/ports.js';
 import { silentProgress } from '../model/ports.js';

@@ -2,6 +2,9 @@
 // person's relationship decision (the membership resource plans memberships from it). DESIGN.md sections 3
 // and 5: match by email (case-insensitive) or external_id; people sharing an email become one user driven by the sync record;
 // agents, admins and protected domains are never modified; relationships decide A / M / F. Pure.
+// Over ~400 lines on purpose: the pass (reconcileUsers) applies the relationship table case by case between the
+// plugin's find / compare / add / update, and the sold-to creates share its set of planned emails and its
+// warnings; split, one decision would sit in two files. Memberships are already their own resource (memberships.ts).
 import type { ProtectedRecords, Sync } from '../../model/config.js';
 import type { DesiredPerson, DesiredState } from '../../model/desired.js';
 import type { Change, UserAttributes, UserCreate, UserUpdate, Warning } from '../../model/plan.js';

@@ -1,6 +1,9 @@
 // The Salesforce half of the sandbox: OAuth token (any grant) and SOAP login, the REST API's versions,
 // resources, limits, describe, SOQL query / queryAll with queryMore paging, and Bulk API 2.0 query jobs,
 // over the seed's records. jsforce 3.10.16 is the reference client: it works against this unmodified.
+// Over ~400 lines on purpose: createSalesforceEmulator is the emulator's router, one closure over the seed's
+// database, the open query cursors and the Bulk API jobs; SOQL (soql.ts), sObject writes (writes.ts),
+// credentials (credentials.ts), describes (describe.ts) and the change feed (changes.ts) are their own files.
 //
 // Where the sandbox differs from Salesforce on purpose:
 // - any credentials and any bearer token are accepted (only a missing Authorization header is refused),

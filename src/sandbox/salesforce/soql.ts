@@ -2,6 +2,9 @@
 // @jetstreamapp/soql-parser-js and compiled to closures: field paths become getters that follow
 // parent Ids through Map indexes, WHERE becomes a predicate, ORDER BY a keyed sort, and child
 // subqueries read a per-lookup index of the child records. Errors are Salesforce-shaped (SfApiError).
+// Over ~400 lines on purpose: the compiler is one recursive pass over the parser's tree (projection, WHERE,
+// literals and date functions, ORDER BY, subqueries) sharing one context (Ctx) and the field-path rules;
+// split, each part would need the others' internals.
 import { parseQuery } from '@jetstreamapp/soql-parser-js';
 import type { Condition, FieldType, NegationCondition, OrderByClause, Query, Subquery, ValueQueryCondition, WhereClause } from '@jetstreamapp/soql-parser-js';
 import type { SfRecord } from '../../model/salesforce.js';
