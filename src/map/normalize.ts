@@ -22,6 +22,26 @@ export function normalizeTags(values: Iterable<string>): string[] {
   return [...out].sort();
 }
 
+/** A tag as normalizeTag leaves it: lowercase, no blank or comma, no `_` at either end. */
+function isNormalTag(t: string): boolean {
+  if (t === '' || t.charCodeAt(0) === 95 || t.charCodeAt(t.length - 1) === 95) return false;
+  return !BLANK_OR_COMMA.test(t) && t.toLowerCase() === t;
+}
+const BLANK_OR_COMMA = /[\s,]/;
+
+/**
+ * normalizeTags(values), but a list already in that form (what zdsf writes, what Zendesk reads back: sorted,
+ * unique, normalised) is returned as it is, without a Set and a sort: reconcile asks this of every record's tags.
+ * The caller must not modify the result.
+ */
+export function normalizedTagList(values: readonly string[]): readonly string[] {
+  for (let i = 0; i < values.length; i++) {
+    const t = values[i];
+    if (typeof t !== 'string' || !isNormalTag(t) || (i > 0 && !(values[i - 1] < t))) return normalizeTags(values);
+  }
+  return values;
+}
+
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** Trimmed and lowercased (Zendesk emails are unique case-insensitively); null when empty or not an email. */

@@ -21,7 +21,7 @@ import type { SourceData } from '../../model/salesforce.js';
 import type { TargetData, ZdFieldDef } from '../../model/zendesk.js';
 import type { ResourceResults } from '../registry.js';
 import type { RelationshipSettings } from '../relationships.js';
-import { normalizeFieldValue, normalizeTags, normalizeText, sameValue } from '../../map/normalize.js';
+import { normalizedTagList, normalizeFieldValue, normalizeTags, normalizeText, sameValue } from '../../map/normalize.js';
 
 export type FindResult<A> =
   | { kind: 'found'; record: A; via: string }
@@ -90,6 +90,24 @@ export function compareScalar(c: Comparison, path: string, desired: unknown, cur
   c.after[path] = want ?? null;
 }
 
+// The keys of a custom-fields object, sorted: every record of a sync maps the same keys in the same order,
+// so the sorted list of the last shape seen is reused (no sort and no array per record).
+let lastKeys: string[] = [];
+let lastSorted: string[] = [];
+function sortedKeys(record: Record<string, unknown>): string[] {
+  let i = 0;
+  let same = true;
+  for (const k in record) {
+    if (!Object.hasOwn(record, k)) continue;
+    if (same && lastKeys[i] !== k) same = false;
+    i++;
+  }
+  if (same && i === lastKeys.length) return lastSorted;
+  lastKeys = Object.keys(record);
+  lastSorted = [...lastKeys].sort();
+  return lastSorted;
+}
+
 /** Custom fields (organization_fields / user_fields), key by key, normalised for the field's definition.
  * before/after hold only the keys that change (Zendesk merges a partial fields object on update). */
 export function compareFields(
@@ -99,19 +117,21 @@ export function compareFields(
   current: Record<string, unknown> | null | undefined,
   defs: Map<string, ZdFieldDef>,
 ): void {
-  const before: Record<string, unknown> = {};
-  const after: Record<string, unknown> = {};
-  for (const key of Object.keys(desired).sort()) {
+  let before: Record<string, unknown> | null = null;
+  let after: Record<string, unknown> | null = null;
+  for (const key of sortedKeys(desired)) {
     const def = defs.get(key);
     const want = normalizeFieldValue(desired[key], def);
     const raw = current?.[key];
     const have = normalizeFieldValue(raw, def);
     if (sameValue(want, have)) continue;
+    before ??= {};
+    after ??= {};
     before[key] = raw ?? null;
     after[key] = want ?? null;
     c.diff.push({ path: `${attribute}.${key}`, before: raw ?? null, after: want ?? null });
   }
-  if (Object.keys(after).length > 0) {
+  if (after) {
     c.before[attribute] = before;
     c.after[attribute] = after;
   }
@@ -125,15 +145,48 @@ export function tagOwner(ownership: TagOwnership, produced: Iterable<string>): (
   return (tag: string) => (prefix !== '' && tag.startsWith(prefix)) || owned.has(tag);
 }
 
+/** The sorted union of two sorted, unique lists (what normalizeTags([...a, ...b]) gives for normalised ones). */
+function mergeSorted(a: readonly string[], b: readonly string[]): string[] {
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] < b[j]) out.push(a[i++]);
+    else if (b[j] < a[i]) out.push(b[j++]);
+    else {
+      out.push(a[i++]);
+      j++;
+    }
+  }
+  while (i < a.length) out.push(a[i++]);
+  while (j < b.length) out.push(b[j++]);
+  return out;
+}
+
+/** The new tag list from the normalised current one: unmanaged tags kept, managed ones replaced by the desired set. */
+function mergeNormalized(current: readonly string[], desired: string[], owns: (tag: string) => boolean): string[] {
+  const keep: string[] = [];
+  for (const t of current) if (!owns(t)) keep.push(t);
+  // desired tags come from map normalised, sorted and unique; anything else goes the long way
+  const want = normalizedTagList(desired);
+  return want === desired ? mergeSorted(keep, want) : normalizeTags([...keep, ...desired]);
+}
+
 /** The full new tag list: unmanaged current tags kept, managed ones replaced by the desired set; sorted. */
 export function mergeTags(current: string[] | null | undefined, desired: string[], owns: (tag: string) => boolean): string[] {
-  const keep = normalizeTags(current ?? []).filter((t) => !owns(t));
-  return normalizeTags([...keep, ...desired]);
+  return mergeNormalized(normalizedTagList(current ?? []), desired, owns);
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 export function compareTags(c: Comparison, current: string[] | null | undefined, desired: string[], owns: (tag: string) => boolean): void {
-  const next = mergeTags(current, desired, owns);
-  if (sameValue(normalizeTags(current ?? []), next)) return;
+  const have = normalizedTagList(current ?? []);
+  const next = mergeNormalized(have, desired, owns);
+  if (sameList(have, next)) return;
   c.diff.push({ path: 'tags', before: current ?? [], after: next });
   c.before.tags = current ?? [];
   c.after.tags = next;
@@ -176,7 +229,7 @@ export function fieldDefs(defs: ZdFieldDef[]): Map<string, ZdFieldDef> {
 /** Normalise a custom-fields object for a create: normalised values, nulls dropped. */
 export function normalizedFields(fields: Record<string, unknown>, defs: Map<string, ZdFieldDef>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(fields).sort()) {
+  for (const key of sortedKeys(fields)) {
     const v = normalizeFieldValue(fields[key], defs.get(key));
     if (v !== null && v !== undefined) out[key] = v;
   }
