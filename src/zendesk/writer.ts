@@ -16,7 +16,8 @@ import { paginate, toMembership, toOrganization, toUser } from './pagination.js'
 import type { TransportOptions } from './transport.js';
 import { describeZendeskError, OutcomeUnknownError, ZendeskHttpError, ZendeskTransport } from './transport.js';
 import { isRecord, chunk } from '../util/data.js';
-import { MAX_JOBS_IN_FLIGHT } from './budget.js';
+import { ASSUMED_LIMIT_PER_MINUTE, MAX_JOBS_IN_FLIGHT } from './budget.js';
+import { JobPoller, type PolledJob } from './job-poller.js';
 import { redactText } from '../util/redact.js';
 
 export interface ZendeskWriterOptions extends TransportOptions {
@@ -24,7 +25,9 @@ export interface ZendeskWriterOptions extends TransportOptions {
   transport?: ZendeskTransport;
   /** records a request, default 100 (Zendesk's maximum) */
   batchSize?: number;
-  /** first wait between job status polls, default 1 000 ms, growing 1.5x up to maxPollIntervalMs */
+  /** first wait between rounds of job status polls (and before a lookup), growing 1.5x up to maxPollIntervalMs
+   * while no job moves; default from the budget: 10 % of the per-minute limit for polls, 200 to 1 000 ms
+   * (pollInterval) */
   pollIntervalMs?: number;
   /** default 10 000 ms */
   maxPollIntervalMs?: number;
@@ -56,6 +59,14 @@ interface BatchItem {
 }
 
 const TERMINAL = new Set(['completed', 'failed', 'killed']);
+
+/** Share of the per-minute limit that job polls may take: one round of polls (one request for every job in
+ * flight) per 60 000 / (share x limit) ms, between 200 ms and 1 s. 240 ms at 2,500/min, 857 ms at 700/min. */
+export const POLL_SHARE = 0.1;
+export function pollInterval(limitPerMinute: number | null): number {
+  const limit = limitPerMinute ?? ASSUMED_LIMIT_PER_MINUTE;
+  return Math.max(200, Math.min(1_000, Math.round(60_000 / (POLL_SHARE * limit))));
+}
 
 
 
@@ -161,6 +172,7 @@ export function createZendeskWriter(instance: ZendeskInstance, options: ZendeskW
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const now = options.now ?? Date.now;
   const batchSize = Math.max(1, Math.min(100, options.batchSize ?? 100));
+  // the first wait of a lookup after an unknown outcome; job polls take theirs from the budget (pollInterval)
   const pollIntervalMs = options.pollIntervalMs ?? 1_000;
   const maxPollIntervalMs = options.maxPollIntervalMs ?? 10_000;
   const jobTimeoutMs = options.jobTimeoutMs ?? 30 * 60_000;
@@ -171,20 +183,24 @@ export function createZendeskWriter(instance: ZendeskInstance, options: ZendeskW
   const logger = options.logger;
   let bulkImportDisabled = false;
 
-  async function followJob(first: JobStatus): Promise<JobStatus> {
-    let job = first;
-    let delay = pollIntervalMs;
-    const started = now();
-    while (!TERMINAL.has(job.status)) {
-      if (now() - started > jobTimeoutMs) return { ...job, status: 'timeout' };
-      await sleep(delay);
-      delay = Math.min(maxPollIntervalMs, Math.round(delay * 1.5));
-      const next = extractJobStatus((await api.jobStatus(job.id)).result);
-      if (!next) throw new ZdsfError(`Zendesk instance ${instance.name}: job status ${job.id} answered without a job_status.`, 'zendesk_unexpected');
-      job = next;
-    }
-    return job;
-  }
+  // Every job in flight is followed by one poller: a round asks job_statuses/show_many for all of them (#12)
+  const poller = new JobPoller<JobStatus & PolledJob>({
+    one: async (id) => extractJobStatus((await api.jobStatus(id)).result) as (JobStatus & PolledJob) | null,
+    many: async (ids) => {
+      const { body } = await transport.get('/job_statuses/show_many.json', { ids: ids.join(',') });
+      const list = isRecord(body) && Array.isArray(body.job_statuses) ? body.job_statuses : [];
+      return list.map((j) => extractJobStatus(j)).filter((j): j is JobStatus & PolledJob => j !== null);
+    },
+    isDone: (job) => TERMINAL.has(job.status),
+    sleep,
+    now,
+    intervalMs: () => options.pollIntervalMs ?? pollInterval(transport.budget.effectiveLimitPerMinute),
+    maxIntervalMs: maxPollIntervalMs,
+    timeoutMs: jobTimeoutMs,
+    final: (err) => (err instanceof ZendeskHttpError && err.status >= 400 && err.status < 500 && err.status !== 429) || fatal(err),
+    missing: (id) => new ZdsfError(`Zendesk instance ${instance.name}: job status ${id} answered without a job_status.`, 'zendesk_unexpected'),
+  });
+  const followJob = (first: JobStatus): Promise<JobStatus> => poller.follow(first as JobStatus & PolledJob);
 
   /** A bulk request answered with a job status, followed to the end. */
   async function sendJob(send: () => Promise<NzResult>, batch: BatchItem[]): Promise<WriteResult[]> {

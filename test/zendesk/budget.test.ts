@@ -101,14 +101,15 @@ describe('one request budget per instance for the whole run', () => {
     const pool = createTransportPool({ ...timing, fetch: c.fetch });
     const target = zd();
     const writer = createZendeskWriter(target, { ...timing, transport: pool.get(target) });
-    // 8 jobs in flight against an unknown limit at first: Zendesk's headers have to hold them back
-    const writes = Array.from({ length: 3000 }, (_, i) => ({ name: `New ${i}`, external_id: `N${i}` }));
+    // 8 jobs in flight against an unknown limit at first: Zendesk's headers have to hold them back (their
+    // jobs are polled together, one show_many a round: enough writes for more than two minutes' worth)
+    const writes = Array.from({ length: 6000 }, (_, i) => ({ name: `New ${i}`, external_id: `N${i}` }));
     const [data, results] = await Promise.all([
       createZendeskReader({ transportFactory: pool.get }).read({ instance: target }),
       createZendeskWriter(target, { ...timing, transport: pool.get(target), jobsInFlight: 8 }).createOrganizations(writes),
     ]);
     expect(data.organizations.length).toBeGreaterThanOrEqual(ORGS);
-    expect(results.filter((r) => r.ok)).toHaveLength(3000);
+    expect(results.filter((r) => r.ok)).toHaveLength(6000);
     const total = c.total();
     expect(total).toBeGreaterThan(100);
     expect(Math.max(...c.perMinute.values())).toBeLessThanOrEqual(40);
@@ -125,9 +126,9 @@ describe('the older rate-limit / rate-limit-remaining / rate-limit-reset headers
       const c = counting();
       const target = instance({ url: old.zendeskUrl(), auth: { method: 'api_token', email: 'ops@acme.example', token: 'sandbox-token' } });
       const pool = createTransportPool({ ...timing, fetch: c.fetch });
-      const writes = Array.from({ length: 2000 }, (_, i) => ({ name: `New ${i}`, external_id: `N${i}` }));
+      const writes = Array.from({ length: 5000 }, (_, i) => ({ name: `New ${i}`, external_id: `N${i}` }));
       const results = await createZendeskWriter(target, { ...timing, transport: pool.get(target), jobsInFlight: 8 }).createOrganizations(writes);
-      expect(results.filter((r) => r.ok)).toHaveLength(2000);
+      expect(results.filter((r) => r.ok)).toHaveLength(5000);
       const first = await globalThis.fetch(`${old.zendeskUrl()}/api/v2/account/settings`);
       expect(first.headers.get('rate-limit-remaining')).not.toBeNull(); // the variant under test
       expect(first.headers.get('ratelimit-remaining')).toBeNull();

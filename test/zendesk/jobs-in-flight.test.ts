@@ -4,13 +4,14 @@ import { createZendeskWriter } from '../../src/zendesk/writer.js';
 import type { FetchLike } from '../../src/zendesk/transport.js';
 import { fakeClock, instance, testOptions } from './helpers.js';
 
-/** Answers create_many with a queued job that completes on its second poll; counts jobs not yet completed. */
+/** Answers create_many with a queued job that completes on its second poll (by id or in a show_many); counts
+ * jobs not yet completed and the polls. */
 function fakeZendesk() {
   let nextJob = 0;
   let nextId = 1000;
   const polls = new Map<string, number>();
   const jobs = new Map<string, { id: number; index: number }[]>();
-  const state = { open: 0, maxOpen: 0, posts: 0 };
+  const state = { open: 0, maxOpen: 0, posts: 0, showMany: 0, single: 0 };
   const fetchFn: FetchLike = async (url, init) => {
     const u = new URL(url);
     if (init.method === 'POST' && u.pathname === '/api/v2/organizations/create_many.json') {
@@ -23,14 +24,22 @@ function fakeZendesk() {
       state.maxOpen = Math.max(state.maxOpen, state.open);
       return Response.json({ job_status: { id, status: 'queued', results: null } });
     }
+    const poll = (id: string): Record<string, unknown> => {
+      const n = (polls.get(id) ?? 0) + 1;
+      polls.set(id, n);
+      if (n < 2) return { id, status: 'working', results: null };
+      if (n === 2) state.open--;
+      const results = jobs.get(id)!.map((r) => ({ ...r, action: 'create', status: 'Created', success: true }));
+      return { id, status: 'completed', results };
+    };
+    if (u.pathname === '/api/v2/job_statuses/show_many.json') {
+      state.showMany++;
+      return Response.json({ job_statuses: u.searchParams.get('ids')!.split(',').map(poll) });
+    }
     const m = /^\/api\/v2\/job_statuses\/(J\d+)(\.json)?$/.exec(u.pathname);
     if (m) {
-      const n = (polls.get(m[1]) ?? 0) + 1;
-      polls.set(m[1], n);
-      if (n < 2) return Response.json({ job_status: { id: m[1], status: 'working', results: null } });
-      state.open--;
-      const results = jobs.get(m[1])!.map((r) => ({ ...r, action: 'create', status: 'Created', success: true }));
-      return Response.json({ job_status: { id: m[1], status: 'completed', results } });
+      state.single++;
+      return Response.json({ job_status: poll(m[1]) });
     }
     throw new Error(`unexpected ${init.method} ${url}`);
   };
@@ -47,6 +56,9 @@ describe('jobs in flight', () => {
     const results = await w.createOrganizations(orgs);
     expect(state.posts).toBe(10);
     expect(state.maxOpen).toBe(4);
+    // the jobs in flight are polled together: one show_many a round, not one poll per job
+    expect(state.showMany).toBeGreaterThan(0);
+    expect(state.showMany + state.single).toBeLessThan(2 * state.posts);
     expect(results).toHaveLength(1000);
     expect(results.every((r, i) => r.ok && r.index === i && r.status === 'Created')).toBe(true);
     expect(new Set(results.map((r) => r.id)).size).toBe(1000);
