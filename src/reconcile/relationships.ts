@@ -135,7 +135,27 @@ export interface Decision extends Outcomes {
   makeDefault: boolean;
 }
 
+// A decision depends only on the settings and the situation's five booleans: reconcile asks for one per person
+// group (500k at the design target), so the 32 possible ones are made once per settings object and shared
+// (frozen: nobody may change a decision).
+const decisions = new WeakMap<RelationshipSettings, (Decision | undefined)[]>();
+
 export function decideRelationship(settings: RelationshipSettings, situation: Situation): Decision {
+  const bits =
+    (situation.hasAccount ? 1 : 0) |
+    (situation.accountSynced ? 2 : 0) |
+    (situation.userExists ? 4 : 0) |
+    (situation.defaultIsAccountOrg ? 8 : 0) |
+    (situation.hasDefault ? 16 : 0);
+  let cache = decisions.get(settings);
+  if (!cache) {
+    cache = [];
+    decisions.set(settings, cache);
+  }
+  return (cache[bits] ??= Object.freeze(decide(settings, situation)));
+}
+
+function decide(settings: RelationshipSettings, situation: Situation): Decision {
   const scenario = classify(situation);
   const column = settingsColumn(settings);
   const out = tableOutcomes(scenario, column);

@@ -94,7 +94,13 @@ export function groupPeople(people: DesiredPerson[]): { groups: PersonGroup[]; m
   }
   const groups: PersonGroup[] = [];
   for (const email of [...byEmail.keys()].sort()) {
-    const list = [...(byEmail.get(email) ?? [])].sort(byCreated);
+    const found = byEmail.get(email) ?? [];
+    // most emails belong to one person: no copy, sort or filter for them
+    if (found.length === 1) {
+      groups.push({ email, syncRecord: found[0], others: [] });
+      continue;
+    }
+    const list = [...found].sort(byCreated);
     const syncRecord = list.find((p) => p.accountId !== null) ?? list[0];
     groups.push({ email, syncRecord, others: list.filter((p) => p !== syncRecord) });
   }
@@ -102,12 +108,18 @@ export function groupPeople(people: DesiredPerson[]): { groups: PersonGroup[]; m
   return { groups, missingEmail };
 }
 
+// the protected domains normalised once per list, not once per email
+const protectedDomains = new WeakMap<readonly string[], string[]>();
+
 export function isProtectedEmail(p: ProtectedRecords, email: string): boolean {
+  let domains = protectedDomains.get(p.domains);
+  if (!domains) {
+    domains = p.domains.map((d) => d.trim().toLowerCase().replace(/^@/, '')).filter((d) => d !== '');
+    protectedDomains.set(p.domains, domains);
+  }
+  if (domains.length === 0) return false;
   const domain = email.slice(email.lastIndexOf('@') + 1).toLowerCase();
-  return p.domains.some((d) => {
-    const dd = d.trim().toLowerCase().replace(/^@/, '');
-    return dd !== '' && (domain === dd || domain.endsWith(`.${dd}`));
-  });
+  return domains.some((dd) => domain === dd || domain.endsWith(`.${dd}`));
 }
 
 /** The user plugin: find / compare / add / update for one sync (users are never removed). */
