@@ -101,6 +101,9 @@ const summary: {
     rate_limited: number;
     /** every Zendesk request of apply over its wall time */
     requests_per_minute: number;
+    /** from apply's first write to its last (sampled each second): the rate against --rate-limit, and the most
+     * requests in any 60 s */
+    write_phases: { seconds: number; requests: number; requests_per_minute: number; budget_use: number | null; max_requests_in_60s: number };
     result: string;
   };
   plan_after_apply?: { exit_code: number; last_line: string };
@@ -231,6 +234,50 @@ function startSandboxProcess(seed: string): Promise<{ url: string; child: ChildP
   });
 }
 
+/**
+ * Samples the sandbox's request and write counts every second while apply runs: the write phases are from the
+ * first sample where writes grew to the last; their rate is set against the budget; and the most requests in any
+ * 60 s window (the ceiling must hold in each).
+ */
+function watchRate(url: string): { stop: () => Promise<{ writeSpanS: number; requests: number; perMinute: number; maxIn60s: number }> } {
+  const samples: { t: number; requests: number; writes: number }[] = [];
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        const s = await stats(url);
+        samples.push({ t: performance.now(), requests: s.zendeskRequests, writes: s.writes });
+      } catch {
+        // the sandbox busy: the next sample
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  })();
+  return {
+    stop: async () => {
+      stopped = true;
+      await loop;
+      let first = -1;
+      let last = -1;
+      for (let i = 1; i < samples.length; i++) {
+        if (samples[i].writes > samples[i - 1].writes) {
+          if (first < 0) first = i - 1;
+          last = i;
+        }
+      }
+      let maxIn60s = 0;
+      for (let i = 0, j = 0; j < samples.length; j++) {
+        while (samples[j].t - samples[i].t > 60_000) i++;
+        maxIn60s = Math.max(maxIn60s, samples[j].requests - samples[i].requests);
+      }
+      if (first < 0) return { writeSpanS: 0, requests: 0, perMinute: 0, maxIn60s };
+      const ms = samples[last].t - samples[first].t;
+      const requests = samples[last].requests - samples[first].requests;
+      return { writeSpanS: round(ms / 1000), requests, perMinute: Math.round((requests * 60_000) / ms), maxIn60s };
+    },
+  };
+}
+
 /** Sets the sandbox's faults; returns how many it injected so far. */
 async function faults(url: string, body: Record<string, number>): Promise<{ injected: number }> {
   await fetch(`${url}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -344,7 +391,9 @@ try {
   if (values.apply) {
     const before = await stats(url);
     const applyStart = performance.now();
+    const watch = watchRate(url);
     const applied = await cli('zdsf apply PLANFILE (CLI)', ['apply', join(dir, 'plan.json'), '-c', CONFIG, '--allow-delete', '--force', '-q'], env, 'apply');
+    const rate = await watch.stop();
     const d = diff(await stats(url), before);
     const perMinute = Math.round((d.zendeskRequests * 60_000) / (performance.now() - applyStart));
     const polls = Object.entries(d.byEndpoint)
@@ -357,6 +406,11 @@ try {
     if (planFloors) record('zdsf apply: write floor (⌈records/100⌉ per kind of change)', String(floorTotal));
     for (const [k, v] of Object.entries(d.byEndpoint).sort()) record(`  ${k}`, String(v));
     record('zdsf apply: result', result);
+    const limit = Number(values['rate-limit']);
+    record(
+      'zdsf apply: write phases (first to last write)',
+      `${rate.writeSpanS} s, ${rate.perMinute} requests/min (${limit < 1_000_000 ? `${Math.round((100 * rate.perMinute) / limit)} % of ${limit}/min` : 'no limit'}); most in any 60 s: ${rate.maxIn60s}`,
+    );
     summary.apply = {
       exit_code: applied.code,
       requests: d.zendeskRequests,
@@ -367,6 +421,7 @@ try {
       polls,
       rate_limited: d.rateLimited,
       requests_per_minute: perMinute,
+      write_phases: { seconds: rate.writeSpanS, requests: rate.requests, requests_per_minute: rate.perMinute, budget_use: limit < 1_000_000 ? round(rate.perMinute / limit) : null, max_requests_in_60s: rate.maxIn60s },
       result,
     };
     const again = await cli('zdsf plan --detailed-exitcode after apply (CLI)', ['plan', '-c', CONFIG, '--detailed-exitcode', '-q'], env, 'plan-again');

@@ -20,6 +20,21 @@ export function decodeCursor(c: string): number | null {
   }
 }
 
+// The sorted form of an id list, kept per list: the store hands out the same cached array until its records
+// change (store.idsOf), so a full read of 500k users checks the order once, not once per page (issue 12).
+const sortedCache = new WeakMap<readonly number[], number[]>();
+function sortedIds(items: number[]): number[] {
+  let sorted = sortedCache.get(items);
+  if (!sorted) {
+    // Records are kept in id order (seeds are loaded sorted, new ids only grow), so this rarely sorts.
+    let isSorted = true;
+    for (let i = 1; i < items.length && isSorted; i++) if (items[i - 1] > items[i]) isSorted = false;
+    sorted = isSorted ? items : [...items].sort((a, b) => a - b);
+    sortedCache.set(items, sorted);
+  }
+  return sorted;
+}
+
 /** Lists records (each with an id) a page at a time; see pageIds. */
 export function page<T extends { id: number }>(base: string, req: SandboxRequest, key: string, items: T[], render: (v: T) => unknown): SandboxResponse {
   const byKey = new Map(items.map((r) => [r.id, r]));
@@ -36,10 +51,7 @@ export function pageIds(base: string, req: SandboxRequest, key: string, items: n
     for (const [k, v] of Object.entries(params)) u.searchParams.set(k, v);
     return u.toString();
   };
-  // Records are kept in id order (seeds are loaded sorted, new ids only grow), so this rarely sorts.
-  let isSorted = true;
-  for (let i = 1; i < items.length && isSorted; i++) if (items[i - 1] > items[i]) isSorted = false;
-  const sorted = isSorted ? items : [...items].sort((a, b) => a - b);
+  const sorted = sortedIds(items);
   /** index of the first record with an id greater than `id` */
   const firstAfter = (id: number): number => {
     let lo = 0;
