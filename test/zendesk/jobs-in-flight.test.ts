@@ -91,3 +91,78 @@ describe('jobs in flight', () => {
     expect(results.every((r) => r.ok)).toBe(true);
   });
 });
+
+/**
+ * A discrete-event clock: sleep(ms) waits for the simulated time to reach now + ms; whenever every caller is
+ * waiting (a macrotask turn passed with nothing runnable: the fake Zendesk answers at once), time jumps to the
+ * earliest wake-up. So concurrent sleepers share one timeline, and rates are requests per simulated minute.
+ */
+function eventClock(start = 1_700_000_000_000) {
+  let t = start;
+  const timers: { at: number; wake: () => void }[] = [];
+  let driving = false;
+  const drive = (): void => {
+    if (driving) return;
+    driving = true;
+    const step = (): void => {
+      if (timers.length === 0) {
+        driving = false;
+        return;
+      }
+      timers.sort((a, b) => a.at - b.at);
+      const at = timers[0].at;
+      t = Math.max(t, at);
+      while (timers.length > 0 && timers[0].at <= t) timers.shift()!.wake();
+      setImmediate(step);
+    };
+    setImmediate(step);
+  };
+  return {
+    now: () => t,
+    sleep: (ms: number) =>
+      new Promise<void>((wake) => {
+        timers.push({ at: t + Math.max(0, ms), wake });
+        drive();
+      }),
+  };
+}
+
+describe('budget use', () => {
+  it('at 2,500/min reported by Zendesk the writes keep the budget >= 90 % busy in every full minute, none over it', { timeout: 120_000 }, async () => {
+    const clock = eventClock();
+    const { fetchFn } = fakeZendesk();
+    const perMinute = new Map<number, number>();
+    let remaining = 2500;
+    let windowMinute = Math.floor(clock.now() / 60_000);
+    // Zendesk's fixed per-minute window, with its headers
+    const limited: FetchLike = async (url, init) => {
+      const minute = Math.floor(clock.now() / 60_000);
+      if (minute !== windowMinute) {
+        windowMinute = minute;
+        remaining = 2500;
+      }
+      perMinute.set(minute, (perMinute.get(minute) ?? 0) + 1);
+      const reset = String(Math.ceil(((minute + 1) * 60_000 - clock.now()) / 1000));
+      if (remaining <= 0) return new Response('{}', { status: 429, headers: { 'Retry-After': reset, 'ratelimit-limit': '2500', 'ratelimit-remaining': '0', 'ratelimit-reset': reset } });
+      remaining--;
+      const res = await fetchFn(url, init);
+      const headers = new Headers(res.headers);
+      headers.set('ratelimit-limit', '2500');
+      headers.set('ratelimit-remaining', String(remaining));
+      headers.set('ratelimit-reset', reset);
+      return new Response(await res.text(), { status: res.status, headers });
+    };
+    // one record a request, so that a few thousand requests fill several minutes
+    const w = createZendeskWriter(instance(), { now: clock.now, sleep: clock.sleep, random: () => 0.5, fetch: limited, batchSize: 1 });
+    await w.createOrganizations([{ name: 'first', external_id: 'F' }]); // any answer carries the limit
+    const orgs = Array.from({ length: 6000 }, (_, i) => ({ name: `Org ${i}`, external_id: `E${i}` }));
+    const results = await w.createOrganizations(orgs);
+    expect(results.every((r) => r.ok)).toBe(true);
+    const minutes = [...perMinute.entries()].sort((a, b) => a[0] - b[0]);
+    const full = minutes.slice(1, -1); // the first and the last minute are partial
+    expect(full.length).toBeGreaterThanOrEqual(1);
+    for (const [, n] of minutes) expect(n).toBeLessThanOrEqual(2500);
+    for (const [, n] of full) expect(n).toBeGreaterThanOrEqual(0.9 * 2500);
+    expect(w.transport.rateLimitedCount).toBe(0);
+  });
+});
