@@ -7,6 +7,7 @@
 // With --json the last line of stdout is one JSON object (sizes, phases with wall/CPU, peak RSS, requests by
 // endpoint with the bulk floors, writes, polls, 429s), to compare runs.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -86,7 +87,7 @@ const profArgs = (name: string): string[] => (cpuProf ? ['--cpu-prof', '--cpu-pr
 
 /** everything --json prints */
 const summary: {
-  sizes: { accounts: number; contacts: number; seed_mb?: number; zendesk_organizations?: number; zendesk_users?: number };
+  sizes: { accounts: number; contacts: number; seed_mb?: number; zendesk_organizations?: number; zendesk_users?: number; plan_file_mb?: number };
   phases: { name: string; wall_s: number; cpu_s: number | null }[];
   peak_rss_mb: Record<string, number>;
   changes?: Record<string, number>;
@@ -278,6 +279,17 @@ function watchRate(url: string): { stop: () => Promise<{ writeSpanS: number; req
   };
 }
 
+/** user + system CPU of a process (ms) from /proc (Linux); 0 when it cannot be read */
+function processCpuMs(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (100/s)
+  } catch {
+    return 0;
+  }
+}
+
 /** Sets the sandbox's faults; returns how many it injected so far. */
 async function faults(url: string, body: Record<string, number>): Promise<{ injected: number }> {
   await fetch(`${url}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -365,6 +377,9 @@ try {
   // the real workflow, as a user runs it: the CLI in its own process, its peak memory measured there
   const plan1 = await cli('zdsf plan --out (CLI)', ['plan', '-c', CONFIG, '--out', join(dir, 'plan.json'), '--format', 'json', '-q'], env, 'plan');
   record('zdsf plan: exit code / peak RSS', `${plan1.code} / ${mb(plan1.maxRss)}`);
+  const planBytes = (await stat(join(dir, 'plan.json')).catch(() => ({ size: 0 }))).size;
+  record('plan file', mb(planBytes));
+  summary.sizes.plan_file_mb = Math.round(planBytes / 1024 / 1024);
   // streamed, as apply reads it (a first sync's plan at 100k/500k is over 600 MB: more than one string holds)
   const planned = await (async () => {
     const saved = await readPlanFile(join(dir, 'plan.json'));
@@ -392,8 +407,10 @@ try {
     const before = await stats(url);
     const applyStart = performance.now();
     const watch = watchRate(url);
+    const sandboxCpu0 = processCpuMs(child.pid);
     const applied = await cli('zdsf apply PLANFILE (CLI)', ['apply', join(dir, 'plan.json'), '-c', CONFIG, '--allow-delete', '--force', '-q'], env, 'apply');
     const rate = await watch.stop();
+    const sandboxCpu = processCpuMs(child.pid) - sandboxCpu0;
     const d = diff(await stats(url), before);
     const perMinute = Math.round((d.zendeskRequests * 60_000) / (performance.now() - applyStart));
     const polls = Object.entries(d.byEndpoint)
@@ -406,6 +423,10 @@ try {
     if (planFloors) record('zdsf apply: write floor (⌈records/100⌉ per kind of change)', String(floorTotal));
     for (const [k, v] of Object.entries(d.byEndpoint).sort()) record(`  ${k}`, String(v));
     record('zdsf apply: result', result);
+    // is the sandbox the bottleneck? its CPU over apply's wall time (Linux /proc; 0 elsewhere)
+    const applyWall = performance.now() - applyStart;
+    record('sandbox during apply: CPU / share of apply wall time', `${secs(sandboxCpu)} / ${Math.round((100 * sandboxCpu) / applyWall)} %`);
+    phase('sandbox process during apply', applyWall, sandboxCpu);
     const limit = Number(values['rate-limit']);
     record(
       'zdsf apply: write phases (first to last write)',
