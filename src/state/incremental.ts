@@ -8,7 +8,8 @@
 // there is no snapshot; it is unreadable, truncated or of another format; it was written for other queries
 // (the digest of what is read: the built SOQL, the instance) or another instance (the Salesforce instance URL,
 // the Zendesk URL); `--refresh`; the last full read is older than refresh_every; the clock went back before the
-// last read; a mark is in the future.
+// last read; a mark is in the future. An incremental read that found nothing changed keeps the snapshot as it is
+// (its marks, cursors and read time still serve: the next read asks for what changed since the same points).
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { SalesforceInstance, Sync, ZendeskInstance } from '../model/config.js';
@@ -131,8 +132,10 @@ export function incrementalReaders(o: IncrementalReadersOptions): { source: Sour
             }),
           );
           const changed = Object.entries(r.counts.changed).map(([k, v]) => `${v} ${k}`).join(', ');
-          o.say(`${label}: incremental read since ${header.read_at} (changed: ${changed}; ${r.counts.reread} re-read by parent or child)`);
-          await saveSf(file, sync, digest, header.full_read_at, new Date(started).toISOString(), r.state);
+          // nothing changed: the snapshot (its marks included) is still true; rewriting it would cost seconds at 500k rows
+          const same = r.counts.reread === 0 && Object.values(r.counts.changed).every((n) => n === 0);
+          o.say(`${label}: incremental read since ${header.read_at} (changed: ${changed}; ${r.counts.reread} re-read by parent or child)${same ? '; snapshot unchanged, kept' : ''}`);
+          if (!same) await saveSf(file, sync, digest, header.full_read_at, new Date(started).toISOString(), r.state);
           return r.data;
         } catch (err) {
           if (!(err instanceof SnapshotMismatch)) throw err;
@@ -174,10 +177,12 @@ export function incrementalReaders(o: IncrementalReadersOptions): { source: Sour
             memberships: (s.memberships ?? []) as ZdMembership[],
           };
           const r = await measure(`Zendesk changes since the snapshot (${instance.name})`, () => incrementalZendeskRead(o.zendesk, options, state));
+          // nothing exported: the snapshot and its cursors still serve (the next export from them returns what changes next)
+          const same = r.counts.organizations === 0 && r.counts.users === 0;
           o.say(
-            `${label}: incremental read since ${header.read_at} (${r.counts.organizations} organizations, ${r.counts.users} users changed; ${r.counts.membershipReads} membership reads)`,
+            `${label}: incremental read since ${header.read_at} (${r.counts.organizations} organizations, ${r.counts.users} users changed; ${r.counts.membershipReads} membership reads)${same ? '; snapshot unchanged, kept' : ''}`,
           );
-          await saveZd(file, instance, digest, header.full_read_at, new Date(started).toISOString(), r.state);
+          if (!same) await saveZd(file, instance, digest, header.full_read_at, new Date(started).toISOString(), r.state);
           return r.data;
         }
       }
