@@ -71,15 +71,40 @@ export async function steadySeed(seed: SandboxSeed, options: SteadyOptions): Pro
   }
 }
 
-/** the seed's Zendesk part with the records and fields of `state` (its settings, tickets, limits kept) */
+/** the seed's Zendesk part with the records and fields of `state` (its settings, tickets, limits kept), slimmed */
 function zendeskPart(seed: ZendeskSeed | undefined, state: ZendeskSeed | undefined): ZendeskSeed {
   const s = state ?? {};
   return {
     ...(seed ?? {}),
-    organizations: s.organizations ?? [],
-    users: s.users ?? [],
-    organization_memberships: (s.organization_memberships ?? []).map((m) => ({ id: m.id, user_id: m.user_id, organization_id: m.organization_id, default: m.default, created_at: m.created_at, updated_at: m.updated_at })),
+    organizations: (s.organizations ?? []).map((o) => slim(o, ORG_KEYS)),
+    users: (s.users ?? []).map((u) => slim(u, USER_KEYS)),
+    organization_memberships: (s.organization_memberships ?? []).map((m) => ({ id: m.id, user_id: m.user_id, organization_id: m.organization_id, ...(m.default === true ? { default: true } : {}) })),
     organization_fields: s.organization_fields ?? seed?.organization_fields,
     user_fields: s.user_fields ?? seed?.user_fields,
   };
+}
+
+// What a record keeps in the seed: the attributes zdsf reads and writes; the rest (url, timestamps, agent
+// settings, values equal to the sandbox's defaults, unset custom fields) the sandbox fills in when it loads the
+// seed. Whole records made the 100k/500k seed 844 MB, more than a JavaScript string holds (the seed loader reads
+// the file as one); slimmed it is under 500 MB.
+const USER_KEYS = ['id', 'name', 'email', 'role', 'verified', 'external_id', 'tags', 'phone', 'notes', 'details', 'user_fields', 'organization_id', 'suspended', 'active'];
+const ORG_KEYS = ['id', 'name', 'external_id', 'domain_names', 'notes', 'details', 'tags', 'organization_fields', 'group_id', 'shared_tickets', 'shared_comments'];
+const DEFAULTS: Record<string, unknown> = { suspended: false, active: true, phone: null, notes: null, details: null, external_id: null, group_id: null, shared_tickets: false, shared_comments: false };
+
+function slim<T extends object>(record: T, keys: string[]): T {
+  const r = record as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of keys) {
+    if (!(k in r)) continue;
+    let v = r[k];
+    if (k in DEFAULTS && v === DEFAULTS[k]) continue;
+    if (Array.isArray(v) && v.length === 0) continue;
+    if (k === 'user_fields' || k === 'organization_fields') {
+      v = Object.fromEntries(Object.entries((v ?? {}) as Record<string, unknown>).filter(([, x]) => x !== null));
+      if (Object.keys(v as object).length === 0) continue;
+    }
+    out[k] = v;
+  }
+  return out as T;
 }
