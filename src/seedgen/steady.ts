@@ -76,6 +76,8 @@ function zendeskPart(seed: ZendeskSeed | undefined, state: ZendeskSeed | undefin
   const s = state ?? {};
   return {
     ...(seed ?? {}),
+    // the records' timestamps, left out of each record: when the first sync ran (not when the seed is loaded)
+    records_at: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
     organizations: (s.organizations ?? []).map((o) => slim(o, ORG_KEYS)),
     users: (s.users ?? []).map((u) => slim(u, USER_KEYS)),
     organization_memberships: (s.organization_memberships ?? []).map((m) => ({ id: m.id, user_id: m.user_id, organization_id: m.organization_id, ...(m.default === true ? { default: true } : {}) })),
