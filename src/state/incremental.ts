@@ -113,7 +113,7 @@ export function incrementalReaders(o: IncrementalReadersOptions): { source: Sour
       let state: SalesforceState | undefined;
       let header: SfHeader | undefined;
       if (!reason) {
-        const got = await measure(`snapshot: read (${sync.name})`, () => readSnapshot<SfHeader>(file));
+        const got = await measure(`snapshot: read Salesforce (${sync.name})`, () => readSnapshot<SfHeader>(file));
         if (!got.ok) reason = got.reason;
         else if (got.snapshot.header.kind !== 'salesforce' || got.snapshot.header.sync !== sync.name) reason = `${file} is not this sync's Salesforce snapshot`;
         else {
@@ -158,7 +158,7 @@ export function incrementalReaders(o: IncrementalReadersOptions): { source: Sour
       const started = now();
       const label = `Zendesk ${instance.name}`;
       let reason: string | undefined;
-      const got = await measure(`snapshot: read (${instance.name})`, () => readSnapshot<ZdHeader>(file));
+      const got = await measure(`snapshot: read Zendesk (${instance.name})`, () => readSnapshot<ZdHeader>(file));
       if (!got.ok) reason = got.reason;
       else {
         const header = got.snapshot.header;
@@ -213,7 +213,7 @@ async function saveSf(file: string, sync: Sync, digest: string, fullAt: string, 
   const header: Omit<SfHeader, 'zdsf_snapshot'> = { kind: 'salesforce', sync: sync.name, digest, full_read_at: fullAt, read_at: readAt, marks: s.marks, children: s.children, instance_url: s.instanceUrl };
   const sections: Record<string, Iterable<unknown>> = { accounts: s.accounts, relations: s.relations, retention: s.retention };
   s.people.forEach((rows, i) => (sections[`people.${i}`] = rows));
-  await measure(`snapshot: write (${sync.name})`, () => writeSnapshot(file, header, sections));
+  await measure(`snapshot: write Salesforce (${sync.name})`, () => writeSnapshot(file, header, sections));
 }
 
 async function saveZd(file: string, instance: ZendeskInstance, digest: string, fullAt: string, readAt: string, s: ZendeskState): Promise<void> {
@@ -227,5 +227,5 @@ async function saveZd(file: string, instance: ZendeskInstance, digest: string, f
     users_cursor: s.usersCursor,
     instance_url: instance.url,
   };
-  await measure(`snapshot: write (${instance.name})`, () => writeSnapshot(file, header, { organizations: s.organizations, users: s.users, memberships: s.memberships }));
+  await measure(`snapshot: write Zendesk (${instance.name})`, () => writeSnapshot(file, header, { organizations: s.organizations, users: s.users, memberships: s.memberships }));
 }

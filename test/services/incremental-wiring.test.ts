@@ -82,8 +82,9 @@ describe('incremental readers over the live adapters', () => {
     const names = timings.phases.map((p) => p.name);
     expect(names).toEqual(
       expect.arrayContaining([
-        'snapshot: read (demo)',
-        'snapshot: write (demo)',
+        'snapshot: read Salesforce (demo)',
+        'snapshot: read Zendesk (demo)',
+        'snapshot: write Salesforce (demo)',
         'Salesforce changes since the snapshot (demo)',
         'Zendesk changes since the snapshot (demo)',
       ]),
