@@ -1,4 +1,5 @@
-// The incremental section of `npm run bench` (issue 13): in steady state (a first apply has made Zendesk match),
+// The incremental section of `npm run bench` (issue 13): in steady state (a first apply has made Zendesk match; with
+// `steady` the seed already is, src/seedgen/steady.ts),
 // the requests by endpoint and the wall time of a full plan (--refresh) and of incremental plans with nothing
 // changed and with N contacts changed in Salesforce (through the sandbox's change endpoint). Targets: nothing
 // changed <= 5 % of the full plan's requests and <= 10 % of its wall time; N = 1,000 changed <= 10 % of its requests.
@@ -13,6 +14,8 @@ export interface IncrementalBenchContext {
   cli: (name: string, args: string[], env: Record<string, string>) => Promise<{ code: number; maxRss: number; stdout: string }>;
   /** contacts to change for the third run (default 1000) */
   changed?: number;
+  /** the sandbox's seed is already steady: no first plan + apply */
+  steady?: boolean;
 }
 
 interface Run {
@@ -20,6 +23,7 @@ interface Run {
   total: number;
   ms: number;
   code: number;
+  stdout: string;
 }
 
 async function requests(url: string): Promise<Record<string, number>> {
@@ -42,7 +46,17 @@ async function measured(ctx: IncrementalBenchContext, name: string, args: string
       total += d;
     }
   }
-  return { requests: diff, total, ms, code: r.code };
+  return { requests: diff, total, ms, code: r.code, stdout: r.stdout };
+}
+
+/** "create / update / delete" of a JSON plan on stdout (cut at 1 MB by the runner: then unknown) */
+function changesOf(stdout: string): string {
+  try {
+    const s = (JSON.parse(stdout) as { summary: { create: number; update: number; delete: number } }).summary;
+    return `${s.create} / ${s.update} / ${s.delete}`;
+  } catch {
+    return 'more than the 1 MB of output kept (not "No changes")';
+  }
 }
 
 const pct = (a: number, b: number): string => `${b > 0 ? ((100 * a) / b).toFixed(1) : '-'} %`;
@@ -51,22 +65,29 @@ export async function benchIncremental(ctx: IncrementalBenchContext): Promise<vo
   const state = join(ctx.dir, 'state');
   const planFile = join(ctx.dir, 'steady.json');
   const base = ['plan', '-c', ctx.config, '--state', state, '--format', 'json', '-q'];
-  // steady state: the first sync applied
-  const first = await ctx.cli('incremental: first plan (full read, saves the snapshot)', [...base, '--out', planFile], ctx.env);
-  const applied = await ctx.cli('incremental: apply the first plan', ['apply', planFile, '-c', ctx.config, '--allow-delete', '--force', '-q'], ctx.env);
-  ctx.record('incremental: steady state (plan / apply exit codes)', `${first.code} / ${applied.code}`);
+  if (!ctx.steady) {
+    // steady state: the first sync applied
+    const first = await ctx.cli('incremental: first plan (full read, saves the snapshot)', [...base, '--out', planFile], ctx.env);
+    const applied = await ctx.cli('incremental: apply the first plan', ['apply', planFile, '-c', ctx.config, '--allow-delete', '--force', '-q'], ctx.env);
+    ctx.record('incremental: steady state (plan / apply exit codes)', `${first.code} / ${applied.code}`);
+  }
 
   // what a CLI run costs before it reads anything (node, oclif): part of every wall time below
   const t0 = performance.now();
   await ctx.cli('incremental: CLI start-up baseline (zdsf plan --help)', ['plan', '--help'], ctx.env);
   const startup = performance.now() - t0;
+  // with a steady seed there is no snapshot yet: this full read writes it (--refresh says so either way)
   const full = await measured(ctx, 'incremental: full plan (--refresh)', [...base, '--refresh']);
+  ctx.record('full plan: changes (steady state: 0 / 0 / 0)', changesOf(full.stdout));
   const zero = await measured(ctx, 'incremental: plan, nothing changed', base);
 
   // N contacts changed in Salesforce
   const n = ctx.changed ?? 1000;
-  const state0 = (await (await fetch(`${ctx.url}/__sandbox/state`)).json()) as { salesforce?: { Contact?: { Id: string }[] } };
-  const ids = (state0.salesforce?.Contact ?? []).slice(0, n).map((c) => c.Id);
+  // the first N active contacts, by a query (GET /__sandbox/state would be the whole world: gigabytes at 100k/500k)
+  const soql = `SELECT Id FROM Contact WHERE Inactive_Contact__c = false ORDER BY Id LIMIT ${n}`;
+  const q = await fetch(`${ctx.url}/services/data/v62.0/query?q=${encodeURIComponent(soql)}`, { headers: { authorization: `Bearer ${ctx.env.SF_ACCESS_TOKEN}` } });
+  if (!q.ok) throw new Error(`the sandbox refused ${soql}: ${await q.text()}`);
+  const ids = ((await q.json()) as { records: { Id: string }[] }).records.map((c) => c.Id);
   const res = await fetch(`${ctx.url}/__sandbox/salesforce/changes`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -74,6 +95,8 @@ export async function benchIncremental(ctx: IncrementalBenchContext): Promise<vo
   });
   if (!res.ok) throw new Error(`the sandbox refused the changes: ${await res.text()}`);
   const some = await measured(ctx, `incremental: plan, ${ids.length} contacts changed`, base);
+  ctx.record('incremental, 0 changed: changes', changesOf(zero.stdout));
+  ctx.record(`incremental, ${ids.length} changed: changes (${ids.length} user updates expected)`, changesOf(some.stdout));
 
   for (const [label, run] of [
     ['full plan', full],

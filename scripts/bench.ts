@@ -43,6 +43,11 @@ Performance figures for zdsf plan (and apply) on a generated seed, against the s
   --runs N       with --error-rate: apply up to N times until one exits 0 (default 3)
   --skip-incremental  leave out the incremental section (steady state: full vs incremental plans)
   --changed N    contacts changed for the incremental section's third plan (default 1000)
+  --steady       start from a steady state: the Zendesk side as a completed first sync leaves it
+                 (npm run seed -- --steady, in a child process), so the incremental section needs no first apply
+  --seed FILE    use this seed file instead of generating one (with --steady: a file written by
+                 npm run seed -- --steady; --accounts / --contacts are then only labels)
+  --incremental-only  only the incremental section (no in-process phases, no first zdsf plan)
   -h, --help     this help
 `;
 let parsed;
@@ -65,6 +70,10 @@ try {
       'skip-incremental': { type: 'boolean', default: false },
       /** contacts changed for the incremental section's third plan */
       changed: { type: 'string' },
+      /** the world starts steady (src/seedgen/steady.ts): the incremental section skips its first plan + apply */
+      steady: { type: 'boolean', default: false },
+      seed: { type: 'string' },
+      'incremental-only': { type: 'boolean', default: false },
     },
   });
 } catch (err) {
@@ -327,20 +336,39 @@ async function duplicates(url: string): Promise<string> {
   ].join(' / ');
 }
 
+/** Runs a node script of dist/ in a child process (8 GB heap), its stderr passed through; rejects on a non-zero exit. */
+function runScript(script: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--max-old-space-size=8192', join(root, 'dist', 'scripts', script), ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${script} exited ${code}`))));
+  });
+}
+
 const dir = await mkdtemp(join(tmpdir(), 'zdsf-bench-'));
-const seedFile = join(dir, 'seed.json');
-process.stderr.write(`zdsf bench: ${accounts} accounts, ${contacts} contacts (node ${process.version})\n`);
-const seed = await timed('generate seed', () => generateSeed({ accounts, contacts, seed: 1 }));
-await writeSeed(seedFile, seed);
+const seedFile = values.seed ?? join(dir, 'seed.json');
+process.stderr.write(`zdsf bench: ${accounts} accounts, ${contacts} contacts${values.steady ? ', steady state' : ''} (node ${process.version})\n`);
+if (values.seed) {
+  record('seed', `${values.seed}${values.steady ? ' (steady, as given)' : ''}`);
+} else if (values.steady) {
+  // a real plan + apply in a process of its own (src/seedgen/steady.ts); its figures are not the CLI's
+  await timed('generate steady seed (npm run seed -- --steady: plan + apply in-process)', () =>
+    runScript('generate-seed.js', ['--accounts', String(accounts), '--contacts', String(contacts), '--seed', '1', '--steady', '--out', seedFile]),
+  );
+} else {
+  const seed = await timed('generate seed', () => generateSeed({ accounts, contacts, seed: 1 }));
+  await writeSeed(seedFile, seed);
+  record('Zendesk at start', `${seed.zendesk?.organizations?.length ?? 0} organizations, ${seed.zendesk?.users?.length ?? 0} users`);
+  summary.sizes = { ...summary.sizes, zendesk_organizations: seed.zendesk?.organizations?.length ?? 0, zendesk_users: seed.zendesk?.users?.length ?? 0 };
+}
 const seedBytes = (await stat(seedFile)).size;
 record('seed file', mb(seedBytes));
-record('Zendesk at start', `${seed.zendesk?.organizations?.length ?? 0} organizations, ${seed.zendesk?.users?.length ?? 0} users`);
-summary.sizes = {
-  ...summary.sizes,
-  seed_mb: Math.round(seedBytes / 1024 / 1024),
-  zendesk_organizations: seed.zendesk?.organizations?.length ?? 0,
-  zendesk_users: seed.zendesk?.users?.length ?? 0,
-};
+summary.sizes = { ...summary.sizes, seed_mb: Math.round(seedBytes / 1024 / 1024) };
+const incrementalOnly = values['incremental-only'];
+if (incrementalOnly && values['skip-incremental']) {
+  process.stderr.write(`--incremental-only and --skip-incremental leave nothing to run\n\n${USAGE}`);
+  process.exit(1);
+}
 
 const { url, child } = await timed('sandbox start (child process, loads the seed)', () => startSandboxProcess(seedFile));
 try {
@@ -350,7 +378,7 @@ try {
   const rssBefore = process.memoryUsage.rss();
 
   // the phases of a plan, timed one by one
-  if (!values['cli-only']) {
+  if (!values['cli-only'] && !incrementalOnly) {
     const source = await timed('read Salesforce (accounts + subquery, contacts, leads, relations)', () =>
       createSalesforceReader().read({ instance: config.salesforce[sync.from], sync }),
     );
@@ -375,83 +403,94 @@ try {
   }
 
   // the real workflow, as a user runs it: the CLI in its own process, its peak memory measured there
-  const plan1 = await cli('zdsf plan --out (CLI)', ['plan', '-c', CONFIG, '--out', join(dir, 'plan.json'), '--format', 'json', '-q'], env, 'plan');
-  record('zdsf plan: exit code / peak RSS', `${plan1.code} / ${mb(plan1.maxRss)}`);
-  const planBytes = (await stat(join(dir, 'plan.json')).catch(() => ({ size: 0 }))).size;
-  record('plan file', mb(planBytes));
-  summary.sizes.plan_file_mb = Math.round(planBytes / 1024 / 1024);
-  // streamed, as apply reads it (a first sync's plan at 100k/500k is over 600 MB: more than one string holds)
-  const planned = await (async () => {
-    const saved = await readPlanFile(join(dir, 'plan.json'));
-    planFloors ??= floors(saved.syncs.flatMap((s) => s.changes));
-    return saved.summary;
-  })();
-  record('planned changes', `${planned.create + planned.update + planned.delete} (${planned.create} to add, ${planned.update} to change, ${planned.delete} to destroy)`);
-  if (values['error-rate'] !== undefined) {
-    const rate = Number(values['error-rate']);
-    const runs = Number(values.runs ?? 3);
-    let converged = 0;
-    for (let i = 1; i <= runs && !converged; i++) {
-      await faults(url, { error_rate: rate });
-      const run = await cli(`zdsf apply --auto-approve under ${Math.round(rate * 100)} % faults, run ${i} (CLI)`, ['apply', '-c', CONFIG, '--auto-approve', '--allow-delete', '--force', '-q'], env, `apply-faults-${i}`);
-      const injected = (await faults(url, { error_rate: 0 })).injected;
-      record(`run ${i}: exit code / faults injected so far / result`, `${run.code} / ${injected} / ${summaryOf(run.stdout)}`);
-      if (run.code === 0) converged = i;
+  if (!incrementalOnly) {
+    const plan1 = await cli('zdsf plan --out (CLI)', ['plan', '-c', CONFIG, '--out', join(dir, 'plan.json'), '--format', 'json', '-q'], env, 'plan');
+    record('zdsf plan: exit code / peak RSS', `${plan1.code} / ${mb(plan1.maxRss)}`);
+    const planBytes = (await stat(join(dir, 'plan.json')).catch(() => ({ size: 0 }))).size;
+    record('plan file', mb(planBytes));
+    summary.sizes.plan_file_mb = Math.round(planBytes / 1024 / 1024);
+    // streamed, as apply reads it (a first sync's plan at 100k/500k is over 600 MB: more than one string holds)
+    const planned = await (async () => {
+      const saved = await readPlanFile(join(dir, 'plan.json'));
+      planFloors ??= floors(saved.syncs.flatMap((s) => s.changes));
+      return saved.summary;
+    })();
+    record('planned changes', `${planned.create + planned.update + planned.delete} (${planned.create} to add, ${planned.update} to change, ${planned.delete} to destroy)`);
+    if (values['error-rate'] !== undefined) {
+      const rate = Number(values['error-rate']);
+      const runs = Number(values.runs ?? 3);
+      let converged = 0;
+      for (let i = 1; i <= runs && !converged; i++) {
+        await faults(url, { error_rate: rate });
+        const run = await cli(`zdsf apply --auto-approve under ${Math.round(rate * 100)} % faults, run ${i} (CLI)`, ['apply', '-c', CONFIG, '--auto-approve', '--allow-delete', '--force', '-q'], env, `apply-faults-${i}`);
+        const injected = (await faults(url, { error_rate: 0 })).injected;
+        record(`run ${i}: exit code / faults injected so far / result`, `${run.code} / ${injected} / ${summaryOf(run.stdout)}`);
+        if (run.code === 0) converged = i;
+      }
+      record('converged in', converged ? `${converged} run${converged === 1 ? '' : 's'}` : `not within ${runs} runs`);
+      const final = await cli('zdsf plan --detailed-exitcode, faults off (CLI)', ['plan', '-c', CONFIG, '--detailed-exitcode', '-q'], env, 'plan-after-faults');
+      record('final plan: exit code / last line', `${final.code} / ${final.stdout.trim().split('\n').at(-1)}`);
+      record('duplicates in Zendesk (org names, org external_ids, user emails, memberships)', await duplicates(url));
     }
-    record('converged in', converged ? `${converged} run${converged === 1 ? '' : 's'}` : `not within ${runs} runs`);
-    const final = await cli('zdsf plan --detailed-exitcode, faults off (CLI)', ['plan', '-c', CONFIG, '--detailed-exitcode', '-q'], env, 'plan-after-faults');
-    record('final plan: exit code / last line', `${final.code} / ${final.stdout.trim().split('\n').at(-1)}`);
-    record('duplicates in Zendesk (org names, org external_ids, user emails, memberships)', await duplicates(url));
+    if (values.apply) {
+      const before = await stats(url);
+      const applyStart = performance.now();
+      const watch = watchRate(url);
+      const sandboxCpu0 = processCpuMs(child.pid);
+      const applied = await cli('zdsf apply PLANFILE (CLI)', ['apply', join(dir, 'plan.json'), '-c', CONFIG, '--allow-delete', '--force', '-q'], env, 'apply');
+      const rate = await watch.stop();
+      const sandboxCpu = processCpuMs(child.pid) - sandboxCpu0;
+      const d = diff(await stats(url), before);
+      const perMinute = Math.round((d.zendeskRequests * 60_000) / (performance.now() - applyStart));
+      const polls = Object.entries(d.byEndpoint)
+        .filter(([k]) => k.includes('/job_statuses/'))
+        .reduce((a, [, v]) => a + v, 0);
+      const floorTotal = Object.values(planFloors ?? {}).reduce((a, f) => a + f.floor, 0);
+      const result = applied.stdout.trim().split('\n').at(-1) ?? '';
+      record('zdsf apply: exit code / peak RSS', `${applied.code} / ${mb(applied.maxRss)}`);
+      record('zdsf apply: requests to Zendesk', `${d.zendeskRequests} (${d.writes} writes, ${polls} job polls, ${d.rateLimited} answered 429; ${perMinute}/min)`);
+      if (planFloors) record('zdsf apply: write floor (⌈records/100⌉ per kind of change)', String(floorTotal));
+      for (const [k, v] of Object.entries(d.byEndpoint).sort()) record(`  ${k}`, String(v));
+      record('zdsf apply: result', result);
+      // is the sandbox the bottleneck? its CPU over apply's wall time (Linux /proc; 0 elsewhere)
+      const applyWall = performance.now() - applyStart;
+      record('sandbox during apply: CPU / share of apply wall time', `${secs(sandboxCpu)} / ${Math.round((100 * sandboxCpu) / applyWall)} %`);
+      phase('sandbox process during apply', applyWall, sandboxCpu);
+      const limit = Number(values['rate-limit']);
+      record(
+        'zdsf apply: write phases (first to last write)',
+        `${rate.writeSpanS} s, ${rate.perMinute} requests/min (${limit < 1_000_000 ? `${Math.round((100 * rate.perMinute) / limit)} % of ${limit}/min` : 'no limit'}); most in any 60 s: ${rate.maxIn60s}`,
+      );
+      summary.apply = {
+        exit_code: applied.code,
+        requests: d.zendeskRequests,
+        requests_by_endpoint: d.byEndpoint,
+        writes: d.writes,
+        write_floor: floorTotal,
+        write_floor_by_change: planFloors ?? {},
+        polls,
+        rate_limited: d.rateLimited,
+        requests_per_minute: perMinute,
+        write_phases: { seconds: rate.writeSpanS, requests: rate.requests, requests_per_minute: rate.perMinute, budget_use: limit < 1_000_000 ? round(rate.perMinute / limit) : null, max_requests_in_60s: rate.maxIn60s },
+        result,
+      };
+      const again = await cli('zdsf plan --detailed-exitcode after apply (CLI)', ['plan', '-c', CONFIG, '--detailed-exitcode', '-q'], env, 'plan-again');
+      const lastLine = again.stdout.trim().split('\n').at(-1) ?? '';
+      record('zdsf plan after apply: exit code / peak RSS / last line', `${again.code} / ${mb(again.maxRss)} / ${lastLine}`);
+      summary.plan_after_apply = { exit_code: again.code, last_line: lastLine };
   }
-  if (values.apply) {
-    const before = await stats(url);
-    const applyStart = performance.now();
-    const watch = watchRate(url);
-    const sandboxCpu0 = processCpuMs(child.pid);
-    const applied = await cli('zdsf apply PLANFILE (CLI)', ['apply', join(dir, 'plan.json'), '-c', CONFIG, '--allow-delete', '--force', '-q'], env, 'apply');
-    const rate = await watch.stop();
-    const sandboxCpu = processCpuMs(child.pid) - sandboxCpu0;
-    const d = diff(await stats(url), before);
-    const perMinute = Math.round((d.zendeskRequests * 60_000) / (performance.now() - applyStart));
-    const polls = Object.entries(d.byEndpoint)
-      .filter(([k]) => k.includes('/job_statuses/'))
-      .reduce((a, [, v]) => a + v, 0);
-    const floorTotal = Object.values(planFloors ?? {}).reduce((a, f) => a + f.floor, 0);
-    const result = applied.stdout.trim().split('\n').at(-1) ?? '';
-    record('zdsf apply: exit code / peak RSS', `${applied.code} / ${mb(applied.maxRss)}`);
-    record('zdsf apply: requests to Zendesk', `${d.zendeskRequests} (${d.writes} writes, ${polls} job polls, ${d.rateLimited} answered 429; ${perMinute}/min)`);
-    if (planFloors) record('zdsf apply: write floor (⌈records/100⌉ per kind of change)', String(floorTotal));
-    for (const [k, v] of Object.entries(d.byEndpoint).sort()) record(`  ${k}`, String(v));
-    record('zdsf apply: result', result);
-    // is the sandbox the bottleneck? its CPU over apply's wall time (Linux /proc; 0 elsewhere)
-    const applyWall = performance.now() - applyStart;
-    record('sandbox during apply: CPU / share of apply wall time', `${secs(sandboxCpu)} / ${Math.round((100 * sandboxCpu) / applyWall)} %`);
-    phase('sandbox process during apply', applyWall, sandboxCpu);
-    const limit = Number(values['rate-limit']);
-    record(
-      'zdsf apply: write phases (first to last write)',
-      `${rate.writeSpanS} s, ${rate.perMinute} requests/min (${limit < 1_000_000 ? `${Math.round((100 * rate.perMinute) / limit)} % of ${limit}/min` : 'no limit'}); most in any 60 s: ${rate.maxIn60s}`,
-    );
-    summary.apply = {
-      exit_code: applied.code,
-      requests: d.zendeskRequests,
-      requests_by_endpoint: d.byEndpoint,
-      writes: d.writes,
-      write_floor: floorTotal,
-      write_floor_by_change: planFloors ?? {},
-      polls,
-      rate_limited: d.rateLimited,
-      requests_per_minute: perMinute,
-      write_phases: { seconds: rate.writeSpanS, requests: rate.requests, requests_per_minute: rate.perMinute, budget_use: limit < 1_000_000 ? round(rate.perMinute / limit) : null, max_requests_in_60s: rate.maxIn60s },
-      result,
-    };
-    const again = await cli('zdsf plan --detailed-exitcode after apply (CLI)', ['plan', '-c', CONFIG, '--detailed-exitcode', '-q'], env, 'plan-again');
-    const lastLine = again.stdout.trim().split('\n').at(-1) ?? '';
-    record('zdsf plan after apply: exit code / peak RSS / last line', `${again.code} / ${mb(again.maxRss)} / ${lastLine}`);
-    summary.plan_after_apply = { exit_code: again.code, last_line: lastLine };
   }
   if (!values['skip-incremental']) {
-    await benchIncremental({ url, config: CONFIG, dir, env, record, cli: (name, args, e) => cli(name, args, e, 'incremental'), changed: values.changed ? Number(values.changed) : undefined });
+    await benchIncremental({
+      url,
+      config: CONFIG,
+      dir,
+      env,
+      record,
+      cli: (name, args, e) => cli(name, args, e, 'incremental'),
+      changed: values.changed ? Number(values.changed) : undefined,
+      steady: values.steady,
+    });
   }
 } finally {
   clearInterval(sampler);

@@ -30,6 +30,8 @@ export function startTimings(enabled: boolean, adapters: Adapters): RunTimings {
     if (m) afterMap = timings.begin(`reconcile, estimate (${m[1]})`);
   });
   const timed: Adapters = {
+    // the run's transports and the Salesforce reader, for the incremental readers (one budget per instance)
+    ...adapters,
     source: {
       read: (options) => {
         endAfterMap();

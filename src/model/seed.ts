@@ -53,6 +53,9 @@ export interface ZendeskSeed {
   tickets?: Partial<ZdTicket>[];
   /** sandbox only: the incremental export's own per-minute limit (default 10, as Zendesk's) */
   incremental_export_limit_per_minute?: number;
+  /** sandbox only: created_at / updated_at of the seeded records that have none (default: when the seed loads);
+   * steady-state seeds set it to when they were made, so their records are not "changed just now" in the exports */
+  records_at?: string;
 }
 
 /**

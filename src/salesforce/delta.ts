@@ -255,6 +255,8 @@ export async function incrementalSalesforceRead(
   }
 
   const merge = (old: SfRecord[], decide: Iterable<string>, fresh: SfRecord[][]): SfRecord[] => {
+    // nothing to decide: the snapshot's rows, already in Id order (no map and sort over 500k rows)
+    if ([...decide].length === 0 && fresh.every((rows) => rows.length === 0)) return old;
     const map = new Map(old.map((r) => [r.Id, r]));
     for (const id of decide) map.delete(id);
     for (const rows of fresh) for (const r of rows) map.set(r.Id, r);

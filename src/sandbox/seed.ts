@@ -6,8 +6,8 @@ import type { SandboxSeed } from '../model/seed.js';
 import { ZdsfError } from '../util/errors.js';
 
 const TOP_LEVEL = ['salesforce', 'zendesk', 'zendesk_instances'];
-const ZENDESK_KEYS = ['organizations', 'users', 'organization_memberships', 'organization_fields', 'user_fields', 'settings', 'rate_limit_per_minute', 'credentials', 'rate_limit_headers', 'tickets', 'incremental_export_limit_per_minute'];
-const SCALAR_KEYS = ['settings', 'rate_limit_per_minute', 'rate_limit_headers', 'incremental_export_limit_per_minute'];
+const ZENDESK_KEYS = ['organizations', 'users', 'organization_memberships', 'organization_fields', 'user_fields', 'settings', 'rate_limit_per_minute', 'credentials', 'rate_limit_headers', 'tickets', 'incremental_export_limit_per_minute', 'records_at'];
+const SCALAR_KEYS = ['settings', 'rate_limit_per_minute', 'rate_limit_headers', 'incremental_export_limit_per_minute', 'records_at'];
 
 /** Parses seed text (JSON, or YAML when the name says so or JSON fails) and checks its outline. */
 export function parseSeed(text: string, name = 'seed'): SandboxSeed {
@@ -50,6 +50,7 @@ export function checkSeed(data: unknown, name = 'seed'): SandboxSeed {
       if (k === 'rate_limit_headers' && v !== 'ratelimit' && v !== 'rate-limit') throw new ZdsfError(`${name}: ${where}.rate_limit_headers must be "ratelimit" (current headers) or "rate-limit" (2023-style headers).`, 'seed_invalid');
       if (k === 'credentials') checkCredentials(v, `${where}.credentials`);
       if (k === 'incremental_export_limit_per_minute' && !(Number.isInteger(v) && (v as number) > 0)) throw new ZdsfError(`${name}: ${where}.incremental_export_limit_per_minute must be a whole number > 0.`, 'seed_invalid');
+      if (k === 'records_at' && !(typeof v === 'string' && !Number.isNaN(Date.parse(v)))) throw new ZdsfError(`${name}: ${where}.records_at must be a time (2026-12-01T10:00:00Z).`, 'seed_invalid');
       if (k === 'tickets' && Array.isArray(v) && v.some((t) => !isObj(t))) throw new ZdsfError(`${name}: ${where}.tickets must be a list of ticket objects.`, 'seed_invalid');
       if (!SCALAR_KEYS.includes(k) && !Array.isArray(v)) throw new ZdsfError(`${name}: ${where}.${k} must be a list of records.`, 'seed_invalid');
     }

@@ -124,8 +124,9 @@ function parseBody(raw: string, contentType: string | undefined): { ok: true; bo
   }
 }
 
-function send(res: ServerResponse, r: SandboxResponse): void {
-  const headers: Record<string, string> = { ...(r.headers ?? {}) };
+function send(res: ServerResponse, r: SandboxResponse, now: number): void {
+  // the Date header on the sandbox's own clock (options.now): zdsf anchors its first export on it (issue 13)
+  const headers: Record<string, string> = { Date: new Date(now).toUTCString(), ...(r.headers ?? {}) };
   let payload: string | undefined;
   if (r.text !== undefined) {
     payload = r.text;
@@ -316,7 +317,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         body: { error: 'SandboxError', description: `The sandbox failed on this request: ${err instanceof Error ? err.message : String(err)}` },
       }))
       .then((answer) => {
-        send(res, answer);
+        send(res, answer, now());
         log(`${req.method ?? 'GET'} ${(req.url ?? '/').split('?')[0]} -> ${answer.status} (${now() - started} ms)`);
       })
       .catch(() => res.destroy());

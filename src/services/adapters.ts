@@ -1,23 +1,33 @@
 // The real adapters at the edges, wired for the commands. Tests wire fakes or the sandbox instead.
 import type { ZendeskInstance } from '../model/config.js';
-import type { SourceReader, TargetReader, TargetWriter } from '../model/ports.js';
-import { createSalesforceReader } from '../salesforce/reader.js';
+import type { Logger, SourceReader, TargetReader, TargetWriter } from '../model/ports.js';
+import { createSalesforceReader, type SalesforceReader } from '../salesforce/reader.js';
 import { createTransportPool } from '../zendesk/pool.js';
 import { createZendeskReader } from '../zendesk/reader.js';
+import type { TransportOptions, ZendeskTransport } from '../zendesk/transport.js';
 import { createZendeskWriter } from '../zendesk/writer.js';
 
 export interface Adapters {
   source: SourceReader;
   target: TargetReader;
   writerFor(instance: ZendeskInstance): TargetWriter;
+  /** the run's transport for a Zendesk instance (one request budget): incremental reads (the exports, the
+   * membership reads of changed users) send through it, as the full reader and the writer do */
+  transportFor?(instance: ZendeskInstance, logger?: Logger): ZendeskTransport;
+  /** the Salesforce reader behind `source`, for the raw SOQL of incremental reads */
+  salesforce?: Pick<SalesforceReader, 'read' | 'query'>;
 }
 
-/** One transport per Zendesk instance for the whole run: reads and writes share its request budget. */
-export function liveAdapters(): Adapters {
-  const pool = createTransportPool();
+/** One transport per Zendesk instance for the whole run: reads (full or incremental) and writes share its request
+ * budget. `transport` options are for tests (a counting fetch). */
+export function liveAdapters(transport: TransportOptions = {}): Adapters & Required<Pick<Adapters, 'transportFor' | 'salesforce'>> {
+  const pool = createTransportPool(transport);
+  const salesforce = createSalesforceReader();
   return {
-    source: createSalesforceReader(),
+    source: salesforce,
     target: createZendeskReader({ transportFactory: pool.get }),
     writerFor: (instance) => createZendeskWriter(instance, { transport: pool.get(instance) }),
+    transportFor: pool.get,
+    salesforce,
   };
 }

@@ -8,7 +8,8 @@
 // there is no snapshot; it is unreadable, truncated or of another format; it was written for other queries
 // (the digest of what is read: the built SOQL, the instance) or another instance (the Salesforce instance URL,
 // the Zendesk URL); `--refresh`; the last full read is older than refresh_every; the clock went back before the
-// last read; a mark is in the future.
+// last read; a mark is in the future. An incremental read that found nothing changed keeps the snapshot as it is
+// (its marks, cursors and read time still serve: the next read asks for what changed since the same points).
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { SalesforceInstance, Sync, ZendeskInstance } from '../model/config.js';
@@ -19,6 +20,7 @@ import type { SalesforceReader } from '../salesforce/reader.js';
 import { buildSyncQueries } from '../salesforce/soql.js';
 import { fullSalesforceRead, incrementalSalesforceRead, incrementalUnsupported, parseStamp, type SalesforceState } from '../salesforce/delta.js';
 import { fullZendeskRead, incrementalZendeskRead, type ZendeskIncrementalOptions, type ZendeskState } from '../zendesk/incremental.js';
+import { measure } from '../util/timings.js';
 import { readSnapshot, writeSnapshot, FORMAT_VERSION, type SnapshotHeader } from './snapshot.js';
 
 export const DEFAULT_REFRESH_EVERY_MS = 24 * 3600_000;
@@ -111,7 +113,7 @@ export function incrementalReaders(o: IncrementalReadersOptions): { source: Sour
       let state: SalesforceState | undefined;
       let header: SfHeader | undefined;
       if (!reason) {
-        const got = await readSnapshot<SfHeader>(file);
+        const got = await measure(`snapshot: read Salesforce (${sync.name})`, () => readSnapshot<SfHeader>(file));
         if (!got.ok) reason = got.reason;
         else if (got.snapshot.header.kind !== 'salesforce' || got.snapshot.header.sync !== sync.name) reason = `${file} is not this sync's Salesforce snapshot`;
         else {
@@ -124,12 +126,16 @@ export function incrementalReaders(o: IncrementalReadersOptions): { source: Sour
       }
       if (state && header) {
         try {
-          const r = await incrementalSalesforceRead(o.source, options, state, (url) => {
-            if (url !== header?.instance_url) throw new SnapshotMismatch(`the snapshot is of another Salesforce org (${header?.instance_url}, now ${url})`);
-          });
+          const r = await measure(`Salesforce changes since the snapshot (${sync.name})`, () =>
+            incrementalSalesforceRead(o.source, options, state!, (url) => {
+              if (url !== header?.instance_url) throw new SnapshotMismatch(`the snapshot is of another Salesforce org (${header?.instance_url}, now ${url})`);
+            }),
+          );
           const changed = Object.entries(r.counts.changed).map(([k, v]) => `${v} ${k}`).join(', ');
-          o.say(`${label}: incremental read since ${header.read_at} (changed: ${changed}; ${r.counts.reread} re-read by parent or child)`);
-          await saveSf(file, sync, digest, header.full_read_at, new Date(started).toISOString(), r.state);
+          // nothing changed: the snapshot (its marks included) is still true; rewriting it would cost seconds at 500k rows
+          const same = r.counts.reread === 0 && Object.values(r.counts.changed).every((n) => n === 0);
+          o.say(`${label}: incremental read since ${header.read_at} (changed: ${changed}; ${r.counts.reread} re-read by parent or child)${same ? '; snapshot unchanged, kept' : ''}`);
+          if (!same) await saveSf(file, sync, digest, header.full_read_at, new Date(started).toISOString(), r.state);
           return r.data;
         } catch (err) {
           if (!(err instanceof SnapshotMismatch)) throw err;
@@ -152,7 +158,7 @@ export function incrementalReaders(o: IncrementalReadersOptions): { source: Sour
       const started = now();
       const label = `Zendesk ${instance.name}`;
       let reason: string | undefined;
-      const got = await readSnapshot<ZdHeader>(file);
+      const got = await measure(`snapshot: read Zendesk (${instance.name})`, () => readSnapshot<ZdHeader>(file));
       if (!got.ok) reason = got.reason;
       else {
         const header = got.snapshot.header;
@@ -170,11 +176,13 @@ export function incrementalReaders(o: IncrementalReadersOptions): { source: Sour
             users: (s.users ?? []) as ZdUser[],
             memberships: (s.memberships ?? []) as ZdMembership[],
           };
-          const r = await incrementalZendeskRead(o.zendesk, options, state);
+          const r = await measure(`Zendesk changes since the snapshot (${instance.name})`, () => incrementalZendeskRead(o.zendesk, options, state));
+          // nothing exported: the snapshot and its cursors still serve (the next export from them returns what changes next)
+          const same = r.counts.organizations === 0 && r.counts.users === 0;
           o.say(
-            `${label}: incremental read since ${header.read_at} (${r.counts.organizations} organizations, ${r.counts.users} users changed; ${r.counts.membershipReads} membership reads)`,
+            `${label}: incremental read since ${header.read_at} (${r.counts.organizations} organizations, ${r.counts.users} users changed; ${r.counts.membershipReads} membership reads)${same ? '; snapshot unchanged, kept' : ''}`,
           );
-          await saveZd(file, instance, digest, header.full_read_at, new Date(started).toISOString(), r.state);
+          if (!same) await saveZd(file, instance, digest, header.full_read_at, new Date(started).toISOString(), r.state);
           return r.data;
         }
       }
@@ -205,7 +213,7 @@ async function saveSf(file: string, sync: Sync, digest: string, fullAt: string, 
   const header: Omit<SfHeader, 'zdsf_snapshot'> = { kind: 'salesforce', sync: sync.name, digest, full_read_at: fullAt, read_at: readAt, marks: s.marks, children: s.children, instance_url: s.instanceUrl };
   const sections: Record<string, Iterable<unknown>> = { accounts: s.accounts, relations: s.relations, retention: s.retention };
   s.people.forEach((rows, i) => (sections[`people.${i}`] = rows));
-  await writeSnapshot(file, header, sections);
+  await measure(`snapshot: write Salesforce (${sync.name})`, () => writeSnapshot(file, header, sections));
 }
 
 async function saveZd(file: string, instance: ZendeskInstance, digest: string, fullAt: string, readAt: string, s: ZendeskState): Promise<void> {
@@ -219,5 +227,5 @@ async function saveZd(file: string, instance: ZendeskInstance, digest: string, f
     users_cursor: s.usersCursor,
     instance_url: instance.url,
   };
-  await writeSnapshot(file, header, { organizations: s.organizations, users: s.users, memberships: s.memberships });
+  await measure(`snapshot: write Zendesk (${instance.name})`, () => writeSnapshot(file, header, { organizations: s.organizations, users: s.users, memberships: s.memberships }));
 }

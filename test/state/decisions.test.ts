@@ -111,3 +111,28 @@ describe('incremental plans fall back to a full read', () => {
     }
   }, 120_000);
 });
+
+describe('an incremental read that finds nothing changed', () => {
+  it('keeps the snapshot as it is, and the next read still sees what changes after it', async () => {
+    const { w } = await setUp();
+    const sfFile = join(w.dir, 'salesforce-demo.jsonl.gz');
+    const zdFile = join(w.dir, 'zendesk-demo.jsonl.gz');
+    // the first incremental read after a full one re-reads the export's look-back window: it rewrites
+    await readAgain(w);
+    const sfBytes = await readFile(sfFile);
+    const zdBytes = await readFile(zdFile);
+    const kept = await readAgain(w);
+    expect(kept[0]).toMatch(/^sync demo: Salesforce demo: incremental read since .*; snapshot unchanged, kept$/);
+    expect(kept[1]).toMatch(/^Zendesk demo: incremental read since .*; snapshot unchanged, kept$/);
+    expect((await readFile(sfFile)).equals(sfBytes)).toBe(true);
+    expect((await readFile(zdFile)).equals(zdBytes)).toBe(true);
+
+    // a change after the kept snapshot: read incrementally, equal to a full read (readAgain), and written
+    const contact = (await w.full()).source.people.find((p) => p.Id.startsWith('003'))!;
+    await w.sf([{ action: 'update', id: contact.Id, fields: { Title: 'Changed after a kept snapshot' } }]);
+    const changed = await readAgain(w);
+    expect(changed[0]).toMatch(/incremental read since .*1 Contact/);
+    expect(changed[0]).not.toMatch(/kept$/);
+    expect((await readFile(sfFile)).equals(sfBytes)).toBe(false);
+  }, 180_000);
+});

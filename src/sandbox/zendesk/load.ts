@@ -4,7 +4,7 @@
 // user ends with exactly one default.
 import type { ZendeskSeed } from '../../model/seed.js';
 import type { ZdFieldDef } from '../../model/zendesk.js';
-import { DEFAULT_SETTINGS, deepMerge, isRecord, normalizeDomains, normalizeTags } from './records.js';
+import { DEFAULT_SETTINGS, deepMerge, isRecord, normalizeDomains, normalizeTags, timestamp } from './records.js';
 import { str } from './responses.js';
 import type { Field, Org, User, ZendeskStore } from './store.js';
 import { newUserRecord } from './users.js';
@@ -52,7 +52,8 @@ export function loadSeed(store: ZendeskStore, s: ZendeskSeed): void {
   let max = 10000;
   for (const list of all) for (const r of list ?? []) if (typeof r.id === 'number' && r.id > max) max = r.id;
   store.nextId = max + 1;
-  const created = store.ts();
+  // records without timestamps: the seed's records_at, else now
+  const created = typeof s.records_at === 'string' ? timestamp(new Date(s.records_at)) : store.ts();
 
   store.orgFields = (s.organization_fields ?? []).map((f, i) => loadField(store, f as Field, 'organization_fields', i, created));
   store.userFields = (s.user_fields ?? []).map((f, i) => loadField(store, f as Field, 'user_fields', i, created));
