@@ -64,6 +64,9 @@ export function changeLines(change: Change, indent = 1): Line[] {
     const why = [change.reason, change.default ? 'default organization' : null].filter(Boolean).join(', ');
     return [{ sign: '+', indent, text: `${headerName(change)}${why ? ` (${why})` : ''}` }];
   }
+  if (change.type === 'membership' && change.action === 'delete') {
+    return [{ sign: '-', indent, text: `${headerName(change)}${reason}` }];
+  }
   if (change.type === 'membership') {
     return [
       {
