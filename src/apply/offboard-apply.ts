@@ -11,11 +11,13 @@ import { normalizeEmail, normalizeTags } from '../map/normalize.js';
 import { isProtectedEmail } from '../reconcile/resources/users.js';
 import { isOffboardChange } from '../reconcile/offboarding.js';
 import { isSuspendedTag, suspendedOn } from '../reconcile/offboard-marker.js';
-import { BULK_SIZE } from './estimate.js';
 import { isPlainObject } from './compare.js';
 import type { PhaseSpec } from './phases.js';
 import type { ChangeCheck } from './stale-checks.js';
 import type { LiveIndex } from './live.js';
+
+/** Zendesk's bulk limit (estimate.ts' BULK_SIZE, not imported: estimate.ts -> stale.ts -> this file would be a cycle) */
+const BULK_SIZE = 100;
 
 function unsupported(what: string, n: number): WriteResult[] {
   return Array.from({ length: n }, (_v, index) => ({ index, ok: false, status: 'Failed', error: `this Zendesk writer cannot ${what}` }));
