@@ -22,8 +22,8 @@ export interface OffboardContext {
 }
 
 /**
- * Suspending and deleting users needs a Zendesk admin (agents, even with a custom role, cannot delete end
- * users through the API zdsf uses): the plan of a sync that offboards fails before anything is compared when
+ * Suspending and deleting users needs a Zendesk admin (Zendesk's OpenAPI: "Admins and agents in custom roles
+ * with permission to manage end users"; zdsf does not read custom roles, so it requires an admin): the plan of a sync that offboards fails before anything is compared when
  * the user zdsf signs in as is not one, naming the setting and the permission.
  */
 export async function checkOffboardPermission(sync: Sync, ctx: OffboardContext): Promise<void> {
@@ -44,7 +44,7 @@ export async function checkOffboardPermission(sync: Sync, ctx: OffboardContext):
   if (me.role !== 'admin') {
     const what = rule.action === 'delete' ? 'suspend and delete users' : 'suspend users';
     throw new ZdsfError(
-      `${setting} (action: ${rule.action}) needs permission to ${what}, which only a Zendesk admin has; zdsf signs in to "${instance.name}" (${instance.url}) as ${me.email ?? `user ${me.id}`}, ${me.role === 'agent' ? 'an agent' : `role ${me.role}`}. ` +
+      `${setting} (action: ${rule.action}) needs permission to ${what}, which zdsf requires of a Zendesk admin; zdsf signs in to "${instance.name}" (${instance.url}) as ${me.email ?? `user ${me.id}`}, ${me.role === 'agent' ? 'an agent' : `role ${me.role}`}. ` +
         `Use an admin's API token for this instance, or set ${setting}.action: remove_tags (or remove ${setting}), then plan again.`,
       'permission',
     );

@@ -206,7 +206,7 @@ describe('what offboarding acts on', () => {
     try {
       const config = await agentDir.loadText('agent.yaml', yaml(STAGED));
       const p = await createPlan({ config, source: createSalesforceReader(), target: createZendeskReader(FAST), now: () => NOW });
-      expect(p.syncs[0].error).toMatch(/^syncs\.people\.users\.offboard \(action: delete\) needs permission to suspend and delete users, which only a Zendesk admin has; zdsf signs in to "zd" .* as ops@example\.com, an agent\./);
+      expect(p.syncs[0].error).toMatch(/^syncs\.people\.users\.offboard \(action: delete\) needs permission to suspend and delete users, which zdsf requires of a Zendesk admin; zdsf signs in to "zd" .* as ops@example\.com, an agent\./);
       expect(p.syncs[0].changes).toEqual([]);
     } finally {
       agentDir.remove();
