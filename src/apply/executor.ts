@@ -10,6 +10,7 @@ import { DeleteRefusedError, MassChangeRefusedError, PlanRefusedError, UnknownSy
 import type { AuditEntry } from './audit.js';
 import { preferFullRead, type InstanceSize } from './estimate.js';
 import { guardAgainstConfig, guardAgainstLive } from './guard.js';
+import { offboardCount } from './offboard-apply.js';
 import { countAttributeChanges, findMassChanges, type CountedType } from './mass-change.js';
 import { errorMessage } from './outcome.js';
 import { SyncExecutor } from './sync-executor.js';
@@ -204,6 +205,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
     let live: LiveRecords;
     let index: LiveIndex;
     let count: number | undefined;
+    let userCount: number | undefined;
     let totals: Partial<Record<CountedType, number>> = {};
     let pendingChanges: Change[] = [];
     try {
@@ -214,6 +216,9 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
       index = new LiveIndex(live, sync.match);
       const hasDeletes = sync.changes.some((c) => c.action === 'delete');
       count = hasDeletes ? await countOrganizations(options, sync, writer, full ? live : null) : undefined;
+      // the base of the default max_offboard (issue 17): the live number of users, only when it is needed
+      const offboard = syncConfig.users?.offboard;
+      if (offboard && offboard.max_offboard === undefined && !options.force && offboardCount(sync.changes) > 0) userCount = await countUsers(writer, full ? live : null);
       const checks = checkChanges(sync.changes, index, sync.match);
       // max_changes counts what this apply will write: changes already done (a re-run) are not counted
       pendingChanges = checks.filter((c) => c.status === 'pending').map((c) => c.change);
@@ -228,7 +233,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
       if (writer) result.requests = writer.requestCount;
       continue;
     }
-    const verdict = guardAgainstLive({ sync, config: syncConfig, live: index, organizationCount: count, allowDelete: options.allowDelete ?? false, force: options.force ?? false });
+    const verdict = guardAgainstLive({ sync, config: syncConfig, live: index, organizationCount: count, userCount, allowDelete: options.allowDelete ?? false, force: options.force ?? false });
     offenses.push(...verdict.changes);
     deleteRefusals.push(...verdict.deletes);
     if (!options.force) massChanges.push(...findMassChanges({ syncName: sync.name, config: syncConfig, changes: pendingChanges, totals }).map((m) => m.message));

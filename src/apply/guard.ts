@@ -11,6 +11,7 @@ import { isProtectedEmail } from '../reconcile/resources/users.js';
 import { isProtectedOrganization } from '../reconcile/resources/organizations.js';
 import type { LiveIndex } from './stale.js';
 import { isPlainObject } from './compare.js';
+import { guardOffboardLive, guardOffboardStatic } from './offboard-apply.js';
 
 /** How a message names a change: `sync "global": organization create "Acme" (key 001...)`. */
 export function nameChange(sync: string, c: { type?: unknown; action?: unknown; key?: unknown; label?: unknown; zendesk_id?: unknown }): string {
@@ -92,6 +93,7 @@ export function guardAgainstConfig({ sync, config, zendesk }: StaticGuardInput):
 
 function checkChange(c: Change, config: Sync, writable: ReturnType<typeof writableAttributes>, multipleOrganizations: boolean): string[] {
   const out: string[] = [];
+  if (c.action === 'suspend' || (c.action === 'delete' && c.type !== 'organization')) return guardOffboardStatic(c, config, multipleOrganizations);
   const unmapped = (list: string[], allowed: Set<string>, what: string): void => {
     const bad = list.filter((p) => !allowed.has(p));
     if (bad.length > 0) out.push(`${what} ${bad.join(', ')} ${bad.length === 1 ? 'is' : 'are'} not mapped by the config`);
@@ -144,6 +146,8 @@ export interface LiveGuardInput {
   live: LiveIndex;
   /** organizations in the instance now (the base of the default max_deletes); undefined: unknown */
   organizationCount: number | undefined;
+  /** users in the instance now (the base of the default max_offboard); undefined: unknown or not needed */
+  userCount?: number;
   allowDelete: boolean;
   force: boolean;
 }
@@ -177,6 +181,7 @@ export function guardAgainstLive(input: LiveGuardInput): { changes: string[]; de
   const deletes: Change[] = [];
   for (const c of sync.changes) {
     const name = nameChange(sync.name, c);
+    if (c.action === 'suspend' || (c.action === 'delete' && c.type !== 'organization')) continue; // guardOffboardLive
     if (c.type === 'user') {
       const candidates = [
         c.action === 'update' ? live.userById.get(c.zendesk_id) : undefined,
@@ -215,6 +220,7 @@ export function guardAgainstLive(input: LiveGuardInput): { changes: string[]; de
       }
     }
   }
-  return { changes: out, deletes: del };
+  const offboard = guardOffboardLive({ sync, config, live, userCount: input.userCount, allowDelete: input.allowDelete, force: input.force }, (c) => nameChange(sync.name, c));
+  return { changes: [...out, ...offboard.changes], deletes: [...del, ...offboard.deletes] };
 }
 

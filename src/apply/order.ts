@@ -11,7 +11,10 @@ export const PHASES: readonly PhaseName[] = [
   'user:update',
   'membership:create',
   'membership:make_default',
+  'membership:delete',
+  'user:suspend',
   'organization:delete',
+  'user:delete',
 ];
 
 export interface Phase {

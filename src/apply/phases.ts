@@ -5,6 +5,7 @@
 import type { Change, ChangeKind } from '../model/plan.js';
 import type { TargetWriter, WriteResult } from '../model/ports.js';
 import { BULK_SIZE } from './estimate.js';
+import { OFFBOARD_PHASES } from './offboard-apply.js';
 
 /** The change shape of one kind: ChangeOf<"user:create"> is UserCreate. */
 export type ChangeOf<K extends ChangeKind> = Extract<Change, { type: K extends `${infer T}:${string}` ? T : never; action: K extends `${string}:${infer A}` ? A : never }>;
@@ -96,6 +97,7 @@ export const PHASE_SPECS: PhaseSpecs = {
     payload: (c) => ({ id: c.zendesk_id }),
     send: (w, payloads) => w.deleteOrganizations(payloads.map((p) => p.id as number)),
   },
+  ...OFFBOARD_PHASES,
 };
 
 export function phaseSpec(kind: ChangeKind): PhaseSpec<Change> {

@@ -11,6 +11,7 @@ import type { ZdUser } from '../model/zendesk.js';
 import { containsTags, flatten, getPath, sameAttribute, show } from './compare.js';
 import { changeKey, orgRefId, targetOrganization, userRefId, type LiveIndex, type LookupTargets } from './live.js';
 import type { ChangeOf } from './phases.js';
+import { checkOffboardChange } from './offboard-apply.js';
 
 export type CheckStatus = 'pending' | 'done' | 'stale';
 
@@ -131,7 +132,7 @@ function membershipEnds(change: MembershipCreate | MembershipMakeDefault, idx: L
   return { userId, orgId, user };
 }
 
-function targetMembership(c: MembershipCreate | MembershipMakeDefault, t: LookupTargets): void {
+function targetMembership(c: Pick<MembershipCreate, 'user' | 'organization'>, t: LookupTargets): void {
   if (c.user.id !== null) t.userIds.add(c.user.id);
   else t.userKeys.add(c.user.key);
   t.memberUsers.add(c.user.id ?? c.user.key);
@@ -218,6 +219,22 @@ export const STALE_SPECS: StaleSpecs = {
       if (diffs.length > 0) return stale(c, c.zendesk_id, diffs.join('; '));
       return { change: c, status: 'pending', id: membership.id };
     },
+  },
+  // offboarding and memberships: mirror (issue 17): src/apply/offboard-apply.ts
+  'user:suspend': {
+    lookups: () => 1,
+    targets: (c, t) => void t.userIds.add(c.zendesk_id),
+    check: (c, idx) => checkOffboardChange(c, idx),
+  },
+  'user:delete': {
+    lookups: () => 1,
+    targets: (c, t) => void t.userIds.add(c.zendesk_id),
+    check: (c, idx) => checkOffboardChange(c, idx),
+  },
+  'membership:delete': {
+    lookups: () => 1,
+    targets: targetMembership,
+    check: (c, idx) => checkOffboardChange(c, idx),
   },
 };
 

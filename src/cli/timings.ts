@@ -37,6 +37,10 @@ export function startTimings(enabled: boolean, adapters: Adapters): RunTimings {
         endAfterMap();
         return timings.time(`read Salesforce (${options.sync.name})`, () => adapters.source.read(options));
       },
+      // offboarding's look-up of the Ids of users that left the sync (issue 17)
+      ...(adapters.source.lookupPeople
+        ? { lookupPeople: (options, lookup) => timings.time(`look up people that left (${options.sync.name})`, () => adapters.source.lookupPeople!(options, lookup)) }
+        : {}),
     },
     target: {
       read: (options) => {
@@ -47,6 +51,7 @@ export function startTimings(enabled: boolean, adapters: Adapters): RunTimings {
       ...(adapters.target.ticketActivity
         ? { ticketActivity: (options) => timings.time(`read Zendesk tickets (${options.instance.name})`, () => adapters.target.ticketActivity!(options)) }
         : {}),
+      ...(adapters.target.currentUser ? { currentUser: (options) => adapters.target.currentUser!(options) } : {}),
     },
     writerFor: adapters.writerFor,
   };

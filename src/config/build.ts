@@ -1,6 +1,7 @@
 /** Builds the typed Config (src/model/config.ts) from schema-valid, checked data, applying defaults. */
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { OFFBOARD_REASONS, type OffboardReason, type OffboardRule } from '../model/config.js';
 import type {
   Aggregate,
   Config,
@@ -100,6 +101,7 @@ export function buildConfig(ctx: CheckContext, data: Json, file: string, digest:
       name,
       from: String(s.from),
       to: String(s.to),
+      memberships: 'additive',
       protected: {
         external_ids: strings(prot.external_ids),
         names: strings(prot.names),
@@ -110,6 +112,7 @@ export function buildConfig(ctx: CheckContext, data: Json, file: string, digest:
     if (isObj(s.organizations)) sync.organizations = organizations(ctx, s.organizations, [...at, 'organizations']);
     if (isObj(s.users)) sync.users = users(ctx, s.users, [...at, 'users']);
     if (isObj(s.cases)) sync.cases = buildCases(ctx, s.cases, [...at, 'cases'], s);
+    sync.memberships = s.memberships === 'mirror' ? 'mirror' : 'additive';
     if (typeof s.max_changes === 'number') sync.max_changes = { count: s.max_changes };
     else if (typeof s.max_changes === 'string') sync.max_changes = { percent: Number(s.max_changes.trim().replace(/%$/, '')) };
     syncs.push(sync);
@@ -193,6 +196,7 @@ function users(ctx: CheckContext, u: Json, at: Segment[]): UserSync {
   };
   for (const k of ['phone', 'notes', 'details'] as const) if (u[k] !== undefined) out[k] = mapping(ctx, u[k], [...at, k]);
   if (isObj(u.tags)) out.tags = tags(ctx, u.tags, [...at, 'tags']);
+  if (isObj(u.offboard)) out.offboard = offboard(ctx, u.offboard, [...at, 'offboard']);
   const c = u.create_for_new_organizations;
   if (isObj(c)) {
     out.create_for_new_organizations = {
@@ -203,6 +207,21 @@ function users(ctx: CheckContext, u: Json, at: Segment[]): UserSync {
     };
   }
   return out;
+}
+
+function offboard(ctx: CheckContext, o: Json, at: Segment[]): OffboardRule {
+  const when = (Array.isArray(o.when) ? o.when : [o.when]).filter((w): w is OffboardReason => OFFBOARD_REASONS.includes(w as OffboardReason));
+  const rule: OffboardRule = {
+    when: OFFBOARD_REASONS.filter((r) => when.includes(r)),
+    action: o.action === 'delete' || o.action === 'remove_tags' ? o.action : 'suspend',
+    after_days: typeof o.after_days === 'number' ? o.after_days : 30,
+    keep_if_open_tickets: o.keep_if_open_tickets !== false,
+    pos: ctx.pos(at, true),
+  };
+  if (typeof o.inactive_when === 'string') rule.inactive_when = o.inactive_when;
+  if (typeof o.keep_if_ticket_within_days === 'number') rule.keep_if_ticket_within_days = o.keep_if_ticket_within_days;
+  if (typeof o.max_offboard === 'number') rule.max_offboard = o.max_offboard;
+  return rule;
 }
 
 function fieldMappings(ctx: CheckContext, v: unknown, at: Segment[]): Record<string, Mapping> {

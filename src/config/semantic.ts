@@ -117,6 +117,7 @@ function checkSync(ctx: CheckContext, at: Segment[], sync: Json, salesforce: Jso
         ctx.report(r, `secondary relationships need multiple_organizations: true on Zendesk instance "${to}" (and the setting on in Zendesk)`);
       }
     }
+    if (isObj(users.offboard)) checkOffboard(ctx, [...u, 'offboard'], users.offboard, users);
     if (isObj(users.create_for_new_organizations)) {
       const c = [...u, 'create_for_new_organizations'];
       const relName = str(users.create_for_new_organizations.from);
@@ -128,6 +129,13 @@ function checkSync(ctx: CheckContext, at: Segment[], sync: Json, salesforce: Jso
         }
       }
     }
+  }
+
+  if (sync.memberships === 'mirror') {
+    const m = [...at, 'memberships'];
+    const target = to !== undefined && isObj(zendesk[to]) ? (zendesk[to] as Json) : undefined;
+    if (!orgs || !users) ctx.report(m, 'memberships: mirror needs an organizations and a users section in this sync (it mirrors the memberships they plan)');
+    else if (target && target.multiple_organizations !== true) ctx.report(m, `memberships: mirror needs multiple_organizations: true on Zendesk instance "${to}" (without it a user has one organization, which zdsf sets)`);
   }
 
   for (const rel of includes) {
@@ -269,4 +277,22 @@ function checkSecrets(ctx: CheckContext, at: Segment[], auth: Json): void {
       ctx.report(segs, `literal secrets are refused: write ${key}: \${${envName}} and set the variable${key === 'security_token' ? '' : `, or use ${key}_file`}`);
     }
   }
+}
+
+/** users.offboard (issue 17): zdsf offboards only users it owns, known by external_id = the Contact / Lead Id. */
+function checkOffboard(ctx: CheckContext, at: Segment[], o: Json, users: Json): void {
+  const when = Array.isArray(o.when) ? o.when : [o.when];
+  if (users.match !== 'external_id') {
+    ctx.report(at, 'offboarding acts only on users zdsf owns, recognised by their external_id (the Contact or Lead Id): set users.match: external_id', { atKey: true });
+  }
+  if (when.includes('inactive') && typeof o.inactive_when !== 'string') {
+    ctx.report([...at, 'when'], 'when: inactive needs inactive_when, the SOQL condition that marks a Contact or Lead inactive');
+  }
+  if (typeof o.inactive_when === 'string' && !when.includes('inactive')) {
+    ctx.warn([...at, 'inactive_when'], 'inactive_when is set but when does not list inactive: it is not used');
+  }
+  if (o.after_days !== undefined && o.action !== 'delete') ctx.warn([...at, 'after_days'], 'after_days only applies to action: delete');
+  const objects = new Set<string>();
+  if (Array.isArray(users.sources)) for (const src of users.sources) objects.add((isObj(src) ? str(src.object) : undefined) ?? 'Contact');
+  for (const object of objects) condition(ctx, [...at, 'inactive_when'], o.inactive_when, object);
 }

@@ -158,8 +158,35 @@ export interface UserSync {
   verify_email: boolean;
   /** default { primary: true, secondary: false } */
   relationships: { primary: boolean; secondary: boolean };
+  /** offboarding (issue 17): what zdsf does with the users it owns whose Salesforce record left the sync; off when absent */
+  offboard?: OffboardRule;
   /** Users created from a child relationship (e.g. sold-to contacts) only for organizations this plan creates. */
   create_for_new_organizations?: { from: string; email: string; name: string; pos?: SourcePos };
+  pos?: SourcePos;
+}
+
+/** Why a user zdsf owns is offboarded (docs/lifecycle.md): its Salesforce record matches `inactive_when`, is
+ * deleted (in the recycle bin or gone), or exists but the sync's query no longer selects it. */
+export type OffboardReason = 'inactive' | 'deleted' | 'filtered_out';
+export const OFFBOARD_REASONS: readonly OffboardReason[] = ['inactive', 'deleted', 'filtered_out'];
+
+/** users.offboard (issue 17 part 1). */
+export interface OffboardRule {
+  /** which reasons offboard a user (at least one) */
+  when: OffboardReason[];
+  /** SOQL condition on the users sources marking a person inactive (required with `when: inactive`); such people
+   * are left out of the sync */
+  inactive_when?: string;
+  /** suspend (default), remove_tags (zdsf's tags only), or delete (suspend first, delete `after_days` later) */
+  action: 'suspend' | 'remove_tags' | 'delete';
+  /** action delete: days between zdsf's suspension and the delete (default 30) */
+  after_days: number;
+  /** keep (do not offboard) a user who requested a ticket that is not closed. Default true. */
+  keep_if_open_tickets: boolean;
+  /** keep a user who requested a ticket updated within this many days. Default: off. */
+  keep_if_ticket_within_days?: number;
+  /** refuse a plan offboarding more users than this unless --force. Default: 10% of the instance's users, at least 1. */
+  max_offboard?: number;
   pos?: SourcePos;
 }
 
@@ -225,6 +252,9 @@ export interface Sync {
   users?: UserSync;
   cases?: CaseSync;
   protected: ProtectedRecords;
+  /** additive (default): memberships are only added; mirror: memberships zdsf manages whose relation is gone in
+   * Salesforce are deleted (issue 17) */
+  memberships?: 'additive' | 'mirror';
   /** the mass-change guard (src/apply/mass-change.ts); default { percent: 50 } */
   max_changes?: MaxChanges;
   pos?: SourcePos;

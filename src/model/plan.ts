@@ -10,13 +10,18 @@
 // - organization delete: `zendesk_id` in organizations/destroy_many;
 // - membership create: `{ user_id, organization_id }` from `user` / `organization` (plus `default: true`
 //   when `default` is true) in organization_memberships/create_many;
-// - membership make_default: PUT users/{user.id}/organization_memberships/{zendesk_id}/make_default.
+// - membership make_default: PUT users/{user.id}/organization_memberships/{zendesk_id}/make_default;
+// - user suspend (offboarding, issue 17): `after` (`{ suspended: true, tags }`, the tags with zdsf's
+//   suspension marker) plus `id: zendesk_id` in users/update_many;
+// - user delete (offboarding): `zendesk_id` in users/destroy_many;
+// - membership delete (`memberships: mirror`): `zendesk_id` (the membership's id) in
+//   organization_memberships/destroy_many.
 // A reference whose `id` is null names a record created earlier in the same plan by its `key`.
 
 export const PLAN_FORMAT_VERSION = '2.0' as const;
 
 export type ChangeType = 'organization' | 'user' | 'membership';
-export type ChangeAction = 'create' | 'update' | 'delete' | 'make_default';
+export type ChangeAction = 'create' | 'update' | 'delete' | 'make_default' | 'suspend';
 
 export interface AttributeDiff {
   /** dotted attribute path in Zendesk's shape: name, tags, notes, organization_fields.health, organization_id */
@@ -158,9 +163,53 @@ export interface MembershipMakeDefault extends ChangeBase {
   organization: OrganizationRef & { id: number };
 }
 
-export type Change = OrganizationCreate | OrganizationUpdate | OrganizationDelete | UserCreate | UserUpdate | MembershipCreate | MembershipMakeDefault;
+/** Offboarding (issue 17): suspend a user zdsf owns whose Salesforce record is inactive, deleted or filtered out.
+ * `after.tags` is `before.tags` plus zdsf's suspension marker (`zdsf_suspended_YYYYMMDD`, src/reconcile/offboarding.ts). */
+export interface UserSuspend extends ChangeBase {
+  type: 'user';
+  action: 'suspend';
+  zendesk_id: number;
+  /** the user as the plan saw it (apply compares it with the live record) */
+  before: { suspended: boolean; tags: string[] };
+  after: { suspended: true; tags: string[] };
+}
+
+/** Offboarding, second stage: delete a user zdsf suspended at least `after_days` ago (needs --allow-delete). */
+export interface UserDelete extends ChangeBase {
+  type: 'user';
+  action: 'delete';
+  zendesk_id: number;
+  /** the user as the plan saw it: suspended, with zdsf's marker in its tags */
+  before: { id: number; email: string | null; external_id: string | null; suspended: true; tags: string[] };
+  after: null;
+}
+
+/** `memberships: mirror` (issue 17): a membership zdsf manages whose relation is gone in Salesforce. */
+export interface MembershipDelete extends ChangeBase {
+  type: 'membership';
+  action: 'delete';
+  /** the membership's id */
+  zendesk_id: number;
+  before: { user_id: number; organization_id: number };
+  after: null;
+  user: UserRef & { id: number };
+  organization: OrganizationRef & { id: number };
+}
+
+export type Change =
+  | OrganizationCreate
+  | OrganizationUpdate
+  | OrganizationDelete
+  | UserCreate
+  | UserUpdate
+  | UserSuspend
+  | UserDelete
+  | MembershipCreate
+  | MembershipMakeDefault
+  | MembershipDelete;
 export type OrganizationChange = OrganizationCreate | OrganizationUpdate | OrganizationDelete;
 export type UserChange = UserCreate | UserUpdate;
+export type OffboardChange = UserSuspend | UserDelete;
 export type MembershipChange = MembershipCreate | MembershipMakeDefault;
 
 /** Every (type, action) a plan may hold, and nothing else: the plan reader refuses any other. */
@@ -172,6 +221,9 @@ export const CHANGE_KINDS = [
   'user:update',
   'membership:create',
   'membership:make_default',
+  'user:suspend',
+  'user:delete',
+  'membership:delete',
 ] as const satisfies readonly `${Change['type']}:${Change['action']}`[];
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 

@@ -46,8 +46,18 @@ export interface SourceReaderOptions {
   describeOnly?: boolean;
 }
 
+/** Offboarding (issue 17): which of these Ids of one users source object exist, and which match inactive_when. */
+export interface PeopleLookup {
+  object: 'Contact' | 'Lead';
+  ids: string[];
+  inactive_when?: string;
+}
+
 export interface SourceReader {
   read(options: SourceReaderOptions): Promise<SourceData>;
+  /** looks Ids up with queryAll (src/salesforce/offboard-lookup.ts): `live` exist and are not deleted, `inactive`
+   * of those match inactive_when; absent: plan refuses a sync that offboards */
+  lookupPeople?(options: SourceReaderOptions, lookup: PeopleLookup): Promise<{ live: string[]; inactive: string[] }>;
 }
 
 export interface TargetReaderOptions {
@@ -56,9 +66,12 @@ export interface TargetReaderOptions {
   logger?: Logger;
 }
 
-/** Which organizations' tickets retention asks about (issue 17): those it is about to delete. */
+/** Which organizations' tickets retention asks about (issue 17): those it is about to delete; and which users'
+ * requested tickets offboarding asks about: those it is about to suspend, delete or strip. */
 export interface TicketActivityQuery {
   organizationIds: number[];
+  /** users (requesters) to count tickets of; absent: none */
+  requesterIds?: number[];
   /** count tickets not closed */
   open: boolean;
   /** count tickets updated after this date (keep_if_ticket_within_days), when set */
@@ -66,7 +79,10 @@ export interface TicketActivityQuery {
 }
 
 export interface TicketActivity {
-  organizationId: number;
+  /** set for an organization's counts */
+  organizationId?: number;
+  /** set for a requester's counts (offboarding) */
+  requesterId?: number;
   /** tickets not closed (0 when not asked) */
   open: number;
   /** tickets updated since `since` (0 when not asked, or when `open` already keeps the organization) */
@@ -78,6 +94,8 @@ export interface TargetReader {
   /** the tickets of organizations retention would delete (src/zendesk/ticket-counts.ts); absent: retention cannot
    * check tickets, and plan refuses a sync whose retention asks it to */
   ticketActivity?(options: TargetReaderOptions & { query: TicketActivityQuery }): Promise<TicketActivity[]>;
+  /** the Zendesk user zdsf signs in as (GET /api/v2/users/me): offboarding checks it may suspend and delete users */
+  currentUser?(options: TargetReaderOptions): Promise<{ id: number; email: string | null; role: string }>;
 }
 
 /** Outcome of one record of a bulk write (job status result, or a single request). */
@@ -115,6 +133,10 @@ export interface TargetWriter {
   /** `default: true` makes the membership the user's default (folded into the bulk create) */
   createMemberships(items: { user_id: number; organization_id: number; default?: boolean }[]): Promise<WriteResult[]>;
   makeDefaultMembership(userId: number, membershipId: number): Promise<WriteResult>;
+  /** offboarding (issue 17): users/destroy_many; optional for fakes (apply refuses the deletes without it) */
+  deleteUsers?(ids: number[]): Promise<WriteResult[]>;
+  /** memberships: mirror (issue 17): organization_memberships/destroy_many */
+  deleteMemberships?(ids: number[]): Promise<WriteResult[]>;
   /** look records up by key (for stale-plan checks and for creates whose outcome is unknown) */
   findOrganizations(query: { ids?: number[]; external_ids?: string[]; names?: string[] }): Promise<ZdOrganization[]>;
   findUsers(query: { ids?: number[]; emails?: string[]; external_ids?: string[] }): Promise<ZdUser[]>;

@@ -30,7 +30,7 @@ export function keepReason(a: TicketActivity, rule: RetentionRule): string | nul
 
 /** The changes without the deletes that tickets keep, and one warning per kept organization. */
 export function keepOrganizationsWithTickets(changes: readonly Change[], activity: readonly TicketActivity[], rule: RetentionRule): { changes: Change[]; kept: Warning[] } {
-  const byId = new Map(activity.map((a) => [a.organizationId, a]));
+  const byId = new Map(activity.filter((a) => a.organizationId !== undefined).map((a) => [a.organizationId as number, a]));
   const kept: Warning[] = [];
   const out: Change[] = [];
   for (const c of changes) {

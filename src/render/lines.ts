@@ -19,9 +19,10 @@ const ACTION_WORDS: Record<Change['action'], string> = {
   update: 'will be updated in-place',
   delete: 'will be destroyed',
   make_default: 'will become the default organization',
+  suspend: 'will be suspended',
 };
 
-const SIGNS: Record<Change['action'], Sign> = { create: '+', update: '~', delete: '-', make_default: '~' };
+const SIGNS: Record<Change['action'], Sign> = { create: '+', update: '~', delete: '-', make_default: '~', suspend: '~' };
 
 /** A value as the plan prints it: strings quoted, lists in brackets, null as null. */
 export function formatValue(value: unknown): string {
@@ -62,6 +63,9 @@ export function changeLines(change: Change, indent = 1): Line[] {
   if (change.type === 'membership' && change.action === 'create') {
     const why = [change.reason, change.default ? 'default organization' : null].filter(Boolean).join(', ');
     return [{ sign: '+', indent, text: `${headerName(change)}${why ? ` (${why})` : ''}` }];
+  }
+  if (change.type === 'membership' && change.action === 'delete') {
+    return [{ sign: '-', indent, text: `${headerName(change)}${reason}` }];
   }
   if (change.type === 'membership') {
     return [

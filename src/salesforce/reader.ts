@@ -13,7 +13,7 @@
 // - No request per record; records are kept as plain objects.
 import type { Connection } from 'jsforce';
 import type { SalesforceInstance, Sync } from '../model/config.js';
-import type { Logger, Progress, SourceReader, SourceReaderOptions } from '../model/ports.js';
+import type { Logger, PeopleLookup, Progress, SourceReader, SourceReaderOptions } from '../model/ports.js';
 import { beginTask, silentProgress } from '../model/ports.js';
 import type { AccountContactRelation, SfChildResult, SfFieldDescribe, SfObjectDescribe, SfRecord, SourceData } from '../model/salesforce.js';
 import { ZdsfError } from '../util/errors.js';
@@ -21,6 +21,7 @@ import { authSecrets, connectSalesforce, errorParts, redact, timeoutMsOf, transl
 import { classifyFailure, fetchRetried, withRetries, type RetryContext, type RetryPolicy } from './retry.js';
 import { parseCsv } from './csv.js';
 import { buildSyncQueries, type BuiltQuery } from './soql.js';
+import { lookupQueries, lookupResult } from './offboard-lookup.js';
 
 export interface SalesforceReaderOptions {
   /** how to obtain a Connection (default: connectSalesforce) */
@@ -603,6 +604,14 @@ export class SalesforceReader implements SourceReader {
     const rows: SfRecord[][] = [];
     for (const q of queries) rows.push(await r.run(q.query, `${q.query.purpose} changes (${options.sync.name})`, undefined, q.all === true, true));
     return { rows, describes: described, instanceUrl: conn.instanceUrl };
+  }
+
+  /** offboarding's look-up of Ids that left the sync (src/salesforce/offboard-lookup.ts) */
+  async lookupPeople(options: SourceReaderOptions, lookup: PeopleLookup): Promise<{ live: string[]; inactive: string[] }> {
+    const queries = lookupQueries(lookup);
+    if (queries.length === 0) return { live: [], inactive: [] };
+    const { rows } = await this.query(options, queries.map((q) => ({ query: q.query, all: q.all })));
+    return lookupResult(queries.map((q) => q.kind), rows);
   }
 
   async read(options: SourceReaderOptions): Promise<SourceData> {

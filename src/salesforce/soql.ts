@@ -236,7 +236,9 @@ export function buildPeopleQuery(sync: Sync, source: UserSource): BuiltQuery {
   for (const m of mappings) for (const p of mappingFields(m)) add(p);
   for (const p of users.tags?.from ?? []) add(p);
 
-  const where = joinConditions([source.where ?? '', recordTypeCondition(source.record_types) ?? '']);
+  // offboarding (issue 17): people marked inactive leave the sync (and are offboarded by lookup, see offboard-lookup.ts)
+  const inactive = users.offboard?.when.includes('inactive') && users.offboard.inactive_when ? `NOT (${users.offboard.inactive_when.trim()})` : '';
+  const where = joinConditions([source.where ?? '', recordTypeCondition(source.record_types) ?? '', inactive]);
   return {
     purpose: `users (${object})`,
     object,

@@ -46,5 +46,9 @@ export function planReaders(
   });
   // retention's ticket counts (issue 17) are live reads whatever the snapshot: pass them through
   const ticketActivity = live.target.ticketActivity?.bind(live.target);
-  return { source: readers.source, target: ticketActivity ? { ...readers.target, ticketActivity } : readers.target, stateDir: dir };
+  // so are offboarding's look-ups (issue 17): who zdsf signs in as, and the Salesforce Ids of users that left
+  const currentUser = live.target.currentUser?.bind(live.target);
+  const lookupPeople = live.source.lookupPeople?.bind(live.source);
+  const target = { ...readers.target, ...(ticketActivity ? { ticketActivity } : {}), ...(currentUser ? { currentUser } : {}) };
+  return { source: lookupPeople ? { ...readers.source, lookupPeople } : readers.source, target, stateDir: dir };
 }

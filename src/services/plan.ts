@@ -8,6 +8,7 @@ import { silentProgress, type Logger, type Progress, type SourceReader, type Tar
 import { checkFieldTypes, mapSync } from '../map/index.js';
 import { checkPreconditions, planSettings, reconcileSync, summarize } from '../reconcile/index.js';
 import { keepOrganizationsWithTickets, ticketQuery } from '../reconcile/ticket-retention.js';
+import { checkOffboardPermission, planOffboarding } from './offboard.js';
 import { ZendeskHttpError } from '../zendesk/transport.js';
 import { estimateApply } from '../apply/estimate.js';
 import { findMassChanges, massChangeWarning } from '../apply/mass-change.js';
@@ -74,6 +75,9 @@ async function planSync(sync: Sync, options: PlanOptions): Promise<SyncPlan> {
     throw new ZdsfError(`sync "${sync.name}" cannot be planned:\n  ${problems.join('\n  ')}`, 'config_mismatch');
   }
 
+  const offboardCtx = { config, source: options.source, target: options.target, logger: options.logger, now: (options.now ?? (() => new Date()))() };
+  await checkOffboardPermission(sync, offboardCtx);
+
   const desired = mapSync(sync, source!, target);
   // Past map the Salesforce rows are not needed (reconcile reads relations, retention ids and describe): this
   // function lets go of them before reconcile builds the changes (without emptying the reader's own arrays).
@@ -81,6 +85,7 @@ async function planSync(sync: Sync, options: PlanOptions): Promise<SyncPlan> {
   source = null;
   const plan = reconcileSync({ sync, zendesk: zdInstance, desired, source: rest, target, reportOrphans: options.reportOrphans });
   await keepForTickets(plan, sync, options);
+  await planOffboarding(plan, sync, desired, target, offboardCtx);
   const rate = Math.min(target.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT, zdInstance.max_requests_per_minute ?? Infinity);
   const size = { organizations: target.organizations.length, users: target.users.length, memberships: target.memberships.length };
   const match = { organizations: sync.organizations?.match ?? 'external_id', users: sync.users?.match ?? 'email' } as const;

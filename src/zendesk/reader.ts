@@ -62,6 +62,17 @@ export function createZendeskReader(options: ZendeskReaderOptions = {}): Zendesk
             : new ZendeskTransport(instance, { logger, ...transportOptions });
       return readTicketActivity(transport, query);
     },
+    async currentUser({ instance, logger }) {
+      const transport =
+        lastTransport && lastTransport.instance.name === instance.name
+          ? lastTransport
+          : transportFactory
+            ? transportFactory(instance)
+            : new ZendeskTransport(instance, { logger, ...transportOptions });
+      const { body } = await transport.get('/users/me');
+      const user = isRecord(body) && isRecord(body.user) ? body.user : {};
+      return { id: typeof user.id === 'number' ? user.id : 0, email: typeof user.email === 'string' ? user.email : null, role: typeof user.role === 'string' ? user.role : 'unknown' };
+    },
     async read({ instance, progress = silentProgress, logger }: TargetReaderOptions): Promise<TargetData> {
       const transport = transportFactory ? transportFactory(instance, logger) : new ZendeskTransport(instance, { logger, ...transportOptions });
       lastTransport = transport;

@@ -30,12 +30,26 @@ async function searchCount(transport: ZendeskTransport, query: string): Promise<
   return count;
 }
 
+export function openRequestedQuery(userId: number): string {
+  return `type:ticket requester:${userId} status<closed`;
+}
+
+export function recentRequestedQuery(userId: number, since: Date): string {
+  return `type:ticket requester:${userId} updated>${searchDate(since)}`;
+}
+
 export async function readTicketActivity(transport: ZendeskTransport, q: TicketActivityQuery): Promise<TicketActivity[]> {
   const out: TicketActivity[] = [];
   for (const id of q.organizationIds) {
     const open = q.open ? await searchCount(transport, openTicketsQuery(id)) : 0;
     const recent = q.since && open === 0 ? await searchCount(transport, recentTicketsQuery(id, q.since)) : 0;
     out.push({ organizationId: id, open, recent });
+  }
+  // offboarding (issue 17): the same two counts per user about to be offboarded, by requester
+  for (const id of q.requesterIds ?? []) {
+    const open = q.open ? await searchCount(transport, openRequestedQuery(id)) : 0;
+    const recent = q.since && open === 0 ? await searchCount(transport, recentRequestedQuery(id, q.since)) : 0;
+    out.push({ requesterId: id, open, recent });
   }
   return out;
 }

@@ -470,6 +470,12 @@ export function createZendeskWriter(instance: ZendeskInstance, options: ZendeskW
     }
   }
 
+  /** DELETE <path>?ids=1,2: a bulk delete node-zendesk has no method for, answered with a job status */
+  const destroyMany = async (path: string, batch: number[]): Promise<NzResult> => {
+    const r = await transport.request('DELETE', path, { query: { ids: batch.join(',') } });
+    return { status: r.status, result: r.body };
+  };
+
   /** GET /api/v2/{resource}/count: { count: { value, refreshed_at } } */
   const count = async (resource: 'organizations' | 'users'): Promise<number> => {
     const { body } = await transport.get(`/${resource}/count`);
@@ -569,6 +575,26 @@ export function createZendeskWriter(instance: ZendeskInstance, options: ZendeskW
         return pending.map((m) => found.find((f) => f.user_id === m.user_id && f.organization_id === m.organization_id && (!m.default || f.default === true))?.id);
       };
       return createRecovered('Creating organization memberships', items, (batch) => api.membershipsCreateMany(batch), lookup);
+    },
+
+    /** offboarding (issue 17): DELETE /api/v2/users/destroy_many?ids=... -> a job (Zendesk soft-deletes) */
+    deleteUsers(ids: number[]): Promise<WriteResult[]> {
+      return inBatches(
+        'Deleting users',
+        ids,
+        (batch, refs) => sendJob(async () => destroyMany('/users/destroy_many', batch), refs),
+        (id, index) => ({ index, id }),
+      );
+    },
+
+    /** memberships: mirror (issue 17): DELETE /api/v2/organization_memberships/destroy_many?ids=... -> a job */
+    deleteMemberships(ids: number[]): Promise<WriteResult[]> {
+      return inBatches(
+        'Deleting organization memberships',
+        ids,
+        (batch, refs) => sendJob(async () => destroyMany('/organization_memberships/destroy_many', batch), refs),
+        (id, index) => ({ index, id }),
+      );
     },
 
     countOrganizations(): Promise<number> {

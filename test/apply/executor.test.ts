@@ -189,8 +189,11 @@ describe('applyPlan: per-record failures', () => {
 describe('applyPlan: changes apply cannot carry out', () => {
   it('refuses the whole plan, naming the change, and sends nothing (issue 11: the guard)', async () => {
     const w = new FakeWriter({ users: [{ id: 3, name: 'Z', email: 'z@x.com' }] });
+    const archive = { ...userUpdate(3, 'z@x.com', { name: 'Z' }, {}), action: 'archive', after: null } as unknown as Change;
+    await expect(applyPlan({ plan: makePlan({ global: [orgCreate('A', 'A'), archive] }), config, writerFor: () => w })).rejects.toThrow(/user archive "z@x.com" \(id 3\): zdsf has no such change/);
+    // user delete is a kind since issue 17 (offboarding): refused from a sync without users.offboard
     const del = { ...userUpdate(3, 'z@x.com', { name: 'Z' }, {}), action: 'delete' as const, after: null } as unknown as Change;
-    await expect(applyPlan({ plan: makePlan({ global: [orgCreate('A', 'A'), del] }), config, writerFor: () => w })).rejects.toThrow(/user delete "z@x.com" \(id 3\): zdsf has no such change/);
+    await expect(applyPlan({ plan: makePlan({ global: [orgCreate('A', 'A'), del] }), config, writerFor: () => w })).rejects.toThrow(/user delete "z@x.com" \(id 3\): the sync has no users.offboard rule/);
     expect(w.writesSent()).toEqual([]);
   });
 });

@@ -40,7 +40,10 @@ describe('orderChanges', () => {
       userCreate('b@x.com', 'B'),
       orgUpdate(2, 'O', 'O', { notes: 'a' }, { notes: 'b' }),
       orgCreate('N', 'N'),
-      { ...userCreate('z@x.com', 'Z'), action: 'delete' } as unknown as Change,
+      { ...userCreate('z@x.com', 'Z'), action: 'archive' } as unknown as Change,
+      // offboarding's kinds (issue 17): user deletes after organization deletes, suspends before them
+      { ...userCreate('y@x.com', 'Y'), action: 'delete', zendesk_id: 7, after: null } as unknown as Change,
+      { ...userCreate('x@x.com', 'X'), action: 'suspend', zendesk_id: 8 } as unknown as Change,
     ];
     const { phases, unsupported } = orderChanges(changes);
     expect(phases.map((p) => [p.name, p.changes.map((c) => c.key)])).toEqual([
@@ -50,7 +53,9 @@ describe('orderChanges', () => {
       ['user:update', ['a@x.com']],
       ['membership:create', ['a@x.com -> O']],
       ['membership:make_default', ['a@x.com -> O']],
+      ['user:suspend', ['x@x.com']],
       ['organization:delete', ['D']],
+      ['user:delete', ['y@x.com']],
     ]);
     expect(unsupported.map((c) => c.key)).toEqual(['z@x.com']);
     expect(phaseOf({ ...orgCreate('X', 'X'), action: 'make_default' } as unknown as Change)).toBeNull();

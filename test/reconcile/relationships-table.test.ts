@@ -2,7 +2,7 @@
 // (not only on the decision), and that applying the plan then planning again changes nothing.
 import { describe, expect, it } from 'vitest';
 import { reconcileDetailed } from '../../src/reconcile/index.js';
-import type { Change } from '../../src/model/plan.js';
+import type { Change, UserChange } from '../../src/model/plan.js';
 import type { TargetData } from '../../src/model/zendesk.js';
 import { applyPlan, dOrg, dPerson, makeDesired, makeSource, makeSync, makeTarget, makeZendesk, zMembership, zOrg, zUser } from './helpers.js';
 
@@ -74,7 +74,7 @@ function run(scenario: string, column: Column, target?: TargetData) {
   return { ...reconcileDetailed({ sync, zendesk, desired, source, target: target ?? fx.target }), fx, sync, zendesk, desired, source };
 }
 
-const userChange = (changes: Change[]) => changes.find((c) => c.type === 'user');
+const userChange = (changes: Change[]) => changes.find((c): c is UserChange => c.type === 'user' && (c.action === 'create' || c.action === 'update'));
 
 const cases = Object.entries(EXPECTED).flatMap(([scenario, cells]) =>
   cells.map((cell, i) => {

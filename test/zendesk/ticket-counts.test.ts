@@ -34,6 +34,20 @@ describe('readTicketActivity', () => {
     expect(t.requestCount).toBe(3);
   });
 
+  it('counts the requested tickets of users offboarding would act on (issue 17)', async () => {
+    const scope = nock(BASE)
+      .get('/api/v2/search/count')
+      .query({ query: 'type:ticket requester:11 status<closed' })
+      .reply(200, { count: 0 })
+      .get('/api/v2/search/count')
+      .query({ query: 'type:ticket requester:11 updated>2026-11-01' })
+      .reply(200, { count: 1 });
+    const t = new ZendeskTransport(instance(), testOptions());
+    const out = await readTicketActivity(t, { organizationIds: [], requesterIds: [11], open: true, since: new Date('2026-11-01T12:00:00Z') });
+    expect(out).toEqual([{ requesterId: 11, open: 0, recent: 1 }]);
+    expect(scope.isDone()).toBe(true);
+  });
+
   it('throws the 403 of credentials that cannot search tickets', async () => {
     nock(BASE).get('/api/v2/search/count').query(true).reply(403, { error: 'Forbidden' });
     const t = new ZendeskTransport(instance(), testOptions());

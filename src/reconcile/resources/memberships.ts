@@ -1,13 +1,15 @@
 // Organization memberships: the memberships users should have (from the users pass's relationship decisions,
 // shared emails and secondary relationships) vs those Zendesk has -> membership create and make_default
-// changes. Memberships are only ever added, never removed (DESIGN.md section 5). Pure.
+// changes. Memberships are only added (DESIGN.md section 5), unless the sync says memberships: mirror
+// (issue 17, membership-mirror.ts). Pure.
 import type { SourceData } from '../../model/salesforce.js';
-import { membershipLabel, type MembershipChange, type MembershipCreate, type MembershipMakeDefault, type UserRef } from '../../model/plan.js';
+import { membershipLabel, type MembershipChange, type MembershipCreate, type MembershipDelete, type MembershipMakeDefault, type UserRef } from '../../model/plan.js';
 import type { ZdMembership, ZdUser } from '../../model/zendesk.js';
 import { secondaryActive } from '../relationships.js';
 import { organizationRef, type LinkedOrganization } from './organizations.js';
 import { emptyComparison, type Comparison, type FindResult, type Resource, type ResourceInput, type ResourcePlugin, type ResourceResult } from './resource.js';
 import type { PlannedPerson, UsersResult } from './users.js';
+import { mirrorMemberships } from './membership-mirror.js';
 
 export type MembershipReason = 'primary' | 'secondary';
 
@@ -190,12 +192,13 @@ export function membershipChanges(u: UserMemberships, index: MembershipIndex): M
 }
 
 export interface MembershipsResult extends ResourceResult {
-  changes: MembershipChange[];
+  changes: (MembershipChange | MembershipDelete)[];
 }
 
-/** What memberships one planned person should have (multiple organizations + primary only). */
-function userMemberships(p: PlannedPerson, input: ResourceInput, link: (accountId: string | null) => LinkedOrganization | null, index: MembershipIndex, relationsByContact: Map<string, SourceData['relations']>): UserMemberships | null {
-  const { group: g, decision, primaryOrg, user } = p;
+/** The memberships one planned person should have: primary account, the accounts of people sharing its email,
+ * active secondary relations (also read by memberships: mirror). */
+export function membershipIntents(p: PlannedPerson, input: ResourceInput, link: (accountId: string | null) => LinkedOrganization | null, relationsByContact: Map<string, SourceData['relations']>): MembershipIntent[] {
+  const { group: g, decision, primaryOrg } = p;
   const intents: MembershipIntent[] = [];
   if (decision.M === '✓' && primaryOrg) intents.push({ org: primaryOrg, reason: 'primary', sources: [g.syncRecord.sourceId] });
   for (const other of g.others) {
@@ -210,6 +213,13 @@ function userMemberships(p: PlannedPerson, input: ResourceInput, link: (accountI
       }
     }
   }
+  return intents;
+}
+
+/** What memberships one planned person should have (multiple organizations + primary only). */
+function userMemberships(p: PlannedPerson, input: ResourceInput, link: (accountId: string | null) => LinkedOrganization | null, index: MembershipIndex, relationsByContact: Map<string, SourceData['relations']>): UserMemberships | null {
+  const { group: g, decision, primaryOrg, user } = p;
+  const intents = membershipIntents(p, input, link, relationsByContact);
   const makeDefault = decision.makeDefault && primaryOrg ? primaryOrg : null;
   if (intents.length === 0 && !makeDefault) return null;
   const implicit = new Set<string>();
@@ -239,13 +249,20 @@ function relationsOf(input: ResourceInput): Map<string, SourceData['relations']>
 }
 
 /** The membership pass of one sync: for each person the users pass planned, the memberships it should have. */
-export function reconcileMemberships(input: ResourceInput, users: UsersResult, link: (accountId: string | null) => LinkedOrganization | null): MembershipsResult {
+export function reconcileMemberships(
+  input: ResourceInput,
+  users: UsersResult,
+  link: (accountId: string | null) => LinkedOrganization | null,
+  linked: ReadonlyMap<string, LinkedOrganization> = new Map(),
+): MembershipsResult {
   const relations = relationsOf(input);
-  const changes: MembershipChange[] = [];
+  const changes: (MembershipChange | MembershipDelete)[] = [];
   for (const p of users.people) {
     const u = userMemberships(p, input, link, users.memberships, relations);
     if (u) changes.push(...membershipChanges(u, users.memberships));
   }
+  // memberships: mirror (issue 17): the memberships zdsf manages that no relation asks for any more
+  if (input.sync.memberships === 'mirror') changes.push(...mirrorMemberships(users.people, (p) => membershipIntents(p, input, link, relations), linked, users.memberships));
   return { changes, warnings: [] };
 }
 
@@ -254,5 +271,5 @@ export function reconcileMemberships(input: ResourceInput, users: UsersResult, l
 export const membershipResource: Resource<'membership', MembershipsResult> = {
   type: 'membership',
   needs: ['organization', 'user'],
-  reconcile: (input, upstream) => reconcileMemberships(input, upstream.user, upstream.organization.link),
+  reconcile: (input, upstream) => reconcileMemberships(input, upstream.user, upstream.organization.link, upstream.organization.linked),
 };

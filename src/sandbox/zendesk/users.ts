@@ -9,7 +9,7 @@ import { bulkItems, BULK_LIMIT, jobResult, tooMany } from './jobs.js';
 import { replaceMemberships } from './memberships.js';
 import { page, pageIds } from './paging.js';
 import { checkCustomFields, clone, isRecord, isValidEmail, normalizeTags, type ZdErrorDetails } from './records.js';
-import { body, fail, ids, json, missing, notFound, outcomeResponse, str, type Outcome } from './responses.js';
+import { badRequest, body, fail, ids, json, missing, notFound, outcomeResponse, str, type Outcome } from './responses.js';
 import type { Router } from './router.js';
 import type { User, ZendeskStore } from './store.js';
 import { searchUsers } from './user-search.js';
@@ -243,6 +243,21 @@ export function userRoutes(router: Router, store: ZendeskStore, jobs: JobEngine)
     const input = body(req, 'user');
     if (!input) return missing('user');
     return outcomeResponse(applyUser(store, input, u), (v) => json(200, { user: out(v) }));
+  });
+  // DELETE /api/v2/users/destroy_many?ids=1,2 (offboarding): a job, one result per id as live Zendesk answers
+  // ({ id, action: "delete", success: true, status: "Deleted" }); removes the user and its memberships.
+  router.on('DELETE', 'users/destroy_many', (req) => {
+    const q = req.url.searchParams;
+    const wanted = ids(q.get('ids'));
+    if (wanted.length === 0) return badRequest('InvalidParameter', 'destroy_many needs ids=.');
+    if (wanted.length > BULK_LIMIT) return tooMany('users');
+    return jobs.queue('Bulk Delete Users', 'Deleting user', wanted.map((id, i) => () => {
+      const u = store.users.get(Number(id));
+      if (!u) return jobResult(i, fail(404, 'RecordNotFound', 'id', `User ${id} not found`), { id: Number(id) });
+      for (const m of store.userMemberships(u.id)) store.dropMembership(m);
+      store.dropUser(u);
+      return jobResult(i, { ok: true, value: u, action: 'delete' });
+    }));
   });
   router.on('DELETE', 'users/:id', (_req, [id]) => {
     const u = store.users.get(Number(id));
