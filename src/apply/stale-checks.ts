@@ -11,6 +11,7 @@ import type { ZdUser } from '../model/zendesk.js';
 import { containsTags, flatten, getPath, sameAttribute, show } from './compare.js';
 import { changeKey, orgRefId, targetOrganization, userRefId, type LiveIndex, type LookupTargets } from './live.js';
 import type { ChangeOf } from './phases.js';
+import { checkFieldCreate, checkFieldOptionCreate, type FieldCheck } from './field-stale.js';
 
 export type CheckStatus = 'pending' | 'done' | 'stale';
 
@@ -138,7 +139,23 @@ function targetMembership(c: MembershipCreate | MembershipMakeDefault, t: Lookup
   targetOrganization(t, c.organization);
 }
 
+/** A field check (field-stale.ts) as a ChangeCheck. */
+function fieldCheck(change: Change, r: FieldCheck): ChangeCheck {
+  return r.status === 'stale' ? stale(change, change.zendesk_id, r.reason ?? 'changed since the plan') : { change, ...r };
+}
+
 export const STALE_SPECS: StaleSpecs = {
+  // issue 17: the field definitions of the change's kind are read whole (lookupLive), so no per-record look-up
+  'field:create': {
+    lookups: () => 0,
+    targets: (c, t) => void t.fieldResources.add(c.resource),
+    check: (c, idx) => fieldCheck(c, checkFieldCreate(c, idx.fields)),
+  },
+  'field_option:create': {
+    lookups: () => 0,
+    targets: (c, t) => void t.fieldResources.add(c.resource),
+    check: (c, idx) => fieldCheck(c, checkFieldOptionCreate(c, idx.fields)),
+  },
   'organization:create': {
     lookups: () => 1,
     targets: (c, t) => {

@@ -11,11 +11,15 @@
 // - membership create: `{ user_id, organization_id }` from `user` / `organization` (plus `default: true`
 //   when `default` is true) in organization_memberships/create_many;
 // - membership make_default: PUT users/{user.id}/organization_memberships/{zendesk_id}/make_default.
+// - field create (issue 17): `after` is the body of POST organization_fields / user_fields (`resource` says which);
+// - field_option create: `after.custom_field_options` is the whole option list of PUT {resource}s/{zendesk_id}
+//   (the options of `before`, as the plan saw them, then the new ones): Zendesk drops any option not sent.
+// Field changes come first in a plan and apply writes them first (src/model/field-changes.ts).
 // A reference whose `id` is null names a record created earlier in the same plan by its `key`.
 
 export const PLAN_FORMAT_VERSION = '2.0' as const;
 
-export type ChangeType = 'organization' | 'user' | 'membership';
+export type ChangeType = 'organization' | 'user' | 'membership' | 'field' | 'field_option';
 export type ChangeAction = 'create' | 'update' | 'delete' | 'make_default';
 
 export interface AttributeDiff {
@@ -69,7 +73,7 @@ export interface UserAttributes {
   organization_id?: number | null;
 }
 
-interface ChangeBase {
+export interface ChangeBase {
   /**
    * The record's stable key:
    * - organization: its external_id (the Account Id), or its normalised name with `match: name`
@@ -158,10 +162,23 @@ export interface MembershipMakeDefault extends ChangeBase {
   organization: OrganizationRef & { id: number };
 }
 
-export type Change = OrganizationCreate | OrganizationUpdate | OrganizationDelete | UserCreate | UserUpdate | MembershipCreate | MembershipMakeDefault;
+export type { FieldCreate, FieldOptionCreate, FieldResource, FieldBody, FieldOption } from './field-changes.js';
+import type { FieldCreate, FieldOptionCreate } from './field-changes.js';
+
+export type Change =
+  | OrganizationCreate
+  | OrganizationUpdate
+  | OrganizationDelete
+  | UserCreate
+  | UserUpdate
+  | MembershipCreate
+  | MembershipMakeDefault
+  | FieldCreate
+  | FieldOptionCreate;
 export type OrganizationChange = OrganizationCreate | OrganizationUpdate | OrganizationDelete;
 export type UserChange = UserCreate | UserUpdate;
 export type MembershipChange = MembershipCreate | MembershipMakeDefault;
+export type FieldChange = FieldCreate | FieldOptionCreate;
 
 /** Every (type, action) a plan may hold, and nothing else: the plan reader refuses any other. */
 export const CHANGE_KINDS = [
@@ -172,6 +189,8 @@ export const CHANGE_KINDS = [
   'user:update',
   'membership:create',
   'membership:make_default',
+  'field:create',
+  'field_option:create',
 ] as const satisfies readonly `${Change['type']}:${Change['action']}`[];
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
