@@ -38,5 +38,11 @@ export function planReaders(live: { source: SourceReader; target: TargetReader }
   });
   // retention's ticket counts (issue 17) are live reads whatever the snapshot: pass them through
   const ticketActivity = live.target.ticketActivity?.bind(live.target);
-  return { source: readers.source, target: ticketActivity ? { ...readers.target, ticketActivity } : readers.target, stateDir: dir };
+  // and so is the permission check of field management (issue 17)
+  const currentUser = live.target.currentUser?.bind(live.target);
+  return {
+    source: readers.source,
+    target: { ...readers.target, ...(ticketActivity ? { ticketActivity } : {}), ...(currentUser ? { currentUser } : {}) },
+    stateDir: dir,
+  };
 }

@@ -12,6 +12,7 @@ import type { TransportOptions } from './transport.js';
 import { ZendeskTransport } from './transport.js';
 import { isRecord } from '../util/data.js';
 import { readTicketActivity } from './ticket-counts.js';
+import { readCurrentUser } from './current-user.js';
 
 export interface ZendeskReaderOptions extends TransportOptions {
   /** the transport for an instance (a run's TransportPool shares one with the writer; tests inject one);
@@ -61,6 +62,15 @@ export function createZendeskReader(options: ZendeskReaderOptions = {}): Zendesk
             ? transportFactory(instance)
             : new ZendeskTransport(instance, { logger, ...transportOptions });
       return readTicketActivity(transport, query);
+    },
+    async currentUser({ instance, logger }) {
+      const transport =
+        lastTransport && lastTransport.instance.name === instance.name
+          ? lastTransport
+          : transportFactory
+            ? transportFactory(instance)
+            : new ZendeskTransport(instance, { logger, ...transportOptions });
+      return readCurrentUser(transport);
     },
     async read({ instance, progress = silentProgress, logger }: TargetReaderOptions): Promise<TargetData> {
       const transport = transportFactory ? transportFactory(instance, logger) : new ZendeskTransport(instance, { logger, ...transportOptions });
