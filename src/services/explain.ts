@@ -143,7 +143,7 @@ async function explainSync(sync: Sync, options: ExplainOptions): Promise<Explain
   const problems = [...checkPreconditions(sync, zdInstance, target), ...fields.problems, ...checkFieldTypes(sync, source.describe, schema.organizationFields, schema.userFields)];
   if (problems.length > 0) throw new ZdsfError(`sync "${sync.name}" cannot be planned:\n  ${problems.join('\n  ')}`, 'config_mismatch');
   const desired = mapSync(sync, source, schema);
-  const { plan, people } = reconcileDetailed({ sync, zendesk: zdInstance, desired, source, target: schema }, true);
+  const { plan, people } = reconcileDetailed({ sync, zendesk: zdInstance, desired, source, target: schema, fields }, true);
 
   const kind = queryKind(options.query);
   const q = kind === 'email' ? (normalizeEmail(options.query) ?? options.query.toLowerCase()) : options.query;

@@ -86,12 +86,8 @@ async function planSync(sync: Sync, options: PlanOptions): Promise<SyncPlan> {
   // function lets go of them before reconcile builds the changes (without emptying the reader's own arrays).
   const rest: SourceData = { ...source, accounts: [], people: [] };
   source = null;
-  const plan = reconcileSync({ sync, zendesk: zdInstance, desired, source: rest, target: schema, reportOrphans: options.reportOrphans });
-  if (fields.changes.length > 0 || fields.warnings.length > 0) {
-    plan.changes = [...fields.changes, ...plan.changes];
-    plan.warnings.push(...fields.warnings);
-    plan.summary = summarize(plan.changes);
-  }
+  // the field resources (first in the registry) hand the field changes on: they come first in the plan
+  const plan = reconcileSync({ sync, zendesk: zdInstance, desired, source: rest, target: schema, reportOrphans: options.reportOrphans, fields });
   await keepForTickets(plan, sync, options);
   const rate = Math.min(target.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT, zdInstance.max_requests_per_minute ?? Infinity);
   const size = { organizations: target.organizations.length, users: target.users.length, memberships: target.memberships.length };
