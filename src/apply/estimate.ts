@@ -60,7 +60,8 @@ export const BULK_SIZE = 100;
 
 /** The write kinds apply sends in bulk; the others (make_default) are one request a record. */
 function isBulk(change: Change): boolean {
-  return change.action !== 'make_default';
+  // field changes (issue 17) are single requests too
+  return change.action !== 'make_default' && change.type !== 'field' && change.type !== 'field_option';
 }
 
 /** Write requests: per change kind (type + action), one bulk request per 100 records plus at least one

@@ -12,6 +12,7 @@ import { isProtectedOrganization } from '../reconcile/resources/organizations.js
 import type { LiveIndex } from './stale.js';
 import { isPlainObject } from './compare.js';
 import { guardOffboardLive, guardOffboardStatic } from './offboard-apply.js';
+import { checkFieldChange } from './field-guard.js';
 
 /** How a message names a change: `sync "global": organization create "Acme" (key 001...)`. */
 export function nameChange(sync: string, c: { type?: unknown; action?: unknown; key?: unknown; label?: unknown; zendesk_id?: unknown }): string {
@@ -92,6 +93,7 @@ export function guardAgainstConfig({ sync, config, zendesk }: StaticGuardInput):
 }
 
 function checkChange(c: Change, config: Sync, writable: ReturnType<typeof writableAttributes>, multipleOrganizations: boolean): string[] {
+  if (c.type === 'field' || c.type === 'field_option') return checkFieldChange(c, config);
   const out: string[] = [];
   if (c.action === 'suspend' || (c.action === 'delete' && c.type !== 'organization')) return guardOffboardStatic(c, config, multipleOrganizations);
   const unmapped = (list: string[], allowed: Set<string>, what: string): void => {

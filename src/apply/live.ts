@@ -3,12 +3,17 @@
 // reads them through the writer).
 import { normalizeEmail, normalizeName } from '../map/normalize.js';
 import type { MatchModes, OrganizationRef, UserRef } from '../model/plan.js';
-import type { ZdMembership, ZdOrganization, ZdUser } from '../model/zendesk.js';
+import type { ZdFieldDef, ZdMembership, ZdOrganization, ZdUser } from '../model/zendesk.js';
+import type { FieldResource } from '../model/field-changes.js';
+import type { LiveFields } from './field-stale.js';
 
 export interface LiveRecords {
   organizations: ZdOrganization[];
   users: ZdUser[];
   memberships: ZdMembership[];
+  /** the field definitions, read when the plan has field changes (issue 17; a full read has them anyway) */
+  organizationFields?: ZdFieldDef[];
+  userFields?: ZdFieldDef[];
 }
 
 export type MatchOptions = MatchModes;
@@ -36,11 +41,15 @@ export class LiveIndex {
   readonly userByKey = new Map<string, ZdUser>();
   readonly membershipById = new Map<number, ZdMembership>();
   readonly membershipsByUser = new Map<number, ZdMembership[]>();
+  /** field definitions by kind (field changes, issue 17) */
+  readonly fields: LiveFields = {};
 
   constructor(
     live: LiveRecords,
     readonly match: MatchOptions,
   ) {
+    if (live.organizationFields) this.fields.organization_field = live.organizationFields;
+    if (live.userFields) this.fields.user_field = live.userFields;
     for (const o of live.organizations) this.addOrganization(o);
     for (const u of live.users) this.addUser(u);
     for (const m of live.memberships) this.addMembership(m);
@@ -104,6 +113,8 @@ export interface LookupTargets {
   /** users whose memberships are read, in the plan's order: a number is a user id, a string a user's key (a
    * user the plan creates that may exist already: a re-run) */
   memberUsers: Set<number | string>;
+  /** the kinds of field definitions read whole (field changes, issue 17) */
+  fieldResources: Set<FieldResource>;
 }
 
 export function emptyTargets(): LookupTargets {
@@ -116,6 +127,7 @@ export function emptyTargets(): LookupTargets {
     userEmails: new Set(),
     userExternalIds: new Set(),
     memberUsers: new Set(),
+    fieldResources: new Set(),
   };
 }
 

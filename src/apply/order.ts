@@ -1,10 +1,13 @@
-// The order apply writes in (DESIGN.md section 4): organizations, then users, then memberships and default
-// changes, deletes last, so that every record a change refers to exists before it.
+// The order apply writes in (DESIGN.md section 4): fields and their options first (issue 17: the values of the
+// records below need them), organizations, then users, then memberships and default changes, deletes last, so
+// that every record a change refers to exists before it.
 import { changeKind, isChangeKind, type Change, type ChangeKind } from '../model/plan.js';
 
 export type PhaseName = ChangeKind;
 
 export const PHASES: readonly PhaseName[] = [
+  'field:create',
+  'field_option:create',
   'organization:create',
   'organization:update',
   'user:create',

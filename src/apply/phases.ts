@@ -6,6 +6,7 @@ import type { Change, ChangeKind } from '../model/plan.js';
 import type { TargetWriter, WriteResult } from '../model/ports.js';
 import { BULK_SIZE } from './estimate.js';
 import { OFFBOARD_PHASES } from './offboard-apply.js';
+import { FIELD_CREATE, FIELD_OPTION_CREATE } from './field-phases.js';
 
 /** The change shape of one kind: ChangeOf<"user:create"> is UserCreate. */
 export type ChangeOf<K extends ChangeKind> = Extract<Change, { type: K extends `${infer T}:${string}` ? T : never; action: K extends `${string}:${infer A}` ? A : never }>;
@@ -45,6 +46,8 @@ function withOrganization(c: { after: object; organization?: { id: number | null
 }
 
 export const PHASE_SPECS: PhaseSpecs = {
+  'field:create': FIELD_CREATE,
+  'field_option:create': FIELD_OPTION_CREATE,
   'organization:create': {
     endpoint: 'POST /api/v2/organizations/create_many',
     batchSize: BULK_SIZE,

@@ -12,6 +12,7 @@ import { containsTags, flatten, getPath, sameAttribute, show } from './compare.j
 import { changeKey, orgRefId, targetOrganization, userRefId, type LiveIndex, type LookupTargets } from './live.js';
 import type { ChangeOf } from './phases.js';
 import { checkOffboardChange } from './offboard-apply.js';
+import { checkFieldCreate, checkFieldOptionCreate, type FieldCheck } from './field-stale.js';
 
 export type CheckStatus = 'pending' | 'done' | 'stale';
 
@@ -139,7 +140,23 @@ function targetMembership(c: Pick<MembershipCreate, 'user' | 'organization'>, t:
   targetOrganization(t, c.organization);
 }
 
+/** A field check (field-stale.ts) as a ChangeCheck. */
+function fieldCheck(change: Change, r: FieldCheck): ChangeCheck {
+  return r.status === 'stale' ? stale(change, change.zendesk_id, r.reason ?? 'changed since the plan') : { change, ...r };
+}
+
 export const STALE_SPECS: StaleSpecs = {
+  // issue 17: the field definitions of the change's kind are read whole (lookupLive), so no per-record look-up
+  'field:create': {
+    lookups: () => 0,
+    targets: (c, t) => void t.fieldResources.add(c.resource),
+    check: (c, idx) => fieldCheck(c, checkFieldCreate(c, idx.fields)),
+  },
+  'field_option:create': {
+    lookups: () => 0,
+    targets: (c, t) => void t.fieldResources.add(c.resource),
+    check: (c, idx) => fieldCheck(c, checkFieldOptionCreate(c, idx.fields)),
+  },
   'organization:create': {
     lookups: () => 1,
     targets: (c, t) => {

@@ -113,7 +113,7 @@ export function lookupTargets(changes: Change[]): LookupTargets {
  * users concerned.
  */
 export async function lookupLive(changes: Change[], writer: TargetWriter, match: MatchOptions): Promise<LiveRecords> {
-  const { orgIds, orgKeys, orgNames, userIds, userKeys, userEmails, userExternalIds, memberUsers: wanted } = lookupTargets(changes);
+  const { orgIds, orgKeys, orgNames, userIds, userKeys, userEmails, userExternalIds, memberUsers: wanted, fieldResources } = lookupTargets(changes);
   const orgs = new Map<number, ZdOrganization>();
   const users = new Map<number, ZdUser>();
   for (const ids of chunk([...orgIds], 100)) for (const o of await writer.findOrganizations({ ids })) orgs.set(o.id, o);
@@ -140,5 +140,12 @@ export async function lookupLive(changes: Change[], writer: TargetWriter, match:
     if (found !== undefined) memberUsers.add(found);
   }
   for (const ids of chunk([...memberUsers], 100)) for (const m of await writer.findMemberships({ user_ids: ids })) memberships.set(m.id, m);
-  return { organizations: [...orgs.values()], users: [...users.values()], memberships: [...memberships.values()] };
+  const live: LiveRecords = { organizations: [...orgs.values()], users: [...users.values()], memberships: [...memberships.values()] };
+  // field changes (issue 17): the definitions of each kind the plan changes, read whole (a few requests)
+  for (const resource of fieldResources) {
+    const defs = writer.findFields ? await writer.findFields(resource) : undefined;
+    if (resource === 'organization_field') live.organizationFields = defs;
+    else live.userFields = defs;
+  }
+  return live;
 }

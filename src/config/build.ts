@@ -157,6 +157,7 @@ function organizations(ctx: CheckContext, o: Json, at: Segment[]): OrganizationS
     adopt_by_name: o.adopt_by_name === true,
     name: mapping(ctx, o.name ?? 'Name', [...at, 'name']),
     fields: fieldMappings(ctx, o.fields, [...at, 'fields']),
+    ...(o.manage_fields === true ? { manage_fields: true } : {}),
     include: entries(o.include).map(([relationship, spec]): IncludeSpec => {
       const i: IncludeSpec = { relationship, fields: isObj(spec) ? strings(spec.fields) : [], pos: ctx.pos([...at, 'include', relationship], true) };
       if (isObj(spec) && typeof spec.where === 'string') i.where = spec.where;
@@ -190,6 +191,7 @@ function users(ctx: CheckContext, u: Json, at: Segment[]): UserSync {
     email: str(u.email) ?? 'Email',
     name: mapping(ctx, u.name ?? 'Name', [...at, 'name']),
     fields: fieldMappings(ctx, u.fields, [...at, 'fields']),
+    ...(u.manage_fields === true ? { manage_fields: true } : {}),
     verify_email: u.verify_email === true,
     relationships: { primary: rel.primary !== false, secondary: rel.secondary === true },
     pos: ctx.pos(at, true),

@@ -8,7 +8,11 @@
 // names given as the field types of the API: Drop-down = dropdown, Text = text, Multi-line text = textarea,
 // Numeric = integer, Decimal = decimal, Checkbox = checkbox, Date = date.
 // zdsf additions, each noted: `regexp` fields accept whatever a text field accepts; a multi-select picklist
-// (kept as `a;b` text) feeds text and textarea; Salesforce id, reference, combobox and time fields are text.
+// feeds a Zendesk `multiselect` (its values become an array of option tags) or text and textarea (kept as
+// `a;b` text); a lookup (reference) field feeds a Zendesk `lookup` field pointing at organizations
+// (relationship_target_type "zen:organization") when it references Account: its value, an Account Id, becomes
+// the id of the organization with that external_id (issue 17); Salesforce id, reference, combobox and time
+// fields are also text.
 // A `map:` lets any field feed a dropdown whose option values are the map's target values.
 import type { Mapping, Scalar, SourcePos, Sync } from '../model/config.js';
 import type { SfFieldDescribe, SfObjectDescribe, SourceData } from '../model/salesforce.js';
@@ -19,7 +23,7 @@ import { findOption, isCalendarDate, optionList } from './values.js';
 /** What the type rules read of a describe field (a whole SfFieldDescribe will do). */
 export type FieldTypeInfo = Pick<SfFieldDescribe, 'type'> & Partial<SfFieldDescribe>;
 
-export type ZendeskFieldType = 'dropdown' | 'text' | 'textarea' | 'integer' | 'decimal' | 'checkbox' | 'date';
+export type ZendeskFieldType = 'dropdown' | 'text' | 'textarea' | 'integer' | 'decimal' | 'checkbox' | 'date' | 'multiselect' | 'lookup';
 
 /** The seed's table: Salesforce field type (as Zendesk's article names it) -> allowed Zendesk field types. */
 export const ALLOWED_FIELD_TYPES: Readonly<Record<string, readonly ZendeskFieldType[]>> = {
@@ -41,12 +45,22 @@ export const ALLOWED_FIELD_TYPES: Readonly<Record<string, readonly ZendeskFieldT
   'Text Area (Rich)': ['text', 'textarea'],
   'Text Area (Encrypted)': ['text', 'textarea'],
   URL: ['text', 'textarea'],
-  /** zdsf addition: multi-select picklists are kept as `a;b` text */
-  'Multi-Select Picklist': ['text', 'textarea'],
+  /** zdsf addition: a multiselect takes the values as option tags; text keeps them as `a;b` */
+  'Multi-Select Picklist': ['multiselect', 'text', 'textarea'],
+  /** zdsf addition (issue 17): a reference to Account feeds a lookup of organizations; any reference is text */
+  'Lookup Relationship': ['lookup', 'text', 'textarea'],
 };
 
 /** The Zendesk field types zdsf can write. `tagger` is another name of dropdown. */
-export const WRITABLE_ZENDESK_TYPES = ['text', 'textarea', 'regexp', 'integer', 'decimal', 'checkbox', 'date', 'dropdown', 'tagger'];
+export const WRITABLE_ZENDESK_TYPES = ['text', 'textarea', 'regexp', 'integer', 'decimal', 'checkbox', 'date', 'dropdown', 'tagger', 'multiselect', 'lookup'];
+
+/** The lookup target zdsf can fill: organizations (a Salesforce reference to Account gives its Account Id). */
+export const LOOKUP_TARGET = 'zen:organization';
+
+/** Whether a Salesforce field is a reference to Account, whose Account Id a lookup of organizations takes. */
+export function referencesAccount(field: FieldTypeInfo): boolean {
+  return field.type.toLowerCase() === 'reference' && (field.referenceTo ?? []).some((r) => r.toLowerCase() === 'account');
+}
 
 /** The row of the table a Salesforce describe type belongs to, or null for types zdsf cannot map
  * (base64, address, anyType ...). */
@@ -79,9 +93,10 @@ export function salesforceTypeRow(field: FieldTypeInfo): string | null {
       return 'Picklist';
     case 'multipicklist':
       return 'Multi-Select Picklist';
+    case 'reference':
+      return 'Lookup Relationship';
     case 'string':
     case 'id':
-    case 'reference':
     case 'combobox':
     case 'time':
       return 'Text';
@@ -114,9 +129,10 @@ export function allowedZendeskTypes(field: FieldTypeInfo): string[] {
   return allowed;
 }
 
-/** Whether a Salesforce field may feed a Zendesk field type. */
+/** Whether a Salesforce field may feed a Zendesk field type (a lookup only from a reference to Account). */
 export function canFeed(field: FieldTypeInfo, zendeskType: string): boolean {
   const type = zendeskType === 'tagger' ? 'dropdown' : zendeskType;
+  if (type === 'lookup' && !referencesAccount(field)) return false;
   return allowedZendeskTypes(field).includes(type);
 }
 
@@ -251,6 +267,15 @@ function constantProblem(value: Scalar, def: ZdFieldDef): string | null {
       return typeof value === 'string' && isCalendarDate(value) ? null : 'is not a date (YYYY-MM-DD)';
     case 'dropdown':
       return findOption(def, value) ? null : `is not an option (options: ${optionList(def)})`;
+    case 'multiselect': {
+      const missing = String(value)
+        .split(';')
+        .map((p) => p.trim())
+        .filter((p) => p !== '' && !findOption(def, p));
+      return missing.length === 0 ? null : `has ${missing.map((m) => JSON.stringify(m)).join(', ')}, not an option (options: ${optionList(def)})`;
+    }
+    case 'lookup':
+      return 'is a constant: a lookup takes the Account Id of a Salesforce reference to Account';
     default:
       return null;
   }
@@ -384,7 +409,9 @@ function checkMapping(
     }
     if (!canFeed(source, zd ?? '')) {
       const hint =
-        zd === 'dropdown'
+        zd === 'lookup'
+          ? '; a lookup of organizations takes a Salesforce reference to Account (e.g. AccountId)'
+          : zd === 'dropdown'
           ? "; or add a map: from its values to the dropdown's option values"
           : salesforceTypeRow(source) === 'Picklist'
             ? '; or give map: and default: so that every value comes from the config'
@@ -415,7 +442,13 @@ function fieldTarget(
   }
   if (!WRITABLE_ZENDESK_TYPES.includes(def.type)) {
     out.push(
-      `${at}Zendesk ${what} field "${key}" is a ${def.type} field, which zdsf cannot write; allowed: text, textarea, regexp, integer, decimal, checkbox, date, dropdown`,
+      `${at}Zendesk ${what} field "${key}" is a ${def.type} field, which zdsf cannot write; allowed: text, textarea, regexp, integer, decimal, checkbox, date, dropdown, multiselect, lookup`,
+    );
+    return false;
+  }
+  if (def.type === 'lookup' && def.relationship_target_type !== LOOKUP_TARGET) {
+    out.push(
+      `${at}Zendesk ${what} field "${key}" is a lookup of ${def.relationship_target_type ?? 'an unknown target'}; zdsf fills lookups of organizations only (relationship_target_type "${LOOKUP_TARGET}")`,
     );
     return false;
   }

@@ -24,7 +24,7 @@ import { evaluateMapping, MapValueError, toScalar, type MapContext } from './map
 import { normalizeEmail, normalizeName, normalizeText } from './normalize.js';
 import { childRecords, readPath } from './path.js';
 import { tagOwnership, tagsFor } from './tags.js';
-import { cleanDomains, toZendeskFieldValue } from './values.js';
+import { cleanDomains, toZendeskFieldValue, type LookupContext } from './values.js';
 import { measure } from '../util/timings.js';
 import { idCaseCollisions } from './id-case.js';
 
@@ -113,12 +113,13 @@ function customFields(
   subject: Subject,
   ctx: MapContext,
   out: Collector,
+  lookups?: LookupContext,
 ): Record<string, unknown> {
   const result: Record<string, unknown> = {};
   for (const { key, mapping, def } of fields) {
     const raw = evaluate(mapping, subject, ctx, out);
     if (raw === undefined) continue;
-    const v = toZendeskFieldValue(raw, def);
+    const v = toZendeskFieldValue(raw, def, lookups);
     if (v.ok) result[key] = v.value;
     else out.invalid(subject, mapping, v.reason, ` for Zendesk ${what} field "${key}" (${def?.type ?? 'unknown'})`);
   }
@@ -138,6 +139,7 @@ function mapOrganization(
   fields: FieldPlan[],
   ctx: MapContext,
   out: Collector,
+  lookups?: LookupContext,
 ): DesiredOrganization | null {
   const subject: Subject = { object: 'Account', record: account };
   const rawName = evaluate(orgs.name, subject, ctx, out);
@@ -154,7 +156,7 @@ function mapOrganization(
   const attributes: DesiredOrganization['attributes'] = {
     name,
     external_id: account.Id,
-    organization_fields: customFields(fields, 'organization', subject, ctx, out),
+    organization_fields: customFields(fields, 'organization', subject, ctx, out, lookups),
   };
   if (orgs.domain_names) {
     const raw = evaluate(orgs.domain_names, subject, ctx, out);
@@ -208,7 +210,7 @@ function stringOrNull(value: unknown): string | null {
   return v === null || v === '' ? null : String(v);
 }
 
-function mapPerson(users: UserSync, record: SfRecord, fields: FieldPlan[], out: Collector): DesiredPerson {
+function mapPerson(users: UserSync, record: SfRecord, fields: FieldPlan[], out: Collector, lookups?: LookupContext): DesiredPerson {
   const object = personObject(record);
   const ctx: MapContext = object === 'Lead' ? LEAD_CONTEXT : CONTACT_CONTEXT;
   const email = normalizeEmail(readPath(record, users.email, ctx));
@@ -219,7 +221,7 @@ function mapPerson(users: UserSync, record: SfRecord, fields: FieldPlan[], out: 
   const attributes: DesiredPerson['attributes'] = {
     name,
     email,
-    user_fields: customFields(fields, 'user', subject, ctx, out),
+    user_fields: customFields(fields, 'user', subject, ctx, out, lookups),
   };
   if (users.match === 'external_id') attributes.external_id = record.Id;
   const phone = textAttr(users.phone, subject, ctx, out);
@@ -248,16 +250,36 @@ function mapPerson(users: UserSync, record: SfRecord, fields: FieldPlan[], out: 
  * definitions (values are normalised for each field's type; unusable ones become `invalid_value` warnings).
  * Run checkFieldTypes first: mapSync assumes the mappings themselves are sound.
  */
-export function mapSync(
-  sync: Sync,
-  source: SourceData,
-  target: Pick<TargetData, 'organizationFields' | 'userFields'>,
-): DesiredState {
+export function mapSync(sync: Sync, source: SourceData, target: MapTarget): DesiredState {
   return measure(`map (${sync.name})`, () => mapSyncNow(sync, source, target));
 }
 
-function mapSyncNow(sync: Sync, source: SourceData, target: Pick<TargetData, 'organizationFields' | 'userFields'>): DesiredState {
+/** What map reads of Zendesk: the field definitions, and the organizations when a mapping fills a lookup. */
+export type MapTarget = Pick<TargetData, 'organizationFields' | 'userFields'> & { organizations?: TargetData['organizations'] };
+
+function usesLookups(fields: Record<string, Mapping>, defs: ZdFieldDef[]): boolean {
+  return defs.some((d) => d.type === 'lookup' && fields[d.key] !== undefined);
+}
+
+/** Account Id -> organization id, built only when a mapped field is a lookup (issue 17). */
+function lookupContext(sync: Sync, source: SourceData, target: MapTarget): LookupContext | undefined {
+  const needed =
+    (sync.organizations && usesLookups(sync.organizations.fields, target.organizationFields)) || (sync.users && usesLookups(sync.users.fields, target.userFields));
+  if (!needed) return undefined;
+  const byExternal = new Map<string, number>();
+  for (const o of target.organizations ?? []) if (o.external_id) byExternal.set(o.external_id.toLowerCase(), o.id);
+  const synced = new Set(source.accounts.map((a) => a.Id.toLowerCase()));
+  return {
+    organizationId(accountId) {
+      const k = accountId.toLowerCase();
+      return byExternal.get(k) ?? (synced.has(k) && sync.organizations ? 'pending' : undefined);
+    },
+  };
+}
+
+function mapSyncNow(sync: Sync, source: SourceData, target: MapTarget): DesiredState {
   const out = new Collector();
+  const lookups = lookupContext(sync, source, target);
   const organizations: DesiredOrganization[] = [];
   const people: DesiredPerson[] = [];
   const orgs = sync.organizations;
@@ -270,13 +292,13 @@ function mapSyncNow(sync: Sync, source: SourceData, target: Pick<TargetData, 'or
     out.warnings.push(...collisions.warnings);
     for (const account of source.accounts) {
       if (collisions.skipped.has(account.Id)) continue;
-      const org = mapOrganization(orgs, sync.users, account, fields, ctx, out);
+      const org = mapOrganization(orgs, sync.users, account, fields, ctx, out, lookups);
       if (org) organizations.push(org);
     }
   }
   if (sync.users) {
     const fields = planFields(sync.users.fields, target.userFields);
-    for (const record of source.people) people.push(mapPerson(sync.users, record, fields, out));
+    for (const record of source.people) people.push(mapPerson(sync.users, record, fields, out, lookups));
   }
   return {
     organizations,

@@ -129,10 +129,22 @@ export function optionIndex(field: ZdFieldDef): OptionIndex {
   return index;
 }
 
+/** A dropdown / multiselect value as its option's tag (matched by value or by name, case-insensitively; an
+ * unknown one in tag form); empty -> null. */
+function optionTag(value: unknown, field: ZdFieldDef): string | null {
+  const text = normalizeText(value);
+  if (text === null) return null;
+  const lower = text.toLowerCase();
+  const index = optionIndex(field);
+  const hit = index.byValue.get(lower) ?? index.byName.get(lower);
+  return hit ? hit.value : (normalizeTag(text) ?? null);
+}
+
 /**
  * A custom field value as Zendesk stores it, for the field's type: text trimmed (empty -> null), integer and
  * decimal as numbers, checkbox as boolean (null -> false, as Zendesk reports it), date as YYYY-MM-DD,
- * dropdown as the option's tag value (matched by value or by name, case-insensitively; unknown stays as given).
+ * dropdown as the option's tag value (matched by value or by name, case-insensitively; unknown stays as given),
+ * multiselect as the sorted list of its options' tags (empty -> null), lookup as the related record's id.
  * Without a definition, text normalisation.
  */
 export function normalizeFieldValue(value: unknown, field?: ZdFieldDef): unknown {
@@ -146,14 +158,16 @@ export function normalizeFieldValue(value: unknown, field?: ZdFieldDef): unknown
     case 'date':
       return toDate(value);
     case 'dropdown':
-    case 'tagger': {
-      const text = normalizeText(value);
-      if (text === null) return null;
-      const lower = text.toLowerCase();
-      const index = optionIndex(field);
-      const hit = index.byValue.get(lower) ?? index.byName.get(lower);
-      return hit ? hit.value : (normalizeTag(text) ?? null);
+    case 'tagger':
+      return optionTag(value, field);
+    case 'multiselect': {
+      // a list of option tags (Zendesk's answer) or `a;b` (a Salesforce multi-select picklist): a sorted set
+      const parts = Array.isArray(value) ? value : typeof value === 'string' ? value.split(';') : value === null || value === undefined ? [] : [value];
+      const tags = [...new Set(parts.map((p) => optionTag(p, field)).filter((t): t is string => t !== null))].sort();
+      return tags.length === 0 ? null : tags;
     }
+    case 'lookup':
+      return toNumber(value, true);
     default:
       if (typeof value === 'number' || typeof value === 'boolean') return String(value);
       return normalizeText(value);

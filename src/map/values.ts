@@ -8,6 +8,12 @@ import { asIsoTime, asNumber, isEmpty, toScalar } from './mapping.js';
 
 export type FieldValueResult = { ok: true; value: unknown } | { ok: false; reason: string };
 
+/** How a lookup of organizations finds its value: the Zendesk id of the organization with an Account Id as
+ * external_id, 'pending' when this plan creates that organization, undefined when there is none. */
+export interface LookupContext {
+  organizationId(accountId: string): number | 'pending' | undefined;
+}
+
 const TRUE = ['true', '1', 'yes', 'y', 'on'];
 const FALSE = ['false', '0', 'no', 'n', 'off'];
 
@@ -49,7 +55,7 @@ export function isCalendarDate(value: string): boolean {
  * The value to write into custom field `field` (undefined field: text), normalised, or why it cannot be
  * used. Empty values are accepted (they clear the field; a checkbox becomes false, as Zendesk reports it).
  */
-export function toZendeskFieldValue(raw: unknown, field?: ZdFieldDef): FieldValueResult {
+export function toZendeskFieldValue(raw: unknown, field?: ZdFieldDef, lookups?: LookupContext): FieldValueResult {
   if (isEmpty(raw)) return { ok: true, value: normalizeFieldValue(null, field) };
   const type = field?.type === 'tagger' ? 'dropdown' : field?.type;
   switch (type) {
@@ -77,6 +83,27 @@ export function toZendeskFieldValue(raw: unknown, field?: ZdFieldDef): FieldValu
       const v = normalizeFieldValue(toScalar(raw), field);
       if (typeof v !== 'string' || !isCalendarDate(v)) return { ok: false, reason: `${quote(raw)} is not a date` };
       return { ok: true, value: v };
+    }
+    case 'multiselect': {
+      if (!field) return { ok: false, reason: 'no field definition' };
+      const parts = (Array.isArray(raw) ? raw.map(String) : String(toScalar(raw)).split(';')).map((p) => p.trim()).filter((p) => p !== '');
+      const missing = parts.filter((p) => !findOption(field, p));
+      if (missing.length > 0) {
+        return { ok: false, reason: `${missing.map((m) => JSON.stringify(m)).join(', ')} ${missing.length === 1 ? 'is not an option' : 'are not options'} (options: ${optionList(field)})` };
+      }
+      const tags = [...new Set(parts.map((p) => findOption(field, p)!.value))].sort();
+      return { ok: true, value: tags.length === 0 ? null : tags };
+    }
+    case 'lookup': {
+      const accountId = String(toScalar(raw)).trim();
+      const id = lookups?.organizationId(accountId);
+      if (typeof id === 'number') return { ok: true, value: id };
+      return {
+        ok: false,
+        reason: id === 'pending'
+          ? `the organization of Account ${accountId} does not exist in Zendesk yet (this plan creates it; the next plan sets the lookup)`
+          : `no Zendesk organization has external_id ${JSON.stringify(accountId)}`,
+      };
     }
     case 'dropdown': {
       const option = field ? findOption(field, raw) : undefined;

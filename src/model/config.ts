@@ -127,6 +127,8 @@ export interface OrganizationSync {
   details?: Mapping;
   /** Zendesk organization field key -> mapping */
   fields: Record<string, Mapping>;
+  /** create missing organization fields and dropdown / multiselect options (issue 17, docs/fields.md); absent: false */
+  manage_fields?: boolean;
   include: IncludeSpec[];
   tags?: TagRule;
   retention?: RetentionRule;
@@ -153,6 +155,8 @@ export interface UserSync {
   details?: Mapping;
   /** Zendesk user field key -> mapping */
   fields: Record<string, Mapping>;
+  /** create missing user fields and dropdown / multiselect options (issue 17, docs/fields.md); absent: false */
+  manage_fields?: boolean;
   tags?: TagRule;
   /** default false: users are created verified with skip_verify_email, so no welcome mail goes out */
   verify_email: boolean;

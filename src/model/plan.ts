@@ -15,12 +15,16 @@
 //   suspension marker) plus `id: zendesk_id` in users/update_many;
 // - user delete (offboarding): `zendesk_id` in users/destroy_many;
 // - membership delete (`memberships: mirror`): `zendesk_id` (the membership's id) in
-//   organization_memberships/destroy_many.
+//   organization_memberships/destroy_many;
+// - field create (issue 17): `after` is the body of POST organization_fields / user_fields (`resource` says which);
+// - field_option create: `after.custom_field_options` is the whole option list of PUT {resource}s/{zendesk_id}
+//   (the options of `before`, as the plan saw them, then the new ones): Zendesk drops any option not sent.
+// Field changes come first in a plan and apply writes them first (src/model/field-changes.ts).
 // A reference whose `id` is null names a record created earlier in the same plan by its `key`.
 
 export const PLAN_FORMAT_VERSION = '2.0' as const;
 
-export type ChangeType = 'organization' | 'user' | 'membership';
+export type ChangeType = 'organization' | 'user' | 'membership' | 'field' | 'field_option';
 export type ChangeAction = 'create' | 'update' | 'delete' | 'make_default' | 'suspend';
 
 export interface AttributeDiff {
@@ -74,7 +78,7 @@ export interface UserAttributes {
   organization_id?: number | null;
 }
 
-interface ChangeBase {
+export interface ChangeBase {
   /**
    * The record's stable key:
    * - organization: its external_id (the Account Id), or its normalised name with `match: name`
@@ -195,6 +199,8 @@ export interface MembershipDelete extends ChangeBase {
   user: UserRef & { id: number };
   organization: OrganizationRef & { id: number };
 }
+export type { FieldCreate, FieldOptionCreate, FieldResource, FieldBody, FieldOption } from './field-changes.js';
+import type { FieldCreate, FieldOptionCreate } from './field-changes.js';
 
 export type Change =
   | OrganizationCreate
@@ -206,11 +212,14 @@ export type Change =
   | UserDelete
   | MembershipCreate
   | MembershipMakeDefault
-  | MembershipDelete;
+  | MembershipDelete
+  | FieldCreate
+  | FieldOptionCreate;
 export type OrganizationChange = OrganizationCreate | OrganizationUpdate | OrganizationDelete;
 export type UserChange = UserCreate | UserUpdate;
 export type OffboardChange = UserSuspend | UserDelete;
 export type MembershipChange = MembershipCreate | MembershipMakeDefault;
+export type FieldChange = FieldCreate | FieldOptionCreate;
 
 /** Every (type, action) a plan may hold, and nothing else: the plan reader refuses any other. */
 export const CHANGE_KINDS = [
@@ -224,6 +233,8 @@ export const CHANGE_KINDS = [
   'user:suspend',
   'user:delete',
   'membership:delete',
+  'field:create',
+  'field_option:create',
 ] as const satisfies readonly `${Change['type']}:${Change['action']}`[];
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 

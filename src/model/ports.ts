@@ -2,7 +2,8 @@
 // (src/salesforce, src/zendesk) or fakes (tests) into these.
 import type { Sync, SalesforceInstance, ZendeskInstance } from './config.js';
 import type { SourceData } from './salesforce.js';
-import type { TargetData, ZdMembership, ZdOrganization, ZdUser } from './zendesk.js';
+import type { TargetData, ZdFieldDef, ZdMembership, ZdOrganization, ZdUser } from './zendesk.js';
+import type { FieldBody, FieldOption, FieldResource } from './field-changes.js';
 
 /** One piece of long work, reported on its own (work that runs alongside other work: plan reads both sides at once). */
 export interface ProgressTask {
@@ -94,8 +95,21 @@ export interface TargetReader {
   /** the tickets of organizations retention would delete (src/zendesk/ticket-counts.ts); absent: retention cannot
    * check tickets, and plan refuses a sync whose retention asks it to */
   ticketActivity?(options: TargetReaderOptions & { query: TicketActivityQuery }): Promise<TicketActivity[]>;
-  /** the Zendesk user zdsf signs in as (GET /api/v2/users/me): offboarding checks it may suspend and delete users */
-  currentUser?(options: TargetReaderOptions): Promise<{ id: number; email: string | null; role: string }>;
+  /** the user zdsf authenticates as (GET /api/v2/users/me): field management needs an admin (issue 17); absent:
+   * plan refuses a sync that would create fields */
+  currentUser?(options: TargetReaderOptions): Promise<CurrentUser>;
+}
+
+/** The authenticated Zendesk user, as far as permissions go. */
+export interface CurrentUser {
+  id: number | null;
+  email: string | null;
+  role: string;
+  /** an agent's custom role (Enterprise), whose permissions may allow managing fields */
+  custom_role_id: number | null;
+  /** what the custom role says about managing organization and user fields, when it could be read */
+  manage_organization_fields?: boolean;
+  manage_user_fields?: boolean;
 }
 
 /** Outcome of one record of a bulk write (job status result, or a single request). */
@@ -145,6 +159,11 @@ export interface TargetWriter {
   countOrganizations?(): Promise<number>;
   /** users in the instance now (GET /api/v2/users/count): the base of a percentage max_changes */
   countUsers?(): Promise<number>;
+  /** custom field definitions (issue 17, src/zendesk/field-writer.ts): one request a field */
+  createField?(resource: FieldResource, body: FieldBody): Promise<WriteResult>;
+  /** PUT the field's whole option list (Zendesk removes any option left out) */
+  updateFieldOptions?(resource: FieldResource, id: number, options: FieldOption[]): Promise<WriteResult>;
+  findFields?(resource: FieldResource): Promise<ZdFieldDef[]>;
   /** requests sent so far (for the summary and tests) */
   readonly requestCount: number;
   /** bulk jobs worth following at once, sized from the instance's request budget (issue 12); default 4 */

@@ -54,6 +54,8 @@ export interface ZdFieldDef {
   title: string;
   active: boolean;
   custom_field_options?: { id: number; name: string; value: string }[];
+  /** lookup fields: what they point at ("zen:organization", "zen:user", ...) */
+  relationship_target_type?: string;
 }
 
 /** Everything one sync reads from Zendesk. */

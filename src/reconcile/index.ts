@@ -9,6 +9,7 @@ import type { TargetData } from '../model/zendesk.js';
 import { normalizeEmail } from '../map/normalize.js';
 import { relationshipSettings, secondaryBlockers } from './relationships.js';
 import { runResources } from './registry.js';
+import type { FieldPlan } from './resources/fields.js';
 import { isProtectedEmail, type PersonOutcome } from './resources/users.js';
 
 export type { PersonOutcome } from './resources/users.js';
@@ -23,6 +24,9 @@ export interface ReconcileInput {
   target: TargetData;
   /** also list Zendesk organizations and end-users that have no Salesforce counterpart */
   reportOrphans?: boolean;
+  /** the field resource's plan (issue 17), made before map by planFieldChanges; `target` then holds the
+   * definitions as they will be after apply */
+  fields?: FieldPlan;
 }
 
 function where(pos: ZendeskInstance['pos']): string {
@@ -63,7 +67,7 @@ export function planSettings(sync: Sync, zendesk: ZendeskInstance): Pick<SyncPla
   };
 }
 
-const GROUP: Record<string, number> = { organization: 0, user: 1, membership: 2 };
+const GROUP: Record<string, number> = { field: -2, field_option: -1, organization: 0, user: 1, membership: 2 };
 
 function rank(c: Change): number {
   return c.action === 'delete' ? 3 : (GROUP[c.type] ?? 2);
@@ -109,7 +113,7 @@ export interface ReconcileResult {
 
 /** reconcileSync, plus the per-person decisions behind the plan (`people` is empty unless `explain`). */
 export function reconcileDetailed(input: ReconcileInput, explain = true): ReconcileResult {
-  const { sync, zendesk, desired, source, target } = input;
+  const { sync, zendesk, desired, source, target, fields } = input;
   const settings = relationshipSettings(sync, zendesk);
   const warnings: Warning[] = [...desired.warnings];
 
@@ -122,7 +126,7 @@ export function reconcileDetailed(input: ReconcileInput, explain = true): Reconc
     });
   }
 
-  const { results, changes: planned, warnings: found } = runResources({ sync, zendesk, desired, source, target, settings, explain });
+  const { results, changes: planned, warnings: found } = runResources({ sync, zendesk, desired, source, target, settings, explain, fields });
   for (const w of found) warnings.push(w);
   const { organization: orgs, user: users } = results;
 

@@ -10,9 +10,12 @@ import { membershipResource, type MembershipsResult } from './resources/membersh
 import { organizationResource, type OrganizationsResult } from './resources/organizations.js';
 import type { Resource, ResourceInput } from './resources/resource.js';
 import { userResource, type UsersResult } from './resources/users.js';
+import { fieldOptionResource, fieldResource, type FieldsResult } from './resources/fields.js';
 
 /** What each resource's pass returns, by ChangeType. */
 export interface ResourceResults {
+  field: FieldsResult;
+  field_option: FieldsResult;
   organization: OrganizationsResult;
   user: UsersResult;
   membership: MembershipsResult;
@@ -22,6 +25,8 @@ type Registry = { readonly [T in ChangeType]: Resource<T, ResourceResults[T]> };
 
 /** Every resource, in run order. */
 export const RESOURCES: Registry = {
+  field: fieldResource,
+  field_option: fieldOptionResource,
   organization: organizationResource,
   user: userResource,
   membership: membershipResource,

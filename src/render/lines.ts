@@ -52,7 +52,18 @@ function textDiffLines(path: string, before: unknown, after: unknown, width: num
 
 function headerName(change: Change): string {
   if (change.type === 'membership') return `membership ${JSON.stringify(change.user.email)} -> ${JSON.stringify(change.organization.name)}`;
+  // options added to an existing field (issue 17): shown as a change of that field
+  if (change.type === 'field_option') return `field ${JSON.stringify(change.label)}`;
   return `${change.type} ${JSON.stringify(change.label)}`;
+}
+
+/** The `#` line of a change block. */
+function commentText(change: Change, reason: string): string {
+  if (change.type === 'field_option') {
+    const n = change.diff.length;
+    return `field ${JSON.stringify(change.label)} will get ${n} new option${n === 1 ? '' : 's'}${reason}`;
+  }
+  return `${change.type} ${JSON.stringify(change.label)} ${ACTION_WORDS[change.action]}${reason}`;
 }
 
 /** The lines of one change: a `#` comment, then a block (or a one-line form for relationship changes). */
@@ -77,8 +88,8 @@ export function changeLines(change: Change, indent = 1): Line[] {
     ];
   }
 
-  const lines: Line[] = [{ sign: '#', indent, text: `${change.type} ${JSON.stringify(change.label)} ${ACTION_WORDS[change.action]}${reason}` }];
-  lines.push({ sign, indent, text: `${headerName(change)} {` });
+  const lines: Line[] = [{ sign: '#', indent, text: commentText(change, reason) }];
+  lines.push({ sign: change.type === 'field_option' ? '~' : sign, indent, text: `${headerName(change)} {` });
   const inner = indent + 1;
 
   if (change.action === 'delete') {

@@ -78,12 +78,14 @@ const TYPE_NAMES: Record<Change['type'], [string, string]> = {
   organization: ['organization', 'organizations'],
   user: ['user', 'users'],
   membership: ['membership', 'memberships'],
+  field: ['field', 'fields'],
+  field_option: ['field option change', 'field option changes'],
 };
 
 /** The summary table's rows by record type under a sync's row (only the types that change). */
 function typeRows(changes: Change[]): string[] {
   const rows: string[] = [];
-  for (const type of ['organization', 'user', 'membership'] as const) {
+  for (const type of ['field', 'field_option', 'organization', 'user', 'membership'] as const) {
     const of = changes.filter((c) => c.type === type);
     if (of.length === 0) continue;
     const create = of.filter((c) => c.action === 'create').length;

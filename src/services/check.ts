@@ -10,6 +10,7 @@ import type { SourceData } from '../model/salesforce.js';
 import type { ZdFieldDef } from '../model/zendesk.js';
 import type { SourceReader } from '../model/ports.js';
 import { checkFieldTypes } from '../map/index.js';
+import { planFieldChanges } from '../reconcile/resources/fields.js';
 import { connectSalesforce, translateConnectionError } from '../salesforce/auth.js';
 import { createSalesforceReader } from '../salesforce/reader.js';
 import { paginate, toFieldDef } from '../zendesk/pagination.js';
@@ -228,10 +229,17 @@ function checkSync(sync: Sync, describe: SourceData['describe'] | undefined, fie
     section.lines.push(warning(`mappings not checked: ${!describe ? `Salesforce "${sync.from}"` : `Zendesk "${sync.to}"`} could not be read (see above)`));
     return section;
   }
-  const problems = checkFieldTypes(sync, describe, fields.organization, fields.user);
+  // manage_fields (issue 17): what plan would create counts as there, and is listed
+  const planned = planFieldChanges({ sync, describe, organizationFields: fields.organization, userFields: fields.user });
+  const problems = [...planned.problems, ...checkFieldTypes(sync, describe, planned.organizationFields, planned.userFields)];
   const mapped = Object.keys(sync.organizations?.fields ?? {}).length + Object.keys(sync.users?.fields ?? {}).length;
   if (problems.length === 0) section.lines.push(ok(`every mapping fits: Salesforce fields present, ${plural(mapped, 'Zendesk custom field')} present with a type that fits`));
   section.lines.push(...fieldLines(sync, fields));
+  for (const c of planned.changes) {
+    const what = c.type === 'field' ? `a ${c.after.type} field to create` : `${plural(c.diff.length, 'option')} to add`;
+    section.lines.push(ok(`${c.label}: ${what} (manage_fields; plan shows it, apply writes it first)`));
+  }
+  for (const w of planned.warnings) section.lines.push(warning(`${w.code}: ${w.message}`));
   for (const p of problems) section.lines.push(problem(p));
   return section;
 }

@@ -10,6 +10,7 @@ import type { SfRecord } from '../model/salesforce.js';
 import type { ZdOrganization, ZdUser } from '../model/zendesk.js';
 import type { Logger, SourceReader, TargetReader } from '../model/ports.js';
 import { checkFieldTypes, mapSync, normalizeEmail } from '../map/index.js';
+import { planFieldChanges } from '../reconcile/resources/fields.js';
 import { checkPreconditions, reconcileDetailed, type PersonOutcome } from '../reconcile/index.js';
 import { changeLines, formatValue } from '../render/lines.js';
 import { ZdsfError } from '../util/errors.js';
@@ -136,10 +137,13 @@ async function explainSync(sync: Sync, options: ExplainOptions): Promise<Explain
     options.source.read({ instance: config.salesforce[sync.from], sync, logger: options.logger }),
     options.target.read({ instance: zdInstance, logger: options.logger }),
   ]);
-  const problems = [...checkPreconditions(sync, zdInstance, target), ...checkFieldTypes(sync, source.describe, target.organizationFields, target.userFields)];
+  // with manage_fields, the fields and options plan would create count as there (issue 17)
+  const fields = planFieldChanges({ sync, describe: source.describe, organizationFields: target.organizationFields, userFields: target.userFields });
+  const schema = { ...target, organizationFields: fields.organizationFields, userFields: fields.userFields };
+  const problems = [...checkPreconditions(sync, zdInstance, target), ...fields.problems, ...checkFieldTypes(sync, source.describe, schema.organizationFields, schema.userFields)];
   if (problems.length > 0) throw new ZdsfError(`sync "${sync.name}" cannot be planned:\n  ${problems.join('\n  ')}`, 'config_mismatch');
-  const desired = mapSync(sync, source, target);
-  const { plan, people } = reconcileDetailed({ sync, zendesk: zdInstance, desired, source, target }, true);
+  const desired = mapSync(sync, source, schema);
+  const { plan, people } = reconcileDetailed({ sync, zendesk: zdInstance, desired, source, target: schema, fields }, true);
 
   const kind = queryKind(options.query);
   const q = kind === 'email' ? (normalizeEmail(options.query) ?? options.query.toLowerCase()) : options.query;

@@ -9,6 +9,8 @@ import { checkFieldTypes, mapSync } from '../map/index.js';
 import { checkPreconditions, planSettings, reconcileSync, summarize } from '../reconcile/index.js';
 import { keepOrganizationsWithTickets, ticketQuery } from '../reconcile/ticket-retention.js';
 import { checkOffboardPermission, planOffboarding } from './offboard.js';
+import { planFieldChanges } from '../reconcile/resources/fields.js';
+import { refuseWithoutFieldPermission } from './field-permission.js';
 import { ZendeskHttpError } from '../zendesk/transport.js';
 import { estimateApply } from '../apply/estimate.js';
 import { findMassChanges, massChangeWarning } from '../apply/mass-change.js';
@@ -67,23 +69,29 @@ async function planSync(sync: Sync, options: PlanOptions): Promise<SyncPlan> {
   ]);
 
   let source: SourceData | null = read;
+  // the field resource first (issue 17): map and reconcile read the definitions as they will be after apply
+  const fields = planFieldChanges({ sync, describe: read.describe, organizationFields: target.organizationFields, userFields: target.userFields });
+  const schema = { ...target, organizationFields: fields.organizationFields, userFields: fields.userFields };
   const problems = [
     ...checkPreconditions(sync, zdInstance, target),
-    ...checkFieldTypes(sync, read.describe, target.organizationFields, target.userFields),
+    ...fields.problems,
+    ...checkFieldTypes(sync, read.describe, schema.organizationFields, schema.userFields),
   ];
   if (problems.length > 0) {
     throw new ZdsfError(`sync "${sync.name}" cannot be planned:\n  ${problems.join('\n  ')}`, 'config_mismatch');
   }
+  if (fields.changes.length > 0) await refuseWithoutFieldPermission({ sync, instance: zdInstance, changes: fields.changes, reader: options.target, logger: options.logger });
 
   const offboardCtx = { config, source: options.source, target: options.target, logger: options.logger, now: (options.now ?? (() => new Date()))() };
   await checkOffboardPermission(sync, offboardCtx);
 
-  const desired = mapSync(sync, source!, target);
+  const desired = mapSync(sync, source!, schema);
   // Past map the Salesforce rows are not needed (reconcile reads relations, retention ids and describe): this
   // function lets go of them before reconcile builds the changes (without emptying the reader's own arrays).
   const rest: SourceData = { ...source, accounts: [], people: [] };
   source = null;
-  const plan = reconcileSync({ sync, zendesk: zdInstance, desired, source: rest, target, reportOrphans: options.reportOrphans });
+  // the field resources (first in the registry) hand the field changes on: they come first in the plan
+  const plan = reconcileSync({ sync, zendesk: zdInstance, desired, source: rest, target: schema, reportOrphans: options.reportOrphans, fields });
   await keepForTickets(plan, sync, options);
   await planOffboarding(plan, sync, desired, target, offboardCtx);
   const rate = Math.min(target.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT, zdInstance.max_requests_per_minute ?? Infinity);

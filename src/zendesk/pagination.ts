@@ -134,5 +134,6 @@ export function toFieldDef(raw: unknown): ZdFieldDef {
   };
   if (Array.isArray(r.custom_field_options))
     def.custom_field_options = r.custom_field_options.filter(isRecord).map((o) => ({ id: num(o.id), name: str(o.name) ?? '', value: str(o.value) ?? '' }));
+  if (typeof r.relationship_target_type === 'string') def.relationship_target_type = r.relationship_target_type;
   return def;
 }

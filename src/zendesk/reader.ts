@@ -12,6 +12,7 @@ import type { TransportOptions } from './transport.js';
 import { ZendeskTransport } from './transport.js';
 import { isRecord } from '../util/data.js';
 import { readTicketActivity } from './ticket-counts.js';
+import { readCurrentUser } from './current-user.js';
 
 export interface ZendeskReaderOptions extends TransportOptions {
   /** the transport for an instance (a run's TransportPool shares one with the writer; tests inject one);
@@ -69,9 +70,7 @@ export function createZendeskReader(options: ZendeskReaderOptions = {}): Zendesk
           : transportFactory
             ? transportFactory(instance)
             : new ZendeskTransport(instance, { logger, ...transportOptions });
-      const { body } = await transport.get('/users/me');
-      const user = isRecord(body) && isRecord(body.user) ? body.user : {};
-      return { id: typeof user.id === 'number' ? user.id : 0, email: typeof user.email === 'string' ? user.email : null, role: typeof user.role === 'string' ? user.role : 'unknown' };
+      return readCurrentUser(transport);
     },
     async read({ instance, progress = silentProgress, logger }: TargetReaderOptions): Promise<TargetData> {
       const transport = transportFactory ? transportFactory(instance, logger) : new ZendeskTransport(instance, { logger, ...transportOptions });

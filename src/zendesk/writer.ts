@@ -19,6 +19,7 @@ import { isRecord, chunk } from '../util/data.js';
 import { ASSUMED_LIMIT_PER_MINUTE, MAX_JOBS_IN_FLIGHT } from './budget.js';
 import { JobPoller, type PolledJob } from './job-poller.js';
 import { redactText } from '../util/redact.js';
+import { createField, listFields, putFieldOptions } from './field-writer.js';
 
 export interface ZendeskWriterOptions extends TransportOptions {
   /** share a transport (and its rate-limit budget) with a reader; default: a new one for the instance */
@@ -620,5 +621,8 @@ export function createZendeskWriter(instance: ZendeskInstance, options: ZendeskW
     findOrganizations,
     findUsers,
     findMemberships,
+    createField: (resource, body) => createField(transport, resource, body),
+    updateFieldOptions: (resource, id, options) => putFieldOptions(transport, resource, id, options),
+    findFields: (resource) => listFields(transport, resource),
   };
 }

@@ -22,7 +22,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/apply/index.js';
 import { loadConfigOrThrow } from '../../src/config/index.js';
 import type { SandboxSeed } from '../../src/model/seed.js';
-import type { Change, Plan, SyncPlan, UserChange } from '../../src/model/plan.js';
+import type { Change, FieldChange, Plan, SyncPlan, UserChange } from '../../src/model/plan.js';
 import { renderJson, renderMarkdown, renderText } from '../../src/render/index.js';
 import { createSalesforceReader } from '../../src/salesforce/reader.js';
 import { createPlan, planFailed } from '../../src/services/plan.js';
@@ -51,8 +51,8 @@ function labels(s: SyncPlan, type: Change['type'], action: Change['action']): st
     .sort();
 }
 
-function change(s: SyncPlan, type: Change['type'], label: string): Change {
-  const c = s.changes.find((x) => x.type === type && x.label === label);
+function change(s: SyncPlan, type: Exclude<Change, FieldChange>['type'], label: string): Exclude<Change, FieldChange> {
+  const c = s.changes.find((x): x is Exclude<Change, FieldChange> => x.type === type && x.label === label);
   if (!c) throw new Error(`no ${type} change "${label}" in sync ${s.name}: ${s.changes.map((x) => `${x.type} ${x.label}`).join(', ')}`);
   return c;
 }

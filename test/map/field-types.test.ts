@@ -7,7 +7,8 @@ import {
   resolveFieldPath,
   salesforceTypeRow,
 } from '../../src/map/field-types.js';
-import type { SfFieldDescribe } from '../../src/model/salesforce.js';
+import type { SfFieldDescribe, SourceData } from '../../src/model/salesforce.js';
+import type { ZdFieldDef } from '../../src/model/zendesk.js';
 import { fieldMapping, makeSync, organizationFields, pos, sfDescribe, userFields } from './fixtures.js';
 
 // Zendesk's "Allowed field types for Zendesk field mapping" (seed 000), transcribed: X = allowed.
@@ -86,11 +87,49 @@ describe('the field-type table (seed 000)', () => {
     expect(canFeed({ name: 'N', type: 'picklist' }, 'tagger')).toBe(true);
   });
   it('zdsf additions: multi-picklist, id, reference feed text; base64 feeds nothing', () => {
-    expect(allowedZendeskTypes({ type: 'multipicklist' })).toEqual(['text', 'textarea', 'regexp']);
+    expect(allowedZendeskTypes({ type: 'multipicklist' })).toEqual(['multiselect', 'text', 'textarea', 'regexp']);
     expect(canFeed({ name: 'Id', type: 'id' }, 'text')).toBe(true);
     expect(canFeed({ name: 'OwnerId', type: 'reference' }, 'textarea')).toBe(true);
     expect(salesforceTypeRow({ type: 'base64' })).toBeNull();
     expect(allowedZendeskTypes({ type: 'base64' })).toEqual([]);
+  });
+});
+
+describe('multiselect and lookup (issue 17)', () => {
+  const account = { name: 'AccountId', type: 'reference', referenceTo: ['Account'] };
+  it('a multi-select picklist feeds a multiselect; a reference to Account feeds a lookup, other references do not', () => {
+    expect(canFeed({ name: 'P', type: 'multipicklist' }, 'multiselect')).toBe(true);
+    expect(canFeed({ name: 'P', type: 'picklist' }, 'multiselect')).toBe(false);
+    expect(canFeed(account, 'lookup')).toBe(true);
+    expect(canFeed({ name: 'OwnerId', type: 'reference', referenceTo: ['User'] }, 'lookup')).toBe(false);
+    expect(canFeed({ name: 'Name', type: 'string' }, 'lookup')).toBe(false);
+  });
+  it('checkFieldTypes: lookups of other targets, constants into lookups, options of a multiselect, at the mapping line', () => {
+    const describe: SourceData['describe'] = {
+      Account: { name: 'Account', fields: [{ name: 'Id', type: 'id' }, { name: 'Name', type: 'string' }, { name: 'ParentId', type: 'reference', referenceTo: ['Account'] }, { name: 'Products__c', type: 'multipicklist' }] },
+    };
+    const defs: ZdFieldDef[] = [
+      { id: 1, key: 'parent', type: 'lookup', title: 'Parent', active: true, relationship_target_type: 'zen:organization' },
+      { id: 2, key: 'owner', type: 'lookup', title: 'Owner', active: true, relationship_target_type: 'zen:user' },
+      { id: 3, key: 'products', type: 'multiselect', title: 'P', active: true, custom_field_options: [{ id: 31, name: 'Chat', value: 'chat' }] },
+      { id: 4, key: 'name_lookup', type: 'lookup', title: 'N', active: true, relationship_target_type: 'zen:organization' },
+    ];
+    const sync = makeSync({
+      organizations: {
+        fields: {
+          parent: fieldMapping('syncs.global.organizations.fields.parent', 'ParentId', { pos: pos(3, 5) }),
+          owner: fieldMapping('syncs.global.organizations.fields.owner', 'ParentId', { pos: pos(4, 5) }),
+          products: { kind: 'value', value: 'Chat;Fax', name: 'syncs.global.organizations.fields.products', pos: pos(5, 5) },
+          name_lookup: fieldMapping('syncs.global.organizations.fields.name_lookup', 'Name', { pos: pos(6, 5) }),
+        },
+      },
+      users: null,
+    });
+    expect(checkFieldTypes(sync, describe, defs, []).filter((e) => e.includes('.fields.'))).toEqual([
+      'sync.yaml:4:5: syncs.global.organizations.fields.owner: Zendesk organization field "owner" is a lookup of zen:user; zdsf fills lookups of organizations only (relationship_target_type "zen:organization")',
+      'sync.yaml:5:5: syncs.global.organizations.fields.products: value "Chat;Fax" has "Fax", not an option (options: chat) for Zendesk field "products" (multiselect)',
+      'sync.yaml:6:5: syncs.global.organizations.fields.name_lookup: Salesforce Account.Name (string) cannot feed Zendesk field "name_lookup" (lookup); allowed: text, textarea, regexp; a lookup of organizations takes a Salesforce reference to Account (e.g. AccountId)',
+    ]);
   });
 });
 
@@ -152,13 +191,17 @@ describe('checkFieldTypes', () => {
       products: fieldMapping(`${o}.fields.products`, 'Products__c', { pos: pos(32, 9) }),
     };
     const errors = check(sync);
-    expect(errors).toHaveLength(3);
+    // a multiselect is writable since issue 17 (products feeds it below); an unknown type is not
+    expect(errors).toHaveLength(2);
     expect(errors[0]).toMatch(/^sync\.yaml:30:9: syncs\.global\.organizations\.fields\.tier: Zendesk organization field "tier" does not exist \(existing keys: salesforce_id, account_owner, health, /);
     expect(errors[0]).not.toContain('legacy_tier');
     expect(errors[1]).toBe(
       'sync.yaml:31:9: syncs.global.organizations.fields.legacy_tier: Zendesk organization field "legacy_tier" is inactive: activate it in Zendesk or remove the mapping',
     );
-    expect(errors[2]).toContain('Zendesk organization field "products" is a multiselect field, which zdsf cannot write');
+    const card = check(sync, [...organizationFields.filter((f) => f.key !== 'products'), { id: 1, key: 'products', type: 'partialcreditcard', title: 'P', active: true }]);
+    expect(card[2]).toBe(
+      'sync.yaml:32:9: syncs.global.organizations.fields.products: Zendesk organization field "products" is a partialcreditcard field, which zdsf cannot write; allowed: text, textarea, regexp, integer, decimal, checkbox, date, dropdown, multiselect, lookup',
+    );
   });
 
   it('names a Salesforce field missing from the describe, per object', () => {

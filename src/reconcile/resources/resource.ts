@@ -20,6 +20,7 @@ import type { AttributeDiff, Change, ChangeType, Warning } from '../../model/pla
 import type { SourceData } from '../../model/salesforce.js';
 import type { TargetData, ZdFieldDef } from '../../model/zendesk.js';
 import type { ResourceResults } from '../registry.js';
+import type { FieldPlan } from './fields.js';
 import type { RelationshipSettings } from '../relationships.js';
 import { normalizedTagList, normalizeFieldValue, normalizeTags, normalizeText, sameValue } from '../../map/normalize.js';
 
@@ -56,6 +57,8 @@ export interface ResourceInput {
   settings: RelationshipSettings;
   /** collect per-record explanations (users: a PersonOutcome per person group) */
   explain: boolean;
+  /** the field resource's plan (issue 17): made before map, so that map reads the fields as they will be */
+  fields?: FieldPlan;
 }
 
 /** What a resource's pass returns at the least: its changes (any order: reconcile orders them) and warnings. */

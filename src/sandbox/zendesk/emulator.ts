@@ -3,7 +3,8 @@
 // https://developer.zendesk.com/api-reference/ticketing/introduction/ ; where the sandbox differs from the
 // real service on purpose, a comment says so and README.md lists it.
 // This file wires the parts together: store.ts (records + indexes), load.ts (seeds), organizations.ts,
-// users.ts, memberships.ts (resource rules + endpoints), jobs.ts (bulk jobs), paging.ts, router.ts.
+// users.ts, memberships.ts (resource rules + endpoints), fields.ts (custom field definitions), jobs.ts (bulk
+// jobs), paging.ts, router.ts.
 import type { Emulator } from '../http.js';
 import type { ZendeskSeed } from '../../model/seed.js';
 import type { ZdFieldDef } from '../../model/zendesk.js';
@@ -11,12 +12,12 @@ import { JobEngine } from './jobs.js';
 import { loadSeed } from './load.js';
 import { membershipRoutes } from './memberships.js';
 import { organizationRoutes } from './organizations.js';
-import { page } from './paging.js';
 import { clone } from './records.js';
-import { json, notFound } from './responses.js';
+import { json } from './responses.js';
 import { Router } from './router.js';
-import { sortById, ZendeskStore, type Field } from './store.js';
+import { sortById, ZendeskStore } from './store.js';
 import { userRoutes } from './users.js';
+import { fieldRoutes } from './fields.js';
 import { registerIncremental } from './incremental.js';
 
 export interface ZendeskEmulatorOptions {
@@ -56,14 +57,7 @@ export function createZendeskEmulator(seed: ZendeskSeed | undefined, options: Ze
   organizationRoutes(router, store, jobs);
   userRoutes(router, store, jobs);
   membershipRoutes(router, store, jobs);
-  for (const kind of ['organization_fields', 'user_fields'] as const) {
-    const list = (): Field[] => (kind === 'organization_fields' ? store.orgFields : store.userFields);
-    router.on('GET', kind, (req) => page(store.base(), req, kind, list(), (f) => store.fieldOut(f)));
-    router.on('GET', `${kind}/:id`, (_req, [id]) => {
-      const f = list().find((x) => x.id === Number(id));
-      return f ? json(200, { [kind.slice(0, -1)]: store.fieldOut(f) }) : notFound();
-    });
-  }
+  fieldRoutes(router, store);
   jobs.routes(router);
   router.on('GET', 'account/settings', () => json(200, { settings: clone(store.settings) }));
   registerIncremental((method, pattern, handler) => router.on(method, pattern, handler), {

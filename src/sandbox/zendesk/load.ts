@@ -40,6 +40,10 @@ function loadField(store: ZendeskStore, f: Partial<ZdFieldDef> & Record<string, 
     }));
   }
   if (type === 'checkbox' && typeof f.tag === 'string') field.tag = f.tag;
+  if (type === 'lookup') {
+    field.relationship_target_type = typeof f.relationship_target_type === 'string' ? f.relationship_target_type : 'zen:organization';
+    field.relationship_filter = typeof f.relationship_filter === 'object' && f.relationship_filter !== null ? f.relationship_filter : {};
+  }
   return field;
 }
 

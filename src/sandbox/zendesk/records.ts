@@ -56,8 +56,10 @@ export function isValidEmail(email: string): boolean {
 
 /**
  * Checks custom field values against the account's field definitions, the way Zendesk does:
- * dropdown values must be one of the options' tag values, integers/decimals numeric, checkboxes boolean,
- * dates YYYY-MM-DD (a full ISO timestamp is accepted and cut to its date). Keys with no definition are
+ * dropdown values must be one of the options' tag values, multiselect values a list of them (stored as given,
+ * duplicates dropped; an empty list clears the field), integers/decimals numeric, checkboxes boolean, dates
+ * YYYY-MM-DD (a full ISO timestamp is accepted and cut to its date), lookups the id of a record (a whole number).
+ * A lookup is not checked against the records it points at (Zendesk checks it; the sandbox does not). Keys with no definition are
  * ignored (Zendesk drops them silently). Returns the values to store and the errors.
  */
 export function checkCustomFields(
@@ -83,6 +85,20 @@ export function checkCustomFields(
         const v = String(value);
         if (!options.some((o) => o.value === v)) fail(`"${v}" is not one of ${options.map((o) => o.value).join(', ')}`);
         else values[key] = v;
+        break;
+      }
+      case 'multiselect': {
+        const options = def.custom_field_options ?? [];
+        const list = Array.isArray(value) ? value.map(String) : [String(value)];
+        const unknown = list.filter((v) => !options.some((o) => o.value === v));
+        if (unknown.length > 0) fail(`${unknown.map((u) => `"${u}"`).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not one of ${options.map((o) => o.value).join(', ')}`);
+        else values[key] = list.length === 0 ? null : [...new Set(list)];
+        break;
+      }
+      case 'lookup': {
+        const n = typeof value === 'number' ? value : Number(String(value).trim());
+        if (!Number.isInteger(n) || n <= 0) fail(`"${String(value)}" is not the id of a record`);
+        else values[key] = n;
         break;
       }
       case 'integer': {
