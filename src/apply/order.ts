@@ -12,6 +12,9 @@ export const PHASES: readonly PhaseName[] = [
   'membership:create',
   'membership:make_default',
   'organization:delete',
+  // Salesforce Cases (issue 18): independent of the Zendesk writes, last
+  'case:create',
+  'case:update',
 ];
 
 export interface Phase {

@@ -47,6 +47,8 @@ export function startTimings(enabled: boolean, adapters: Adapters): RunTimings {
         : {}),
     },
     writerFor: adapters.writerFor,
+    ...(adapters.salesforceWriterFor ? { salesforceWriterFor: adapters.salesforceWriterFor } : {}),
+    ...(adapters.ticketsFor ? { ticketsFor: adapters.ticketsFor } : {}),
   };
   return {
     adapters: timed,

@@ -10,12 +10,14 @@ import { membershipResource, type MembershipsResult } from './resources/membersh
 import { organizationResource, type OrganizationsResult } from './resources/organizations.js';
 import type { Resource, ResourceInput } from './resources/resource.js';
 import { userResource, type UsersResult } from './resources/users.js';
+import { caseResource, type CasesResult } from './resources/cases.js';
 
 /** What each resource's pass returns, by ChangeType. */
 export interface ResourceResults {
   organization: OrganizationsResult;
   user: UsersResult;
   membership: MembershipsResult;
+  case: CasesResult;
 }
 
 type Registry = { readonly [T in ChangeType]: Resource<T, ResourceResults[T]> };
@@ -25,6 +27,7 @@ export const RESOURCES: Registry = {
   organization: organizationResource,
   user: userResource,
   membership: membershipResource,
+  case: caseResource,
 };
 
 export const RESOURCE_ORDER = Object.keys(RESOURCES) as ChangeType[];
