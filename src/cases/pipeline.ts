@@ -30,6 +30,8 @@ export interface CasePlanInput {
   instanceName: string;
   /** lower-cased email -> Contact Id (contactsByEmail() over the users sync's records); empty when contact is off */
   contactsByEmail: ReadonlyMap<string, string>;
+  /** Zendesk organization id -> the external_id the same plan writes on it (organization updates) */
+  organizationExternalIds?: ReadonlyMap<number, string>;
   /** the mark of the last applied read; absent: a bounded full read from where.created_after */
   start?: TicketExportStart;
 }
@@ -97,7 +99,12 @@ export async function planCases(input: CasePlanInput, ports: { tickets: TicketSo
   assertCaseConfig(input.syncName, cases, describe, input.instanceName);
 
   const read = await ports.tickets(input.start ?? fullReadStart(cases.where.created_after));
-  const contexts = ticketContexts(read);
+  // an organization the same plan gives an external_id (adopted by name) is linked to that Account already
+  const planned = input.organizationExternalIds;
+  const contexts = ticketContexts(read).map((c) => {
+    const ext = c.organization ? planned?.get(c.organization.id) : undefined;
+    return ext !== undefined && c.organization ? { ...c, organization: { ...c.organization, external_id: ext } } : c;
+  });
   const accountIds = cases.account
     ? await ports.salesforce.existingAccountIds(contexts.map((c) => c.organization?.external_id ?? '').filter((x) => x !== ''))
     : undefined;

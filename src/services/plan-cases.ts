@@ -41,7 +41,11 @@ export async function addCasesToPlan(plan: SyncPlan, sync: Sync, contacts: Reado
   if (!ports) throw new ZdsfError(`sync "${sync.name}" has a cases section, but this zdsf run cannot read tickets or Cases`, 'config_mismatch');
   const zendesk = options.config.zendesk[sync.to];
   const start = await options.caseStart?.(sync);
-  const planned = await planCases({ syncName: sync.name, cases, instanceName: sync.from, contactsByEmail: contacts, ...(start ? { start } : {}) }, ports);
+  const organizationExternalIds = new Map<number, string>();
+  for (const c of plan.changes) {
+    if (c.type === 'organization' && c.action === 'update' && typeof c.after.external_id === 'string' && c.after.external_id !== '') organizationExternalIds.set(c.zendesk_id, c.after.external_id);
+  }
+  const planned = await planCases({ syncName: sync.name, cases, instanceName: sync.from, contactsByEmail: contacts, organizationExternalIds, ...(start ? { start } : {}) }, ports);
   const emails = contactEmails(contacts);
   const changes = orderCaseChanges(planned.changes.map((c) => caseChange(c, cases, emails)));
   plan.changes = [...plan.changes, ...changes];
