@@ -10,7 +10,7 @@
 // src/state/, issue 13) once apply has succeeded, so a failed apply reads the same tickets again.
 import type { CaseSync } from '../model/config.js';
 import type { SalesforceWriter } from '../model/ports.js';
-import type { SfObjectDescribe, SfRecord } from '../model/salesforce.js';
+import type { SfRecord } from '../model/salesforce.js';
 import type { TicketExportResult, TicketExportStart } from '../zendesk/tickets.js';
 import { fullReadStart, ticketContexts } from '../zendesk/tickets.js';
 import type { CaseUpsertResult } from '../salesforce/case-writer.js';

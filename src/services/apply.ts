@@ -4,6 +4,7 @@ import type { Config, SalesforceInstance, ZendeskInstance } from '../model/confi
 import type { Plan } from '../model/plan.js';
 import type { Progress, SalesforceWriter, TargetReader, TargetWriter } from '../model/ports.js';
 import { storeCaseMarks } from './plan-cases.js';
+import { createSalesforceWriter } from '../salesforce/writer.js';
 import { redactText } from '../util/redact.js';
 
 export interface ApplyServiceOptions {
@@ -31,6 +32,7 @@ export async function runApply(options: ApplyServiceOptions): Promise<ApplyResul
   const { config, plan } = options;
   const audit = options.logFile ? createAuditLog(options.logFile) : undefined;
   const writers = new Map<string, TargetWriter>();
+  const salesforceWriters = new Map<string, SalesforceWriter>();
   try {
     const result = await applyPlan({
       plan,
@@ -58,14 +60,17 @@ export async function runApply(options: ApplyServiceOptions): Promise<ApplyResul
       progress: options.progress,
       audit: audit?.write,
       shouldStop: options.shouldStop,
-      ...(options.salesforceWriterFor
-        ? {
-            salesforceWriterFor: (syncName: string) => {
-              const sync = config.syncs.find((s) => s.name === syncName)!;
-              return options.salesforceWriterFor!(config.salesforce[sync.from]);
-            },
-          }
-        : {}),
+      // Cases (issue 18): one Salesforce writer per instance (the configured one when the caller wires none)
+      salesforceWriterFor: (syncName: string) => {
+        const sync = config.syncs.find((s) => s.name === syncName)!;
+        let writer = salesforceWriters.get(sync.from);
+        if (!writer) {
+          const instance = config.salesforce[sync.from];
+          writer = options.salesforceWriterFor ? options.salesforceWriterFor(instance) : createSalesforceWriter(instance);
+          salesforceWriters.set(sync.from, writer);
+        }
+        return writer;
+      },
     });
     if (options.stateDir) {
       const ok = new Set(result.syncs.filter((s) => s.error === undefined && s.failures.length === 0 && s.notAttempted === 0).map((s) => s.name));

@@ -11,7 +11,9 @@ import { caseChange, caseRequests, caseWarning, contactEmails, orderCaseChanges 
 import { summarize } from '../reconcile/index.js';
 import { casesDigest, readCaseMark, writeCaseMark } from '../state/case-mark.js';
 import type { TicketExportStart } from '../zendesk/tickets.js';
-import { ZdsfError } from '../util/errors.js';
+import { createSalesforceWriter } from '../salesforce/writer.js';
+import { readTicketExport } from '../zendesk/tickets.js';
+import { ZendeskTransport } from '../zendesk/transport.js';
 import type { Config } from '../model/config.js';
 
 /** What planning a sync's cases reads through. */
@@ -28,6 +30,12 @@ export interface CasePlanOptions {
   caseStart?: (sync: Sync) => Promise<TicketExportStart | undefined>;
 }
 
+/** Ports on the configured instances when the caller wires none (a plan service used without the CLI's adapters). */
+function defaultCasePorts(sync: Sync, config: Config): CasePorts {
+  const transport = new ZendeskTransport(config.zendesk[sync.to]);
+  return { tickets: (start) => readTicketExport(transport, { start }), salesforce: createSalesforceWriter(config.salesforce[sync.from]) };
+}
+
 /** The users sync's match from email to Contact, when the cases link Contacts (before the people are let go). */
 export function caseContacts(sync: Sync, people: readonly SfRecord[]): Map<string, string> {
   return sync.cases?.contact && sync.users ? contactsByEmail(people, sync.users.email) : new Map();
@@ -37,8 +45,7 @@ export function caseContacts(sync: Sync, people: readonly SfRecord[]): Map<strin
 export async function addCasesToPlan(plan: SyncPlan, sync: Sync, contacts: ReadonlyMap<string, string>, options: CasePlanOptions): Promise<void> {
   const cases = sync.cases;
   if (!cases) return;
-  const ports = options.cases?.(sync);
-  if (!ports) throw new ZdsfError(`sync "${sync.name}" has a cases section, but this zdsf run cannot read tickets or Cases`, 'config_mismatch');
+  const ports = options.cases?.(sync) ?? defaultCasePorts(sync, options.config);
   const zendesk = options.config.zendesk[sync.to];
   const start = await options.caseStart?.(sync);
   const organizationExternalIds = new Map<number, string>();
