@@ -11,9 +11,6 @@ import { caseChange, caseRequests, caseWarning, contactEmails, orderCaseChanges 
 import { summarize } from '../reconcile/index.js';
 import { casesDigest, readCaseMark, writeCaseMark } from '../state/case-mark.js';
 import type { TicketExportStart } from '../zendesk/tickets.js';
-import { createSalesforceWriter } from '../salesforce/writer.js';
-import { readTicketExport } from '../zendesk/tickets.js';
-import { ZendeskTransport } from '../zendesk/transport.js';
 import type { Config } from '../model/config.js';
 
 /** What planning a sync's cases reads through. */
@@ -30,12 +27,6 @@ export interface CasePlanOptions {
   caseStart?: (sync: Sync) => Promise<TicketExportStart | undefined>;
 }
 
-/** Ports on the configured instances when the caller wires none (a plan service used without the CLI's adapters). */
-function defaultCasePorts(sync: Sync, config: Config): CasePorts {
-  const transport = new ZendeskTransport(config.zendesk[sync.to]);
-  return { tickets: (start) => readTicketExport(transport, { start }), salesforce: createSalesforceWriter(config.salesforce[sync.from]) };
-}
-
 /** The users sync's match from email to Contact, when the cases link Contacts (before the people are let go). */
 export function caseContacts(sync: Sync, people: readonly SfRecord[]): Map<string, string> {
   return sync.cases?.contact && sync.users ? contactsByEmail(people, sync.users.email) : new Map();
@@ -45,7 +36,9 @@ export function caseContacts(sync: Sync, people: readonly SfRecord[]): Map<strin
 export async function addCasesToPlan(plan: SyncPlan, sync: Sync, contacts: ReadonlyMap<string, string>, options: CasePlanOptions): Promise<void> {
   const cases = sync.cases;
   if (!cases) return;
-  const ports = options.cases?.(sync) ?? defaultCasePorts(sync, options.config);
+  // a caller that wires no case ports (a plan service used without the CLI's adapters) plans no Cases
+  const ports = options.cases?.(sync);
+  if (!ports) return;
   const zendesk = options.config.zendesk[sync.to];
   const start = await options.caseStart?.(sync);
   const organizationExternalIds = new Map<number, string>();
