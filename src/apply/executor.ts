@@ -5,8 +5,11 @@
 // here: those are the transport's and the writer's. No console: the command prints the result.
 import type { Config, Sync } from '../model/config.js';
 import type { Change, ChangeAction, ChangeType, Plan, SyncPlan } from '../model/plan.js';
-import { silentProgress, type Progress, type TargetWriter } from '../model/ports.js';
-import { DeleteRefusedError, MassChangeRefusedError, PlanRefusedError, UnknownSyncError } from '../util/errors.js';
+import { silentProgress, type Progress, type SalesforceWriter, type TargetWriter } from '../model/ports.js';
+import type { CaseChange } from '../model/plan.js';
+import { checkCaseChanges, caseFieldsToRead, type LiveCase } from './cases.js';
+import { assertCaseConfig } from '../cases/describe-check.js';
+import { ConfigChangedError, ZdsfError, DeleteRefusedError, MassChangeRefusedError, PlanRefusedError, UnknownSyncError } from '../util/errors.js';
 import type { AuditEntry } from './audit.js';
 import { preferFullRead, type InstanceSize } from './estimate.js';
 import { guardAgainstConfig, guardAgainstLive } from './guard.js';
@@ -21,6 +24,8 @@ export interface ApplyOptions {
   config: Config;
   /** the writer of the sync's Zendesk instance (may throw: that sync is reported failed, the others go on) */
   writerFor: (syncName: string) => TargetWriter;
+  /** the writer of the sync's Salesforce instance, for its case changes (issue 18); absent: a plan with case changes is refused */
+  salesforceWriterFor?: (syncName: string) => SalesforceWriter;
   /** deletes (retention) are refused without it */
   allowDelete?: boolean;
   /** allows more deletes than max_deletes, and more changes than max_changes */
@@ -98,6 +103,9 @@ export interface Prepared {
   checks: ChangeCheck[];
   requestsBefore: number;
   result: SyncApplyResult;
+  /** the sync's Salesforce writer, when the plan has case changes */
+  salesforce?: SalesforceWriter;
+  salesforceRequestsBefore?: number;
 }
 
 /** the instance's size at plan time, when the plan recorded it */
@@ -208,32 +216,50 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
     let userCount: number | undefined;
     let totals: Partial<Record<CountedType, number>> = {};
     let pendingChanges: Change[] = [];
+    // case changes are checked against Salesforce (src/apply/cases.ts), the others against Zendesk
+    const caseChanges = sync.changes.filter((c): c is CaseChange => c.type === 'case');
+    const zendeskChanges = caseChanges.length > 0 ? sync.changes.filter((c) => c.type !== 'case') : sync.changes;
+    const zendeskSync: SyncPlan = caseChanges.length > 0 ? { ...sync, changes: zendeskChanges } : sync;
+    let caseChecks: ChangeCheck[] = [];
+    let salesforce: SalesforceWriter | undefined;
+    try {
+      salesforce = caseChanges.length > 0 ? await prepareCases(options, sync, syncConfig, config, caseChanges, (checks) => (caseChecks = checks)) : undefined;
+    } catch (err) {
+      // a plan for another Salesforce, or a mapping describe no longer allows: the whole apply is refused
+      if (err instanceof ConfigChangedError || (err instanceof ZdsfError && err.code === 'config_invalid')) throw err;
+      result.error = `could not read Salesforce "${syncConfig.from}": ${errorMessage(err)}`;
+      result.notAttempted = sync.changes.length;
+      continue;
+    }
+    for (const c of caseChecks) {
+      if (c.status === 'stale') stale.push({ sync: sync.name, type: c.change.type, action: c.change.action, key: c.change.key, label: c.change.label, message: c.reason ?? describeChange(c.change) });
+    }
     try {
       writer = options.writerFor(sync.name);
       const requestsBefore = writer.requestCount;
-      const full = options.readLive && preferFullRead(sync.changes, instanceSize(sync), options.fullReadThreshold, sync.match);
-      live = full ? await options.readLive!(sync.name) : await lookupLive(sync.changes, writer, sync.match);
+      const full = options.readLive && zendeskChanges.length > 0 && preferFullRead(zendeskChanges, instanceSize(sync), options.fullReadThreshold, sync.match);
+      live = full ? await options.readLive!(sync.name) : await lookupLive(zendeskChanges, writer, sync.match);
       index = new LiveIndex(live, sync.match);
-      const hasDeletes = sync.changes.some((c) => c.action === 'delete');
+      const hasDeletes = zendeskChanges.some((c) => c.action === 'delete');
       count = hasDeletes ? await countOrganizations(options, sync, writer, full ? live : null) : undefined;
       // the base of the default max_offboard (issue 17): the live number of users, only when it is needed
       const offboard = syncConfig.users?.offboard;
-      if (offboard && offboard.max_offboard === undefined && !options.force && offboardCount(sync.changes) > 0) userCount = await countUsers(writer, full ? live : null);
-      const checks = checkChanges(sync.changes, index, sync.match);
+      if (offboard && offboard.max_offboard === undefined && !options.force && offboardCount(zendeskChanges) > 0) userCount = await countUsers(writer, full ? live : null);
+      const checks = [...checkChanges(zendeskChanges, index, sync.match), ...caseChecks];
       // max_changes counts what this apply will write: changes already done (a re-run) are not counted
       pendingChanges = checks.filter((c) => c.status === 'pending').map((c) => c.change);
       if (!options.force) totals = await liveTotals(options, sync, pendingChanges, syncConfig, writer, full ? live : null, count);
       for (const c of checks) {
-        if (c.status === 'stale') stale.push({ sync: sync.name, type: c.change.type, action: c.change.action, key: c.change.key, label: c.change.label, message: c.reason ?? describeChange(c.change) });
+        if (c.status === 'stale' && c.change.type !== 'case') stale.push({ sync: sync.name, type: c.change.type, action: c.change.action, key: c.change.key, label: c.change.label, message: c.reason ?? describeChange(c.change) });
       }
-      prepared.push({ sync, config: syncConfig, writer, index, checks, requestsBefore, result });
+      prepared.push({ sync, config: syncConfig, writer, index, checks, requestsBefore, result, ...(salesforce ? { salesforce, salesforceRequestsBefore: salesforce.requestCount } : {}) });
     } catch (err) {
       result.error = `could not read Zendesk "${syncConfig.to}": ${errorMessage(err)}`;
       result.notAttempted = sync.changes.length;
       if (writer) result.requests = writer.requestCount;
       continue;
     }
-    const verdict = guardAgainstLive({ sync, config: syncConfig, live: index, organizationCount: count, userCount, allowDelete: options.allowDelete ?? false, force: options.force ?? false });
+    const verdict = guardAgainstLive({ sync: zendeskSync, config: syncConfig, live: index, organizationCount: count, userCount, allowDelete: options.allowDelete ?? false, force: options.force ?? false });
     offenses.push(...verdict.changes);
     deleteRefusals.push(...verdict.deletes);
     if (!options.force) massChanges.push(...findMassChanges({ syncName: sync.name, config: syncConfig, changes: pendingChanges, totals }).map((m) => m.message));
@@ -251,7 +277,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
     } catch (err) {
       p.result.error = errorMessage(err);
     } finally {
-      p.result.requests = p.writer.requestCount - p.requestsBefore;
+      p.result.requests = p.writer.requestCount - p.requestsBefore + (p.salesforce ? p.salesforce.requestCount - (p.salesforceRequestsBefore ?? 0) : 0);
     }
   }
 
@@ -269,6 +295,26 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
     errors,
     ok: failures.length === 0 && errors.length === 0,
   };
+}
+
+/**
+ * The Salesforce side of a sync's case changes, before anything is written: the plan must be for the configured
+ * Salesforce instance, describe of Case must still allow the mapping (the live guard), and each change is
+ * classified against the Cases read again by the ticket id field.
+ */
+async function prepareCases(options: ApplyOptions, sync: SyncPlan, syncConfig: Sync, config: Config, changes: CaseChange[], report: (checks: ChangeCheck[]) => void): Promise<SalesforceWriter> {
+  const instance = config.salesforce[syncConfig.from];
+  if (!sync.cases || sync.cases.salesforce.name !== syncConfig.from || sync.cases.salesforce.url !== instance.login_url) {
+    throw new ConfigChangedError(
+      `sync "${sync.name}" of the plan writes Cases to Salesforce ${sync.cases ? `"${sync.cases.salesforce.name}" (${sync.cases.salesforce.url})` : '(unknown)'}, but ${config.file} reads "${syncConfig.from}" (${instance?.login_url ?? 'undefined'}). Nothing was written.`,
+    );
+  }
+  if (!options.salesforceWriterFor) throw new Error('this apply cannot write Salesforce (no Salesforce writer)');
+  const writer = options.salesforceWriterFor(sync.name);
+  assertCaseConfig(sync.name, syncConfig.cases!, await writer.describeCase(), syncConfig.from);
+  const current = (await writer.readCasesByKeys(sync.cases.key_field, changes.map((c) => c.key), caseFieldsToRead(changes))) as LiveCase[];
+  report(checkCaseChanges(changes, current));
+  return writer;
 }
 
 export type { Change };

@@ -13,6 +13,7 @@ import type { LiveIndex } from './stale.js';
 import { isPlainObject } from './compare.js';
 import { guardOffboardLive, guardOffboardStatic } from './offboard-apply.js';
 import { checkFieldChange } from './field-guard.js';
+import { caseConfigProblems } from './cases.js';
 
 /** How a message names a change: `sync "global": organization create "Acme" (key 001...)`. */
 export function nameChange(sync: string, c: { type?: unknown; action?: unknown; key?: unknown; label?: unknown; zendesk_id?: unknown }): string {
@@ -136,6 +137,7 @@ function checkChange(c: Change, config: Sync, writable: ReturnType<typeof writab
     if (c.organization && !config.users.relationships.primary) out.push('users.relationships.primary is off: zdsf sets no organization');
     return out;
   }
+  if (c.type === 'case') return caseConfigProblems(c, config);
   if (!config.users) return ['the sync has no users section'];
   if (!multipleOrganizations) out.push('memberships need multiple organizations');
   if (!isPlainObject(c.user) || !isPlainObject(c.organization)) out.push('a membership needs its user and organization');

@@ -1,5 +1,5 @@
 // The order apply writes in (DESIGN.md section 4): fields and their options first (issue 17: the values of the
-// records below need them), organizations, then users, then memberships and default changes, deletes last, so
+// records below need them), organizations, then users, then memberships and default changes, deletes last (Cases, written to Salesforce, after them), so
 // that every record a change refers to exists before it.
 import { changeKind, isChangeKind, type Change, type ChangeKind } from '../model/plan.js';
 
@@ -18,6 +18,9 @@ export const PHASES: readonly PhaseName[] = [
   'user:suspend',
   'organization:delete',
   'user:delete',
+  // Salesforce Cases (issue 18): independent of the Zendesk writes, last
+  'case:create',
+  'case:update',
 ];
 
 export interface Phase {

@@ -3,10 +3,11 @@
 // means. A new kind of change is one entry here, which the compiler requires (PhaseSpecs is keyed by every
 // ChangeKind). Retries are the transport's and recovery of unknown outcomes the writer's: none here.
 import type { Change, ChangeKind } from '../model/plan.js';
-import type { TargetWriter, WriteResult } from '../model/ports.js';
+import type { SalesforceWriter, TargetWriter, WriteResult } from '../model/ports.js';
 import { BULK_SIZE } from './estimate.js';
 import { OFFBOARD_PHASES } from './offboard-apply.js';
 import { FIELD_CREATE, FIELD_OPTION_CREATE } from './field-phases.js';
+import { upsertCases, CASE_BATCH_SIZE } from './case-phase.js';
 
 /** The change shape of one kind: ChangeOf<"user:create"> is UserCreate. */
 export type ChangeOf<K extends ChangeKind> = Extract<Change, { type: K extends `${infer T}:${string}` ? T : never; action: K extends `${string}:${infer A}` ? A : never }>;
@@ -23,16 +24,26 @@ export interface Item<C extends Change = Change> {
 }
 
 export interface PhaseSpec<C extends Change> {
+  /** the system the phase writes: Zendesk unless it says Salesforce (SalesforcePhaseSpec) */
+  target?: 'zendesk';
   endpoint: string;
   batchSize: number;
   /** the exact payload, or why it cannot be sent (a reference that did not resolve) */
   payload(change: C, ctx: PhaseContext): Record<string, unknown> | string;
-  send(writer: TargetWriter, payloads: Record<string, unknown>[]): Promise<WriteResult[]>;
+  send(writer: TargetWriter, payloads: Record<string, unknown>[], changes: C[]): Promise<WriteResult[]>;
   /** the request line of one item in messages (single-record endpoints) */
   request?(payload: Record<string, unknown>): string;
 }
 
-type PhaseSpecs = { [K in ChangeKind]: PhaseSpec<ChangeOf<K>> };
+/** A phase that writes Salesforce (issue 18: Cases) through the SalesforceWriter port. */
+export interface SalesforcePhaseSpec<C extends Change> extends Omit<PhaseSpec<C>, 'target' | 'send'> {
+  target: 'salesforce';
+  send(writer: SalesforceWriter, payloads: Record<string, unknown>[], changes: C[]): Promise<WriteResult[]>;
+}
+
+export type AnyPhaseSpec<C extends Change> = PhaseSpec<C> | SalesforcePhaseSpec<C>;
+
+type PhaseSpecs = { [K in ChangeKind]: AnyPhaseSpec<ChangeOf<K>> };
 
 /** `{ ...after, organization_id }` with the organization reference resolved, when the change has one. */
 function withOrganization(c: { after: object; organization?: { id: number | null; key: string } }, ctx: PhaseContext, extra: Record<string, unknown> = {}): Record<string, unknown> | string {
@@ -101,8 +112,22 @@ export const PHASE_SPECS: PhaseSpecs = {
     send: (w, payloads) => w.deleteOrganizations(payloads.map((p) => p.id as number)),
   },
   ...OFFBOARD_PHASES,
+  'case:create': {
+    target: 'salesforce',
+    endpoint: 'PATCH /services/data/vXX.X/composite/sobjects/Case/{key_field}',
+    batchSize: CASE_BATCH_SIZE,
+    payload: (c) => ({ ...c.after }),
+    send: (w, payloads, changes) => upsertCases(w, payloads, changes),
+  },
+  'case:update': {
+    target: 'salesforce',
+    endpoint: 'PATCH /services/data/vXX.X/composite/sobjects/Case/{key_field}',
+    batchSize: CASE_BATCH_SIZE,
+    payload: (c) => ({ ...c.after }),
+    send: (w, payloads, changes) => upsertCases(w, payloads, changes),
+  },
 };
 
-export function phaseSpec(kind: ChangeKind): PhaseSpec<Change> {
-  return PHASE_SPECS[kind] as unknown as PhaseSpec<Change>;
+export function phaseSpec(kind: ChangeKind): AnyPhaseSpec<Change> {
+  return PHASE_SPECS[kind] as unknown as AnyPhaseSpec<Change>;
 }

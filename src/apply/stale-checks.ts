@@ -253,6 +253,10 @@ export const STALE_SPECS: StaleSpecs = {
     targets: targetMembership,
     check: (c, idx) => checkOffboardChange(c, idx),
   },
+  // Cases (issue 18) are written to Salesforce and checked against the Cases read again there
+  // (src/apply/cases.ts's checkCaseChanges, run by the executor): nothing to look up in Zendesk
+  'case:create': { lookups: () => 0, targets: () => undefined, check: (c) => ({ change: c, status: 'pending' }) },
+  'case:update': { lookups: () => 0, targets: () => undefined, check: (c) => ({ change: c, status: 'pending' }) },
 };
 
 /** The stale spec of a change's kind; undefined for a kind no plan may hold (the guard refuses those first). */

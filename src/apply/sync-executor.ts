@@ -7,7 +7,7 @@ import type { AuditEntry } from './audit.js';
 import type { Prepared } from './executor.js';
 import { orderChanges } from './order.js';
 import { errorMessage, isOutcomeUnknown } from './outcome.js';
-import { phaseSpec, type Item, type PhaseSpec } from './phases.js';
+import { phaseSpec, type AnyPhaseSpec, type Item } from './phases.js';
 import { changeKey } from './stale.js';
 import { chunk } from '../util/data.js';
 
@@ -128,7 +128,7 @@ export class SyncExecutor {
     return `${type} ${JSON.stringify(label)} does not exist in Zendesk and this plan does not create it`;
   }
 
-  private async runPhase(spec: PhaseSpec<Change>, changes: Change[]): Promise<void> {
+  private async runPhase(spec: AnyPhaseSpec<Change>, changes: Change[]): Promise<void> {
     const items: Item[] = [];
     const ctx = { resolve: (type: 'organization' | 'user', ref: { id: number | null; key: string }) => this.resolve(type, ref) };
     for (const change of changes) {
@@ -146,11 +146,12 @@ export class SyncExecutor {
         await this.batch(groups[b], b, groups.length, spec);
       }
     };
-    const inFlight = this.p.writer.jobsInFlight?.() ?? BATCHES_IN_FLIGHT;
+    // Salesforce upserts answer synchronously: one batch after the other
+    const inFlight = spec.target === 'salesforce' ? 1 : (this.p.writer.jobsInFlight?.() ?? BATCHES_IN_FLIGHT);
     await Promise.all(Array.from({ length: Math.min(Math.max(1, inFlight), groups.length) }, worker));
   }
 
-  private async batch(batch: Item[], b: number, count: number, spec: PhaseSpec<Change>): Promise<void> {
+  private async batch(batch: Item[], b: number, count: number, spec: AnyPhaseSpec<Change>): Promise<void> {
     const request = (i: number): string => (spec.request ? spec.request(batch[i].payload) : `${spec.endpoint} (batch ${b + 1} of ${count}, item ${i + 1})`);
     let results: WriteResult[];
     try {
@@ -166,12 +167,16 @@ export class SyncExecutor {
     for (const [i, item] of batch.entries()) {
       const r = byIndex.get(i);
       if (!r) this.fail(item, request(i), 'Zendesk reported no result for this record');
-      else if (r.ok) this.ok(item, r.id ?? null, request(i), r.status === 'Found' ? 'outcome unknown; found in Zendesk afterwards' : undefined);
+      else if (r.ok) this.ok(item, r.id ?? null, request(i), r.status === 'Found' ? (r.note ?? 'outcome unknown; found in Zendesk afterwards') : r.note);
       else this.fail(item, request(i), r.error ?? r.status ?? 'failed');
     }
   }
 
-  private sendBatch(spec: PhaseSpec<Change>, batch: Item[]): Promise<WriteResult[]> {
-    return spec.send(this.p.writer, batch.map((i) => i.payload));
+  private sendBatch(spec: AnyPhaseSpec<Change>, batch: Item[]): Promise<WriteResult[]> {
+    const payloads = batch.map((i) => i.payload);
+    const changes = batch.map((i) => i.change);
+    if (spec.target !== 'salesforce') return spec.send(this.p.writer, payloads, changes);
+    if (!this.p.salesforce) throw new Error(`sync "${this.name}": no Salesforce writer for its case changes`);
+    return spec.send(this.p.salesforce, payloads, changes);
   }
 }

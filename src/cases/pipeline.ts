@@ -8,21 +8,17 @@
 //
 // The mark (the export's cursor) is returned, not stored: the caller keeps it (the snapshot store of
 // src/state/, issue 13) once apply has succeeded, so a failed apply reads the same tickets again.
-import type { CaseSync, Scalar } from '../model/config.js';
-import type { SfObjectDescribe, SfRecord } from '../model/salesforce.js';
+import type { CaseSync } from '../model/config.js';
+import type { SalesforceWriter } from '../model/ports.js';
+import type { SfRecord } from '../model/salesforce.js';
 import type { TicketExportResult, TicketExportStart } from '../zendesk/tickets.js';
 import { fullReadStart, ticketContexts } from '../zendesk/tickets.js';
 import type { CaseUpsertResult } from '../salesforce/case-writer.js';
 import { assertCaseConfig } from './describe-check.js';
 import { compareCases, desiredCases, staleCaseUpdates, upsertRecord, type CaseChange, type CaseWarning, type ExistingCase } from './map.js';
 
-/** The Salesforce side (src/salesforce/case-writer.ts's SalesforceCaseAdapter). */
-export interface CaseTarget {
-  describeCase(): Promise<SfObjectDescribe>;
-  readCasesByKeys(keyField: string, keys: readonly string[], fields: readonly string[]): Promise<ExistingCase[]>;
-  existingAccountIds(ids: readonly string[]): Promise<Set<string>>;
-  upsert(keyField: string, records: readonly Record<string, Scalar>[]): Promise<CaseUpsertResult[]>;
-}
+/** The Salesforce side: the SalesforceWriter port (src/salesforce/writer.ts), its request count aside. */
+export type CaseTarget = Omit<SalesforceWriter, 'requestCount'>;
 
 /** The Zendesk side: src/zendesk/tickets.ts's readTicketExport on an instance's transport. */
 export type TicketSource = (start: TicketExportStart) => Promise<TicketExportResult>;
@@ -34,6 +30,8 @@ export interface CasePlanInput {
   instanceName: string;
   /** lower-cased email -> Contact Id (contactsByEmail() over the users sync's records); empty when contact is off */
   contactsByEmail: ReadonlyMap<string, string>;
+  /** Zendesk organization id -> the external_id the same plan writes on it (organization updates) */
+  organizationExternalIds?: ReadonlyMap<number, string>;
   /** the mark of the last applied read; absent: a bounded full read from where.created_after */
   start?: TicketExportStart;
 }
@@ -101,14 +99,19 @@ export async function planCases(input: CasePlanInput, ports: { tickets: TicketSo
   assertCaseConfig(input.syncName, cases, describe, input.instanceName);
 
   const read = await ports.tickets(input.start ?? fullReadStart(cases.where.created_after));
-  const contexts = ticketContexts(read);
+  // an organization the same plan gives an external_id (adopted by name) is linked to that Account already
+  const planned = input.organizationExternalIds;
+  const contexts = ticketContexts(read).map((c) => {
+    const ext = c.organization ? planned?.get(c.organization.id) : undefined;
+    return ext !== undefined && c.organization ? { ...c, organization: { ...c.organization, external_id: ext } } : c;
+  });
   const accountIds = cases.account
     ? await ports.salesforce.existingAccountIds(contexts.map((c) => c.organization?.external_id ?? '').filter((x) => x !== ''))
     : undefined;
   const lengths: Record<string, number> = {};
   for (const f of describe.fields) if (f.length !== undefined && ['string', 'textarea', 'email', 'phone', 'url'].includes(f.type)) lengths[f.name] = f.length;
   const { cases: desired, warnings } = desiredCases(contexts, cases, { contactsByEmail: input.contactsByEmail, accountIds, lengths });
-  const existing = desired.length > 0 ? await ports.salesforce.readCasesByKeys(cases.ticket_id_field, desired.map((d) => d.key), writtenFields(cases)) : [];
+  const existing = desired.length > 0 ? ((await ports.salesforce.readCasesByKeys(cases.ticket_id_field, desired.map((d) => d.key), writtenFields(cases))) as ExistingCase[]) : [];
   const compared = compareCases(desired, existing, cases);
   return {
     keyField: cases.ticket_id_field,
@@ -129,7 +132,7 @@ export async function applyCases(
 ): Promise<CaseApplyResult> {
   const result: CaseApplyResult = { created: [], updated: [], failed: [], stale: [] };
   if (plan.changes.length === 0) return result;
-  const current = await salesforce.readCasesByKeys(plan.keyField, plan.changes.map((c) => c.key), options.fields);
+  const current = (await salesforce.readCasesByKeys(plan.keyField, plan.changes.map((c) => c.key), options.fields)) as ExistingCase[];
   result.stale = staleCaseUpdates(plan.changes, current, plan.keyField);
   const skip = new Set(result.stale.map((s) => s.key));
   const todo = plan.changes.filter((c) => !skip.has(c.key));

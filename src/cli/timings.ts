@@ -55,6 +55,8 @@ export function startTimings(enabled: boolean, adapters: Adapters): RunTimings {
       ...(adapters.target.currentUser ? { currentUser: adapters.target.currentUser.bind(adapters.target) } : {}),
     },
     writerFor: adapters.writerFor,
+    ...(adapters.salesforceWriterFor ? { salesforceWriterFor: adapters.salesforceWriterFor } : {}),
+    ...(adapters.ticketsFor ? { ticketsFor: adapters.ticketsFor } : {}),
   };
   return {
     adapters: timed,

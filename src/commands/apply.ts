@@ -8,6 +8,8 @@ import { silentProgress } from '../model/ports.js';
 import { textChunks } from '../render/index.js';
 import { writeChunks } from '../util/stream.js';
 import { liveAdapters } from '../services/adapters.js';
+import { caseStartFrom, casePortsOf } from '../services/plan-cases.js';
+import { resolve } from 'node:path';
 import { startTimings, timingsFlag } from '../cli/timings.js';
 import { runApply, formatApplyResult } from '../services/apply.js';
 import { createPlan, planFailed, planHasChanges } from '../services/plan.js';
@@ -47,6 +49,7 @@ Exit codes: 0 success; 1 error or any record that failed; 130 interrupted by SIG
     'auto-approve': Flags.boolean({ summary: 'Without PLANFILE: apply without asking.' }),
     'allow-delete': Flags.boolean({ summary: 'Carry out the retention deletes in the plan.' }),
     force: Flags.boolean({ summary: 'Allow more deletes than max_deletes.' }),
+    state: Flags.string({ summary: 'The state directory (overrides `state.dir`): once a sync is applied in full, its ticket mark is stored there.' }),
     'log-file': Flags.string({ summary: 'Append a JSON-lines audit log of every write to this file.' }),
     quiet: Flags.boolean({ char: 'q', summary: 'No progress output.' }),
     timings: timingsFlag,
@@ -62,6 +65,7 @@ Exit codes: 0 success; 1 error or any record that failed; 130 interrupted by SIG
     const config = await loadConfigOrThrow({ file: flags.config, env: process.env });
     const progress = flags.quiet ? silentProgress : createProgress();
     const logger = stderrLogger();
+    const stateDir = flags.state !== undefined ? resolve(flags.state) : config.state?.dir;
 
     let plan;
     if (saved) {
@@ -71,7 +75,7 @@ Exit codes: 0 success; 1 error or any record that failed; 130 interrupted by SIG
         process.stderr.write(`Applying only sync ${names} of ${args.planfile} (--sync).\n`);
       }
     } else {
-      plan = await createPlan({ config, syncNames: flags.sync, source: adapters.source, target: adapters.target, progress, logger });
+      plan = await createPlan({ config, syncNames: flags.sync, source: adapters.source, target: adapters.target, progress, logger, cases: casePortsOf(adapters, config), ...(stateDir ? { caseStart: caseStartFrom(stateDir, config, false, (line) => process.stderr.write(`${line}\n`)) } : {}) });
       await writeChunks(process.stdout, textChunks(plan, { color: useColor() }));
       if (planFailed(plan)) {
         for (const s of plan.syncs.filter((x) => x.error)) process.stderr.write(`Error: sync "${s.name}": ${s.error}\n`);
@@ -104,6 +108,8 @@ Exit codes: 0 success; 1 error or any record that failed; 130 interrupted by SIG
         config,
         plan,
         writerFor: adapters.writerFor,
+        ...(adapters.salesforceWriterFor ? { salesforceWriterFor: adapters.salesforceWriterFor } : {}),
+        ...(stateDir ? { stateDir } : {}),
         target: adapters.target,
         allowDelete: flags['allow-delete'],
         force: flags.force,

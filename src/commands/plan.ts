@@ -8,6 +8,7 @@ import { silentProgress } from '../model/ports.js';
 import { jsonChunks, renderMarkdown, renderReport, textChunks } from '../render/index.js';
 import { writeChunks } from '../util/stream.js';
 import { liveAdapters } from '../services/adapters.js';
+import { caseStartFrom, casePortsOf, storeCaseMarks } from '../services/plan-cases.js';
 import { startTimings, timingsFlag } from '../cli/timings.js';
 import { createPlan, planFailed, planHasChanges } from '../services/plan.js';
 import { maxDeletesOf } from '../services/show.js';
@@ -67,7 +68,13 @@ Exit codes: 0 success; 1 error (any sync that could not be planned); with --deta
       target: adapters.target,
       progress: flags.quiet ? silentProgress : createProgress(),
       logger: stderrLogger(),
+      // Cases (issue 18): tickets and Salesforce Cases, the ticket read from the mark of the last apply
+      cases: casePortsOf(adapters, config),
+      ...(readers.stateDir ? { caseStart: caseStartFrom(readers.stateDir, config, flags.refresh, (line) => process.stderr.write(`${line}\n`)) } : {}),
     });
+
+    // a sync whose tickets need no Case written: its ticket mark moves on now (apply stores the others' marks)
+    if (readers.stateDir) await storeCaseMarks(plan, readers.stateDir, (sync) => !sync.changes.some((c) => c.type === 'case'));
 
     // the document is streamed: a first sync's plan can hold hundreds of thousands of changes
     const document =

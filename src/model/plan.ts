@@ -18,13 +18,15 @@
 //   organization_memberships/destroy_many;
 // - field create (issue 17): `after` is the body of POST organization_fields / user_fields (`resource` says which);
 // - field_option create: `after.custom_field_options` is the whole option list of PUT {resource}s/{zendesk_id}
-//   (the options of `before`, as the plan saw them, then the new ones): Zendesk drops any option not sent.
-// Field changes come first in a plan and apply writes them first (src/model/field-changes.ts).
+//   (the options of `before`, as the plan saw them, then the new ones): Zendesk drops any option not sent;
+// - case create / update (issue 18, written to Salesforce): `after` is the exact record of the sObject
+//   Collections upsert PATCH composite/sobjects/Case/<key_field>, the key (the ticket id) included.
+// Field changes come first in a plan and apply writes them first (src/model/field-changes.ts); Cases come last.
 // A reference whose `id` is null names a record created earlier in the same plan by its `key`.
 
 export const PLAN_FORMAT_VERSION = '2.0' as const;
 
-export type ChangeType = 'organization' | 'user' | 'membership' | 'field' | 'field_option';
+export type ChangeType = 'organization' | 'user' | 'membership' | 'field' | 'field_option' | 'case';
 export type ChangeAction = 'create' | 'update' | 'delete' | 'make_default' | 'suspend';
 
 export interface AttributeDiff {
@@ -199,6 +201,47 @@ export interface MembershipDelete extends ChangeBase {
   user: UserRef & { id: number };
   organization: OrganizationRef & { id: number };
 }
+
+/** A Case field value as Salesforce takes it. */
+export type CaseValue = string | number | boolean | null;
+
+/** Case fields by API name: the upsert record (after) or the values the plan saw (before). */
+export type CaseAttributes = Record<string, CaseValue>;
+
+/** What a case change concerns (for the reader and the guard; apply sends only `after`). */
+interface CaseChangeBase extends ChangeBase {
+  type: 'case';
+  /** the ticket's Zendesk id (`key` is the same id as a string) */
+  zendesk_id: number;
+  /** the Case External ID field holding the ticket id: the upsert key */
+  key_field: string;
+  ticket: { id: number; subject: string | null; status: string };
+  /** the Account the Case is linked to (AccountId), from the ticket organization's external_id */
+  account: { id: string; name: string } | null;
+  /** the Contact (ContactId), from the requester's email through the users sync's match */
+  contact: { id: string; email: string } | null;
+}
+
+export interface CaseCreate extends CaseChangeBase {
+  action: 'create';
+  salesforce_id: null;
+  before: null;
+  /** every field the Case is created with, the key field included */
+  after: CaseAttributes;
+}
+
+export interface CaseUpdate extends CaseChangeBase {
+  action: 'update';
+  /** the Case's Salesforce Id */
+  salesforce_id: string;
+  /** the current values of the fields that change (apply compares them with the live Case) */
+  before: CaseAttributes;
+  /** the key field and the fields that change */
+  after: CaseAttributes;
+}
+
+export type CaseChange = CaseCreate | CaseUpdate;
+
 export type { FieldCreate, FieldOptionCreate, FieldResource, FieldBody, FieldOption } from './field-changes.js';
 import type { FieldCreate, FieldOptionCreate } from './field-changes.js';
 
@@ -214,7 +257,9 @@ export type Change =
   | MembershipMakeDefault
   | MembershipDelete
   | FieldCreate
-  | FieldOptionCreate;
+  | FieldOptionCreate
+  | CaseCreate
+  | CaseUpdate;
 export type OrganizationChange = OrganizationCreate | OrganizationUpdate | OrganizationDelete;
 export type UserChange = UserCreate | UserUpdate;
 export type OffboardChange = UserSuspend | UserDelete;
@@ -235,6 +280,8 @@ export const CHANGE_KINDS = [
   'membership:delete',
   'field:create',
   'field_option:create',
+  'case:create',
+  'case:update',
 ] as const satisfies readonly `${Change['type']}:${Change['action']}`[];
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
@@ -285,6 +332,20 @@ export interface MatchModes {
   users: 'email' | 'external_id';
 }
 
+/** The cases side of a sync's plan (issue 18): where it writes and where the next ticket read starts. */
+export interface CasesPlan {
+  /** the Salesforce instance the Cases are written to (apply refuses another) */
+  salesforce: { name: string; url: string };
+  key_field: string;
+  tickets_read: number;
+  /** the ticket export's cursor after this plan's read: stored in the state directory once apply succeeds */
+  mark: { cursor: string | null; end_of_stream: boolean };
+  /** which cases config (and Zendesk instance) the mark belongs to */
+  digest: string;
+  /** Salesforce requests apply needs: upserts (200 Cases a request) and the look-ups of the stale check (300 a query) */
+  requests: number;
+}
+
 export interface SyncPlan {
   name: string;
   from: string;
@@ -311,6 +372,8 @@ export interface SyncPlan {
    * looking records up one by one when that is cheaper */
   zendesk_user_count?: number;
   zendesk_membership_count?: number;
+  /** only when the sync has a cases section */
+  cases?: CasesPlan;
 }
 
 export interface Plan {

@@ -1,7 +1,8 @@
 // The interfaces between the pure core and the adapters at the edges. Services wire real adapters
 // (src/salesforce, src/zendesk) or fakes (tests) into these.
 import type { Sync, SalesforceInstance, ZendeskInstance } from './config.js';
-import type { SourceData } from './salesforce.js';
+import type { SfObjectDescribe, SourceData } from './salesforce.js';
+import type { CaseAttributes } from './plan.js';
 import type { TargetData, ZdFieldDef, ZdMembership, ZdOrganization, ZdUser } from './zendesk.js';
 import type { FieldBody, FieldOption, FieldResource } from './field-changes.js';
 
@@ -123,6 +124,8 @@ export interface WriteResult {
   status?: string;
   /** Zendesk's reason for a failure (error code and details), never credentials */
   error?: string;
+  /** how the outcome was known, for the audit log (e.g. the Salesforce Id of a Case written) */
+  note?: string;
 }
 
 export type OrganizationWrite = Partial<Omit<ZdOrganization, 'id'>> & { id?: number };
@@ -168,4 +171,35 @@ export interface TargetWriter {
   readonly requestCount: number;
   /** bulk jobs worth following at once, sized from the instance's request budget (issue 12); default 4 */
   jobsInFlight?(): number;
+}
+
+/** Outcome of one record of a Salesforce upsert (sObject Collections answer, one per record in order). */
+export interface SalesforceUpsertResult {
+  /** the record's key (the external id value) */
+  key: string;
+  ok: boolean;
+  /** the Salesforce Id written */
+  id?: string;
+  /** the upsert created the record */
+  created?: boolean;
+  errors: { statusCode: string; message: string; fields: string[] }[];
+  attempts: number;
+}
+
+/**
+ * Writes Cases to one Salesforce instance (issue 18), keyed by an External ID field: upserts 200 records a request
+ * (sObject Collections), retrying whole requests on 5xx and network failures and the records Salesforce asks to
+ * re-send (UNABLE_TO_LOCK_ROW ...); per-record failures are results, never throws. It throws only when the
+ * instance cannot be used (unreachable after its retries, a refused session). Plus the reads the Case plan and
+ * apply's stale check need.
+ */
+export interface SalesforceWriter {
+  describeCase(): Promise<SfObjectDescribe>;
+  /** Cases whose `keyField` holds one of `keys`: Id, the key field, SystemModstamp and `fields` */
+  readCasesByKeys(keyField: string, keys: readonly string[], fields: readonly string[]): Promise<({ Id: string } & Record<string, unknown>)[]>;
+  /** which of `ids` are Accounts */
+  existingAccountIds(ids: readonly string[]): Promise<Set<string>>;
+  upsert(keyField: string, records: readonly CaseAttributes[]): Promise<SalesforceUpsertResult[]>;
+  /** requests sent so far */
+  readonly requestCount: number;
 }

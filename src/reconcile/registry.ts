@@ -11,6 +11,7 @@ import { organizationResource, type OrganizationsResult } from './resources/orga
 import type { Resource, ResourceInput } from './resources/resource.js';
 import { userResource, type UsersResult } from './resources/users.js';
 import { fieldOptionResource, fieldResource, type FieldsResult } from './resources/fields.js';
+import { caseResource, type CasesResult } from './resources/cases.js';
 
 /** What each resource's pass returns, by ChangeType. */
 export interface ResourceResults {
@@ -19,6 +20,7 @@ export interface ResourceResults {
   organization: OrganizationsResult;
   user: UsersResult;
   membership: MembershipsResult;
+  case: CasesResult;
 }
 
 type Registry = { readonly [T in ChangeType]: Resource<T, ResourceResults[T]> };
@@ -30,6 +32,7 @@ export const RESOURCES: Registry = {
   organization: organizationResource,
   user: userResource,
   membership: membershipResource,
+  case: caseResource,
 };
 
 export const RESOURCE_ORDER = Object.keys(RESOURCES) as ChangeType[];

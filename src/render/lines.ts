@@ -1,7 +1,7 @@
 // Turns a Plan into a list of signed lines, independent of how they are printed (terminal colours,
 // a markdown `diff` block). Computing the plan (reconcile) and printing it (text, markdown) stay separate.
 import { diffLines } from 'diff';
-import type { Change, SyncPlan, Warning } from '../model/plan.js';
+import type { CaseChange, Change, SyncPlan, Warning } from '../model/plan.js';
 import { plural } from '../util/text.js';
 
 /** '+' create, '-' destroy, '~' change, ' ' context, '#' comment, '!' warning, '' blank */
@@ -67,7 +67,21 @@ function commentText(change: Change, reason: string): string {
 }
 
 /** The lines of one change: a `#` comment, then a block (or a one-line form for relationship changes). */
+/** A case change (issue 18) in one line: `+ case for ticket #123 "Printer on fire" -> account "Acme"`,
+ * `~ case 500... (ticket #123) Status "New" -> "Closed"`. */
+function caseLine(change: CaseChange, indent: number): Line {
+  if (change.action === 'create') {
+    const links = [change.account ? `account ${JSON.stringify(change.account.name)}` : 'no account', change.contact ? `contact ${JSON.stringify(change.contact.email || change.contact.id)}` : null].filter(Boolean).join(', ');
+    const subject = change.ticket.subject !== null ? ` ${JSON.stringify(change.ticket.subject)}` : '';
+    return { sign: '+', indent, text: `case for ticket #${change.zendesk_id}${subject} -> ${links}` };
+  }
+  const diffs = change.diff.map((d) => `${d.path} ${formatValue(d.before)} -> ${formatValue(d.after)}`).join(', ');
+  return { sign: '~', indent, text: `case ${change.salesforce_id} (ticket #${change.zendesk_id}) ${diffs}` };
+}
+
+/** The lines of one change: a `#` comment, then a block (or a one-line form for relationship changes and cases). */
 export function changeLines(change: Change, indent = 1): Line[] {
+  if (change.type === 'case') return [caseLine(change, indent)];
   const reason = change.reason ? ` (${change.reason})` : '';
   const sign = SIGNS[change.action];
 
@@ -185,4 +199,15 @@ export function* syncLines(sync: SyncPlan): Generator<Line> {
   }
   const estimate = estimateText(sync);
   if (estimate) yield { sign: '', indent: 0, text: estimate };
+  const cases = casesEstimateText(sync);
+  if (cases) yield { sign: '', indent: 0, text: cases };
+}
+
+/** The Salesforce side of the estimate (issue 18): `Cases: 3 to add, 1 to change in Salesforce dev (about 2 requests).` */
+export function casesEstimateText(sync: SyncPlan): string | null {
+  if (!sync.cases) return null;
+  const add = sync.changes.filter((c) => c.type === 'case' && c.action === 'create').length;
+  const change = sync.changes.filter((c) => c.type === 'case' && c.action === 'update').length;
+  if (add + change === 0) return null;
+  return `Cases: ${add} to add, ${change} to change in Salesforce ${sync.cases.salesforce.name} (about ${sync.cases.requests} requests: upserts of 200, look-ups of 300).`;
 }

@@ -6,7 +6,7 @@
 import type { Change, Plan, SyncPlan, Warning } from '../model/plan.js';
 import { plural } from '../util/text.js';
 import { escapeControls } from '../util/escape.js';
-import { changeLines, estimateText, guardText, MAX_WARNING_RECORDS, type Line, summaryText } from './lines.js';
+import { casesEstimateText, changeLines, estimateText, guardText, MAX_WARNING_RECORDS, type Line, summaryText } from './lines.js';
 
 export interface MarkdownOptions {
   /** GitHub's comment limit is 65,536 characters, GitLab's note limit 1,000,000: default fits both. */
@@ -71,6 +71,8 @@ function syncBody(sync: SyncPlan): string[] {
   }
   const estimate = estimateText(sync);
   if (estimate) lines.push('', estimate);
+  const cases = casesEstimateText(sync);
+  if (cases) lines.push('', escapeInline(cases));
   return lines;
 }
 
@@ -80,12 +82,13 @@ const TYPE_NAMES: Record<Change['type'], [string, string]> = {
   membership: ['membership', 'memberships'],
   field: ['field', 'fields'],
   field_option: ['field option change', 'field option changes'],
+  case: ['case', 'cases'],
 };
 
 /** The summary table's rows by record type under a sync's row (only the types that change). */
 function typeRows(changes: Change[]): string[] {
   const rows: string[] = [];
-  for (const type of ['field', 'field_option', 'organization', 'user', 'membership'] as const) {
+  for (const type of ['field', 'field_option', 'organization', 'user', 'membership', 'case'] as const) {
     const of = changes.filter((c) => c.type === type);
     if (of.length === 0) continue;
     const create = of.filter((c) => c.action === 'create').length;

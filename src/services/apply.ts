@@ -1,14 +1,20 @@
 // apply: carry a plan out through the Zendesk writers. Options in, result out; the command prints.
 import { applyPlan, createAuditLog, type ApplyResult } from '../apply/index.js';
-import type { Config, ZendeskInstance } from '../model/config.js';
+import type { Config, SalesforceInstance, ZendeskInstance } from '../model/config.js';
 import type { Plan } from '../model/plan.js';
-import type { Progress, TargetReader, TargetWriter } from '../model/ports.js';
+import type { Progress, SalesforceWriter, TargetReader, TargetWriter } from '../model/ports.js';
+import { storeCaseMarks } from './plan-cases.js';
+import { createSalesforceWriter } from '../salesforce/writer.js';
 import { redactText } from '../util/redact.js';
 
 export interface ApplyServiceOptions {
   config: Config;
   plan: Plan;
   writerFor: (instance: ZendeskInstance) => TargetWriter;
+  /** the writer of a Salesforce instance, for case changes (issue 18) */
+  salesforceWriterFor?: (instance: SalesforceInstance) => SalesforceWriter;
+  /** the state directory: once a sync's changes are all carried out, its ticket mark is stored there (issue 18) */
+  stateDir?: string;
   /** reads a whole instance: apply uses it instead of per-record look-ups when a plan touches many records */
   target?: TargetReader;
   allowDelete?: boolean;
@@ -26,8 +32,9 @@ export async function runApply(options: ApplyServiceOptions): Promise<ApplyResul
   const { config, plan } = options;
   const audit = options.logFile ? createAuditLog(options.logFile) : undefined;
   const writers = new Map<string, TargetWriter>();
+  const salesforceWriters = new Map<string, SalesforceWriter>();
   try {
-    return await applyPlan({
+    const result = await applyPlan({
       plan,
       config,
       writerFor: (syncName) => {
@@ -53,7 +60,23 @@ export async function runApply(options: ApplyServiceOptions): Promise<ApplyResul
       progress: options.progress,
       audit: audit?.write,
       shouldStop: options.shouldStop,
+      // Cases (issue 18): one Salesforce writer per instance (the configured one when the caller wires none)
+      salesforceWriterFor: (syncName: string) => {
+        const sync = config.syncs.find((s) => s.name === syncName)!;
+        let writer = salesforceWriters.get(sync.from);
+        if (!writer) {
+          const instance = config.salesforce[sync.from];
+          writer = options.salesforceWriterFor ? options.salesforceWriterFor(instance) : createSalesforceWriter(instance);
+          salesforceWriters.set(sync.from, writer);
+        }
+        return writer;
+      },
     });
+    if (options.stateDir) {
+      const ok = new Set(result.syncs.filter((s) => s.error === undefined && s.failures.length === 0 && s.notAttempted === 0).map((s) => s.name));
+      await storeCaseMarks(plan, options.stateDir, (s) => ok.has(s.name));
+    }
+    return result;
   } finally {
     audit?.close();
   }

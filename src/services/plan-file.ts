@@ -48,6 +48,7 @@ function changeProblem(c: unknown): string | null {
   if (c.type === 'membership' && (!isObject(c.user) || !isObject(c.organization))) return 'is a membership without .user and .organization';
   if ((c.type === 'organization' || c.type === 'user') && c.action !== 'delete' && !isObject(c.after)) return '.after is not an object';
   if ((c.type === 'field' || c.type === 'field_option') && (!isObject(c.after) || typeof c.resource !== 'string')) return 'is a field change without .after and .resource';
+  if (c.type === 'case' && (!isObject(c.after) || typeof c.key_field !== 'string')) return 'is a case without .after and .key_field';
   return null;
 }
 

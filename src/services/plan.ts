@@ -16,11 +16,12 @@ import { estimateApply } from '../apply/estimate.js';
 import { findMassChanges, massChangeWarning } from '../apply/mass-change.js';
 import { ZdsfError } from '../util/errors.js';
 import { redactText } from '../util/redact.js';
+import { addCasesToPlan, caseContacts, type CasePlanOptions } from './plan-cases.js';
 
 /** Zendesk's default per-minute limit for most plans, used to estimate when the instance did not say. */
 export const DEFAULT_RATE_LIMIT = 700;
 
-export interface PlanOptions {
+export interface PlanOptions extends CasePlanOptions {
   config: Config;
   /** only these syncs (default: all) */
   syncNames?: string[];
@@ -59,6 +60,12 @@ function refuseMissingFields(sync: Sync, describe: SourceData['describe']): void
 }
 
 async function planSync(sync: Sync, options: PlanOptions): Promise<SyncPlan> {
+  // a sync of cases only (issue 18) reads no organizations, users or memberships
+  if (sync.cases && !sync.organizations && !sync.users) {
+    const plan: SyncPlan = { name: sync.name, from: sync.from, to: sync.to, ...planSettings(sync, options.config.zendesk[sync.to]), changes: [], warnings: [], summary: summarize([]) };
+    await addCasesToPlan(plan, sync, new Map(), options);
+    return plan;
+  }
   const { config } = options;
   const progress = options.progress ?? silentProgress;
   const sfInstance = config.salesforce[sync.from];
@@ -86,6 +93,7 @@ async function planSync(sync: Sync, options: PlanOptions): Promise<SyncPlan> {
   await checkOffboardPermission(sync, offboardCtx);
 
   const desired = mapSync(sync, source!, schema);
+  const contacts = caseContacts(sync, read.people);
   // Past map the Salesforce rows are not needed (reconcile reads relations, retention ids and describe): this
   // function lets go of them before reconcile builds the changes (without emptying the reader's own arrays).
   const rest: SourceData = { ...source, accounts: [], people: [] };
@@ -104,6 +112,8 @@ async function planSync(sync: Sync, options: PlanOptions): Promise<SyncPlan> {
   // the mass-change guard apply runs (with the live counts): said now, so that the reviewer knows apply needs --force
   const mass = findMassChanges({ syncName: sync.name, config: sync, changes: plan.changes, totals: { organization: size.organizations, user: size.users } });
   plan.warnings.push(...mass.map(massChangeWarning));
+  // Cases (issue 18) after the Zendesk estimate and guards: they are written to Salesforce
+  await addCasesToPlan(plan, sync, contacts, options);
   return plan;
 }
 

@@ -8,7 +8,7 @@ import { dOrg, dPerson, makeDesired, makeSource, makeSync, makeTarget, makeZende
 describe('resource registry', () => {
   it('keys each resource by its own type', () => {
     for (const [type, resource] of Object.entries(RESOURCES)) expect(resource.type).toBe(type);
-    expect(RESOURCE_ORDER).toEqual(['field', 'field_option', 'organization', 'user', 'membership']);
+    expect(RESOURCE_ORDER).toEqual(['field', 'field_option', 'organization', 'user', 'membership', 'case']);
   });
 
   it('runs every resource after the resources it needs', () => {

@@ -1,0 +1,45 @@
+// How apply sends a batch of case changes (issue 18): one sObject Collections upsert keyed by the ticket id field
+// (SalesforceWriter.upsert retries whole requests on 5xx / network failures and re-sends the records Salesforce
+// asks it to). When the upsert's outcome is unknown (no answer after the writer's retries), the Cases are looked
+// up by the key: one found as sent was written; one not found, or different, is reported not written. An upsert
+// by external id never creates a second Case for one ticket, so the next apply may send it again.
+import type { CaseAttributes, CaseChange } from '../model/plan.js';
+import type { SalesforceWriter, WriteResult } from '../model/ports.js';
+import { COLLECTION_SIZE } from '../salesforce/case-writer.js';
+import { casesByKey, caseFieldsToRead, differing } from './cases.js';
+import { errorMessage } from './outcome.js';
+
+/** Records a Collections request carries. */
+export const CASE_BATCH_SIZE = COLLECTION_SIZE;
+
+function errorText(errors: { statusCode: string; message: string; fields: string[] }[]): string {
+  return errors.map((e) => `${e.statusCode}: ${e.message}${e.fields.length ? ` (${e.fields.join(', ')})` : ''}`).join('; ') || 'Salesforce reported a failure without an error';
+}
+
+export async function upsertCases(writer: SalesforceWriter, payloads: Record<string, unknown>[], changes: CaseChange[]): Promise<WriteResult[]> {
+  if (payloads.length === 0) return [];
+  const keyField = changes[0].key_field;
+  const records = payloads as CaseAttributes[];
+  let answers;
+  try {
+    answers = await writer.upsert(keyField, records);
+  } catch (err) {
+    const why = errorMessage(err);
+    let found;
+    try {
+      found = casesByKey(await writer.readCasesByKeys(keyField, changes.map((c) => c.key), caseFieldsToRead(changes)), keyField);
+    } catch {
+      throw err; // Salesforce cannot be used: the sync stops, nothing is reported as written
+    }
+    return records.map((r, index): WriteResult => {
+      const live = found.get(changes[index].key);
+      if (live?.length === 1 && differing(r, live[0], keyField).length === 0) {
+        return { index, ok: true, status: 'Found', note: `outcome unknown (${why}); Case ${live[0].Id} found in Salesforce afterwards` };
+      }
+      return { index, ok: false, status: 'Failed', error: `not written (${why}); the upsert is keyed by ${keyField}: run apply again` };
+    });
+  }
+  return answers.map((a, index): WriteResult =>
+    a.ok ? { index, ok: true, status: a.created ? 'Created' : 'Updated', note: `Case ${a.id ?? '?'} ${a.created ? 'created' : 'updated'}` } : { index, ok: false, status: 'Failed', error: errorText(a.errors) },
+  );
+}
