@@ -126,10 +126,21 @@ describe('zdsf plan (the CLI)', () => {
     const doc = JSON.parse(r.stdout) as Plan;
     expect(doc.format_version).toBe('2.0');
     expect(doc.seal).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(doc.summary).toEqual(plan.summary);
+    // the CLI wires the case ports (issue 18): the in-process plan's changes, then a Case for each of the 4 demo
+    // tickets with an organization (1004 has none)
+    const cases = doc.syncs[0].changes.filter((c) => c.type === 'case');
+    expect(cases.map((c) => [c.action, c.key])).toEqual([
+      ['create', '1001'],
+      ['create', '1002'],
+      ['create', '1003'],
+      ['create', '1005'],
+    ]);
+    expect(doc.syncs[0].changes.filter((c) => c.type !== 'case')).toHaveLength(plan.syncs[0].changes.length);
+    const summary = { ...plan.summary, create: plan.summary.create + cases.length };
+    expect(doc.summary).toEqual(summary);
     const saved = JSON.parse(await readFile(join(dir, 'plan.json'), 'utf8')) as Plan;
-    expect(saved.syncs[0].changes).toHaveLength(plan.syncs[0].changes.length);
-    expect(JSON.parse(await readFile(join(dir, 'report.json'), 'utf8'))).toEqual(plan.summary);
+    expect(saved.syncs[0].changes).toHaveLength(doc.syncs[0].changes.length);
+    expect(JSON.parse(await readFile(join(dir, 'report.json'), 'utf8'))).toEqual(summary);
     expect(r.stdout + r.stderr).not.toContain('sandbox-secret');
   });
 

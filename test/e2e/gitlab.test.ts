@@ -525,16 +525,25 @@ describe.skipIf(!BUILT)('GitLab seed 003: the zdsf CLI', () => {
     expect(json.stderr).not.toContain('sandbox-token');
     expect(json.code).toBe(0);
     const plan = JSON.parse(json.stdout) as Plan;
+    // global's 16 creates: 13 Zendesk records and a Case for each of the 3 tickets with an organization (issue 18)
     expect(plan.syncs.map((s) => [s.name, s.summary])).toEqual([
-      ['global', { create: 13, update: 4, delete: 2 }],
+      ['global', { create: 16, update: 4, delete: 2 }],
       ['us-federal', { create: 7, update: 3, delete: 0 }],
     ]);
-    expect(plan.summary).toEqual({ create: 20, update: 7, delete: 2 });
+    expect(plan.summary).toEqual({ create: 23, update: 7, delete: 2 });
+    expect(plan.syncs[0].changes.filter((c) => c.type === 'case').map((c) => [c.action, c.key])).toEqual([
+      ['create', '7001'],
+      ['create', '7002'],
+      ['create', '7004'],
+    ]);
+    expect(plan.syncs[1].changes.some((c) => c.type === 'case')).toBe(false);
     expect(plan.syncs[1].orphans?.users.map((u) => u.email)).toEqual(['former.employee@treasury.example']);
 
     const detailed = await cli(['plan', '-c', GITLAB_CONFIG, '--detailed-exitcode', '-q'], env);
     expect(detailed.code).toBe(2);
-    expect(detailed.stdout).toContain('Plan: 20 to add, 7 to change, 2 to destroy.');
+    expect(detailed.stdout).toContain('Plan: 23 to add, 7 to change, 2 to destroy.');
+    expect(detailed.stdout).toContain('+ case for ticket #7001 "Runner stuck in pending" -> account "Northwind Traders"');
+    expect(detailed.stdout).toContain('Cases: 3 to add, 0 to change in Salesforce production');
 
     const planFile = join(dir, 'plan.json');
     const saved = await cli(['plan', '-c', GITLAB_CONFIG, '--out', planFile, '-q'], env);
@@ -545,10 +554,10 @@ describe.skipIf(!BUILT)('GitLab seed 003: the zdsf CLI', () => {
     const applied = await cli(['apply', planFile, '-c', GITLAB_CONFIG, '--allow-delete', '-q'], env);
     expect(applied.stderr).not.toContain('sandbox-token');
     expect(applied.code).toBe(0);
-    expect(applied.stdout).toContain('20 added, 7 changed, 2 destroyed');
+    expect(applied.stdout).toContain('23 added, 7 changed, 2 destroyed');
     // Issue 7: apply reports each sync with its own summary, plus the combined one. Reported to the apply owner:
     // today `zdsf apply` prints only the combined line (services/apply.ts formatApplyResult).
-    expect.soft(applied.stdout).toMatch(/global[^\n]*13 added, 4 changed, 2 destroyed/);
+    expect.soft(applied.stdout).toMatch(/global[^\n]*16 added, 4 changed, 2 destroyed/);
     expect.soft(applied.stdout).toMatch(/us-federal[^\n]*7 added, 3 changed, 0 destroyed/);
 
     const after = await cli(['plan', '-c', GITLAB_CONFIG, '--detailed-exitcode', '-q'], env);
@@ -562,7 +571,9 @@ describe.skipIf(!BUILT)('GitLab seed 003: the zdsf CLI', () => {
     const env = gitlabEnv(run.sandbox, { ZD_US_FEDERAL_URL: `http://127.0.0.1:${port}` });
     const out = await cli(['plan', '-c', GITLAB_CONFIG, '-q'], env);
     expect(out.code).toBe(1);
-    expect(out.stdout).toContain('Plan: 13 to add, 4 to change, 2 to destroy.');
+    // global in full: its 13 Zendesk creates and its 3 Cases (issue 18)
+    expect(out.stdout).toContain('Cases: 3 to add, 0 to change in Salesforce production');
+    expect(out.stdout).toContain('Plan: 16 to add, 4 to change, 2 to destroy.');
     expect(out.stderr).toContain('sync "us-federal"');
     const json = await cli(['plan', '-c', GITLAB_CONFIG, '--format', 'json', '-q'], env);
     expect(json.code).toBe(1);
