@@ -614,9 +614,14 @@ export function createSalesforceEmulator(seed: SalesforceSeed | undefined, optio
     },
     database: () => db,
     change(changes: SfChange[]): SfChangeResult[] {
-      const { seed: next, results } = changeLog.apply(current, changes, db);
+      // the records zdsf wrote (Cases) are part of the org the changes apply to: a new database without them
+      // would lose them (issue 18)
+      const written = writes.written();
+      const base = Object.keys(written).length > 0 ? { ...current, ...written } : current;
+      const { seed: next, results } = changeLog.apply(base, changes, db);
       current = next;
       db = new SfDatabase(current);
+      writes.rebase();
       return results;
     },
   };

@@ -37,6 +37,9 @@ export interface SalesforceWrites {
   /** the objects written since the last reset, with all their records (for the sandbox's state) */
   written(): Record<string, SfSeedRecord[]>;
   reset(): void;
+  /** forgets which tables were written (their records are now the org's own, after a change batch), keeping
+   * the CaseNumber counter */
+  rebase(): void;
 }
 
 interface RecordError {
@@ -319,6 +322,9 @@ export function createSalesforceWrites(options: SalesforceWritesOptions): Salesf
     reset() {
       copied = new Set();
       caseNumber = 1000;
+    },
+    rebase() {
+      copied = new Set();
     },
   };
 }

@@ -51,6 +51,21 @@ describe('sandbox Salesforce writes', () => {
     expect(cases()).toEqual([]);
   });
 
+  it('keeps the Cases written when Salesforce records change between runs (POST /__sandbox/salesforce/changes)', async () => {
+    const a = adapter();
+    const rec = (key: string, status: string) => ({ Zendesk_Ticket_Id__c: key, Subject: `Ticket ${key}`, Status: status, AccountId: ACME, ContactId: ANN, Product__c: 'ultimate' });
+    const [first] = await a.upsert('Zendesk_Ticket_Id__c', [rec('123', 'New')]);
+    const res = await fetch(`${sandbox.url}/__sandbox/salesforce/changes`, { method: 'POST', headers, body: JSON.stringify({ changes: [{ action: 'update', id: ACME, fields: { Name: 'Acme 2' } }] }) });
+    expect(res.status).toBe(200);
+    // the bug this catches: the change batch rebuilt the org from the seed, and the Case was gone
+    const read = await a.readCasesByKeys('Zendesk_Ticket_Id__c', ['123'], ['Status']);
+    expect(read.map((c) => [c.Id, c.Status])).toEqual([[first.id, 'New']]);
+    const again = await a.upsert('Zendesk_Ticket_Id__c', [rec('123', 'Closed'), rec('124', 'New')]);
+    expect(again.map((r) => [r.key, r.created])).toEqual([['123', false], ['124', true]]);
+    expect(cases().map((c) => [c.Zendesk_Ticket_Id__c, c.Status])).toEqual([['123', 'Closed'], ['124', 'New']]);
+    expect(new Set(cases().map((c) => c.CaseNumber)).size).toBe(2);
+  });
+
   it('answers per-record errors in Salesforce\'s shape: REQUIRED_FIELD_MISSING, INVALID_FIELD_FOR_INSERT_UPDATE, DUPLICATE_VALUE, FIELD_INTEGRITY_EXCEPTION', async () => {
     const r = await send('POST', '/composite/sobjects', {
       allOrNone: false,
