@@ -24,6 +24,7 @@ import { Timings, type PhaseTiming } from '../src/util/timings.js';
 import { PLAN_FORMAT_VERSION, type Change } from '../src/model/plan.js';
 import { benchIncremental } from './bench-incremental.js';
 import { readPlanFile } from '../src/services/plan-file.js';
+import { benchValidate, type ValidateBenchResult } from './bench-validate.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CONFIG = join(root, 'fixtures', 'demo', 'sync.yaml');
@@ -43,6 +44,7 @@ Performance figures for zdsf plan (and apply) on a generated seed, against the s
   --error-rate R inject 5xx on R of all requests (both sides) while \`zdsf apply --auto-approve\` runs
   --runs N       with --error-rate: apply up to N times until one exits 0 (default 3)
   --skip-incremental  leave out the incremental section (steady state: full vs incremental plans)
+  --skip-validate  leave out the validate section (CPU of \`zdsf validate --no-env\`, cold and warm SOQL cache)
   --changed N    contacts changed for the incremental section's third plan (default 1000)
   --steady       start from a steady state: the Zendesk side as a completed first sync leaves it
                  (npm run seed -- --steady, in a child process), so the incremental section needs no first apply
@@ -70,6 +72,8 @@ try {
       help: { type: 'boolean', short: 'h', default: false },
       /** leave out the incremental section (scripts/bench-incremental.ts: steady state, full vs incremental plans) */
       'skip-incremental': { type: 'boolean', default: false },
+      /** leave out the validate section (CPU of `zdsf validate --no-env` of the root sync.yaml, cold and warm cache) */
+      'skip-validate': { type: 'boolean', default: false },
       /** contacts changed for the incremental section's third plan */
       changed: { type: 'string' },
       /** the world starts steady (src/seedgen/steady.ts): the incremental section skips its first plan + apply */
@@ -120,6 +124,7 @@ const summary: {
     result: string;
   };
   plan_after_apply?: { exit_code: number; last_line: string };
+  validate?: ValidateBenchResult;
 } = { sizes: { accounts, contacts }, phases: [], peak_rss_mb: {} };
 const phase = (name: string, wallMs: number, cpuMs: number | null): void => {
   summary.phases.push({ name, wall_s: round(wallMs / 1000), cpu_s: cpuMs === null ? null : round(cpuMs / 1000) });
@@ -354,6 +359,7 @@ function runScript(script: string, args: string[]): Promise<void> {
 }
 
 const dir = await mkdtemp(join(tmpdir(), 'zdsf-bench-'));
+if (!values['skip-validate'] && !values['incremental-only']) summary.validate = await benchValidate({ root, record });
 const seedFile = values.seed ?? join(dir, 'seed.json');
 process.stderr.write(`zdsf bench: ${accounts} accounts, ${contacts} contacts${values.steady ? ', steady state' : ''} (node ${process.version})\n`);
 if (values.seed) {
