@@ -7,8 +7,8 @@
 // With --json the last line of stdout is one JSON object (sizes, phases with wall/CPU, peak RSS, requests by
 // endpoint with the bulk floors, writes, polls, 429s), to compare runs.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,7 @@ import { Timings, type PhaseTiming } from '../src/util/timings.js';
 import { PLAN_FORMAT_VERSION, type Change } from '../src/model/plan.js';
 import { benchIncremental } from './bench-incremental.js';
 import { readPlanFile } from '../src/services/plan-file.js';
+import { benchValidate, type ValidateBenchResult } from './bench-validate.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CONFIG = join(root, 'fixtures', 'demo', 'sync.yaml');
@@ -39,9 +40,11 @@ Performance figures for zdsf plan (and apply) on a generated seed, against the s
   --rate-limit N the sandbox's Zendesk limit, requests a minute (default 1000000: no limit)
   --json         end stdout with one JSON object of every figure (to compare runs)
   --cpu-prof DIR write V8 CPU profiles of the sandbox and the CLI runs to DIR (node --cpu-prof)
+  --save-stdout DIR  write each CLI run's whole stdout to DIR/NAME.stdout.txt (e.g. apply's failure reasons)
   --error-rate R inject 5xx on R of all requests (both sides) while \`zdsf apply --auto-approve\` runs
   --runs N       with --error-rate: apply up to N times until one exits 0 (default 3)
   --skip-incremental  leave out the incremental section (steady state: full vs incremental plans)
+  --skip-validate  leave out the validate section (CPU of \`zdsf validate --no-env\`, cold and warm SOQL cache)
   --changed N    contacts changed for the incremental section's third plan (default 1000)
   --steady       start from a steady state: the Zendesk side as a completed first sync leaves it
                  (npm run seed -- --steady, in a child process), so the incremental section needs no first apply
@@ -63,11 +66,14 @@ try {
       json: { type: 'boolean', default: false },
       'rate-limit': { type: 'string', default: '1000000' },
       'cpu-prof': { type: 'string' },
+      'save-stdout': { type: 'string' },
       'error-rate': { type: 'string' },
       runs: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
       /** leave out the incremental section (scripts/bench-incremental.ts: steady state, full vs incremental plans) */
       'skip-incremental': { type: 'boolean', default: false },
+      /** leave out the validate section (CPU of `zdsf validate --no-env` of the root sync.yaml, cold and warm cache) */
+      'skip-validate': { type: 'boolean', default: false },
       /** contacts changed for the incremental section's third plan */
       changed: { type: 'string' },
       /** the world starts steady (src/seedgen/steady.ts): the incremental section skips its first plan + apply */
@@ -92,6 +98,7 @@ if (!Number.isInteger(accounts) || accounts < 0 || !Number.isInteger(contacts) |
   process.exit(1);
 }
 const cpuProf = values['cpu-prof'];
+if (values['save-stdout']) await mkdir(values['save-stdout'], { recursive: true });
 const profArgs = (name: string): string[] => (cpuProf ? ['--cpu-prof', '--cpu-prof-dir', cpuProf, '--cpu-prof-name', `${name}.cpuprofile`] : []);
 
 /** everything --json prints */
@@ -117,6 +124,7 @@ const summary: {
     result: string;
   };
   plan_after_apply?: { exit_code: number; last_line: string };
+  validate?: ValidateBenchResult;
 } = { sizes: { accounts, contacts }, phases: [], peak_rss_mb: {} };
 const phase = (name: string, wallMs: number, cpuMs: number | null): void => {
   summary.phases.push({ name, wall_s: round(wallMs / 1000), cpu_s: cpuMs === null ? null : round(cpuMs / 1000) });
@@ -164,10 +172,14 @@ async function cli(name: string, args: string[], env: Record<string, string>, pr
         env: { ...process.env, ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
+      // the tail is kept (the result line is the last one); the whole of it goes to --save-stdout DIR
       let stdout = '';
       let stderr = '';
+      const saved = values['save-stdout'] ? createWriteStream(join(values['save-stdout'], `${prof}.stdout.txt`)) : undefined;
       child.stdout!.on('data', (c: Buffer) => {
-        if (stdout.length < 1_000_000) stdout += c.toString();
+        saved?.write(c);
+        stdout += c.toString();
+        if (stdout.length > 2_000_000) stdout = stdout.slice(-1_000_000);
       });
       child.stderr!.on('data', (c: Buffer) => {
         process.stderr.write(c);
@@ -175,6 +187,7 @@ async function cli(name: string, args: string[], env: Record<string, string>, pr
       });
       child.on('error', reject);
       child.on('exit', async (code) => {
+        if (saved) await new Promise((done) => saved.end(done));
         const [maxRss, cpuMs] = JSON.parse(await readFile(report, 'utf8').catch(() => '[0, 0]')) as [number, number];
         resolve({ code: code ?? 1, maxRss, cpuMs, stdout, stderr });
       });
@@ -346,6 +359,7 @@ function runScript(script: string, args: string[]): Promise<void> {
 }
 
 const dir = await mkdtemp(join(tmpdir(), 'zdsf-bench-'));
+if (!values['skip-validate'] && !values['incremental-only']) summary.validate = await benchValidate({ root, record });
 const seedFile = values.seed ?? join(dir, 'seed.json');
 process.stderr.write(`zdsf bench: ${accounts} accounts, ${contacts} contacts${values.steady ? ', steady state' : ''} (node ${process.version})\n`);
 if (values.seed) {

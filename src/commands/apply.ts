@@ -16,7 +16,7 @@ import { createPlan, planFailed, planHasChanges } from '../services/plan.js';
 import { readPlanFile } from '../services/plan-file.js';
 import { ZdsfError } from '../util/errors.js';
 import { installInterrupt, interruptSummary } from '../cli/interrupt.js';
-import { acquireApplyLock, lockPathFor } from '../services/apply-lock.js';
+import { acquireInstanceLocks, instancesWritten } from '../services/apply-lock.js';
 
 export default class Apply extends BaseCommand {
   static override summary = 'Carry out a plan in Zendesk.';
@@ -28,7 +28,9 @@ record the plan changes no longer matches the plan (a stale plan), and names eac
 Without PLANFILE, plans, shows the plan and asks for confirmation (--auto-approve for CI).
 
 Deletes (organizations.retention) need --allow-delete, and more than max_deletes need --force.
-One apply at a time: a second apply of the same configuration refuses while CONFIG.apply.lock is held.
+One apply at a time per Zendesk instance: a second apply writing to the same instance (from this or another
+config) refuses while the first holds the instance's lock (in $ZDSF_LOCK_DIR, else ~/.local/state/zdsf/locks).
+Without PLANFILE the lock is taken before planning.
 Ctrl-C (SIGINT) or SIGTERM stops sending new batches, waits for the requests in flight, prints what was done
 and how to resume.
 Exit codes: 0 success; 1 error or any record that failed; 130 interrupted by SIGINT, 143 by SIGTERM.`;
@@ -67,43 +69,46 @@ Exit codes: 0 success; 1 error or any record that failed; 130 interrupted by SIG
     const logger = stderrLogger();
     const stateDir = flags.state !== undefined ? resolve(flags.state) : config.state?.dir;
 
-    let plan;
-    if (saved) {
-      plan = saved;
-      if (flags.sync && flags.sync.length > 0) {
-        const names = flags.sync.map((n) => `"${n}"`).join(', ');
-        process.stderr.write(`Applying only sync ${names} of ${args.planfile} (--sync).\n`);
-      }
-    } else {
-      plan = await createPlan({ config, syncNames: flags.sync, source: adapters.source, target: adapters.target, progress, logger, cases: casePortsOf(adapters, config), ...(stateDir ? { caseStart: caseStartFrom(stateDir, config, false, (line) => process.stderr.write(`${line}\n`)) } : {}) });
-      await writeChunks(process.stdout, textChunks(plan, { color: useColor() }));
-      if (planFailed(plan)) {
-        for (const s of plan.syncs.filter((x) => x.error)) process.stderr.write(`Error: sync "${s.name}": ${s.error}\n`);
-        this.exit(1);
-      }
-      if (!planHasChanges(plan)) return;
-      if (!flags['auto-approve']) {
-        if (!process.stdin.isTTY) {
-          throw new ZdsfError('apply needs confirmation but there is no terminal to ask: pass --auto-approve, or save a plan with `zdsf plan --out FILE` and apply that file');
+    // one apply at a time per Zendesk instance, whichever config it comes from; taken before planning, so that
+    // what is shown for approval is not changed underneath by another apply (issue 14)
+    const only = flags.sync && flags.sync.length > 0 ? flags.sync : undefined;
+    const syncNames = only ?? (saved ? saved.syncs.map((s) => s.name) : config.syncs.map((s) => s.name));
+    const lock = acquireInstanceLocks(instancesWritten(config, syncNames), { logger, command: 'apply', config: flags.config });
+    let result;
+    let interrupt: ReturnType<typeof installInterrupt> | undefined;
+    try {
+      let plan;
+      if (saved) {
+        plan = saved;
+        if (flags.sync && flags.sync.length > 0) {
+          const names = flags.sync.map((n) => `"${n}"`).join(', ');
+          process.stderr.write(`Applying only sync ${names} of ${args.planfile} (--sync).\n`);
         }
-        const rl = createInterface({ input: process.stdin, output: process.stdout });
-        const answer = await rl.question("\nDo you want to perform these actions? Only 'yes' will be accepted.\n  Enter a value: ");
-        rl.close();
-        if (answer.trim() !== 'yes') {
-          process.stdout.write('\nApply cancelled.\n');
+      } else {
+        plan = await createPlan({ config, syncNames: flags.sync, source: adapters.source, target: adapters.target, progress, logger, cases: casePortsOf(adapters, config), ...(stateDir ? { caseStart: caseStartFrom(stateDir, config, false, (line) => process.stderr.write(`${line}\n`)) } : {}) });
+        await writeChunks(process.stdout, textChunks(plan, { color: useColor() }));
+        if (planFailed(plan)) {
+          for (const s of plan.syncs.filter((x) => x.error)) process.stderr.write(`Error: sync "${s.name}": ${s.error}\n`);
           this.exit(1);
         }
+        if (!planHasChanges(plan)) return;
+        if (!flags['auto-approve']) {
+          if (!process.stdin.isTTY) {
+            throw new ZdsfError('apply needs confirmation but there is no terminal to ask: pass --auto-approve, or save a plan with `zdsf plan --out FILE` and apply that file');
+          }
+          const rl = createInterface({ input: process.stdin, output: process.stdout });
+          const answer = await rl.question("\nDo you want to perform these actions? Only 'yes' will be accepted.\n  Enter a value: ");
+          rl.close();
+          if (answer.trim() !== 'yes') {
+            process.stdout.write('\nApply cancelled.\n');
+            this.exit(1);
+          }
+        }
       }
-    }
 
-    // one apply at a time per configuration; Ctrl-C / SIGTERM stop new batches and say how to resume (issue 14)
-    const resume = args.planfile
-      ? `run \`zdsf apply ${args.planfile} -c ${flags.config}\` again: it skips what is done.`
-      : `run \`zdsf plan -c ${flags.config}\` to see what is left, then apply again.`;
-    const lock = acquireApplyLock(lockPathFor(flags.config), { logger, command: 'apply' });
-    const interrupt = installInterrupt({ resumeHint: `Run \`zdsf plan -c ${flags.config}\` to see what was done.`, onForcedExit: lock.release });
-    let result;
-    try {
+      // Ctrl-C / SIGTERM stop new batches and say how to resume (issue 14)
+      const stop = installInterrupt({ resumeHint: `Run \`zdsf plan -c ${flags.config}\` to see what was done.`, onForcedExit: lock.release });
+      interrupt = stop;
       result = await time('apply (stale check, writes)', () => runApply({
         config,
         plan,
@@ -116,17 +121,20 @@ Exit codes: 0 success; 1 error or any record that failed; 130 interrupted by SIG
         syncs: args.planfile ? flags.sync : undefined,
         logFile: flags['log-file'],
         progress,
-        shouldStop: interrupt.requested,
+        shouldStop: stop.requested,
       }));
     } finally {
-      interrupt.dispose();
+      interrupt?.dispose();
       lock.release();
     }
+    const resume = args.planfile
+      ? `run \`zdsf apply ${args.planfile} -c ${flags.config}\` again: it skips what is done.`
+      : `run \`zdsf plan -c ${flags.config}\` to see what is left, then apply again.`;
     process.stdout.write(formatApplyResult(result));
-    const signal = interrupt.signal();
+    const signal = interrupt?.signal();
     if (signal) {
       process.stderr.write(interruptSummary(signal, result, resume));
-      this.exit(interrupt.exitCode());
+      this.exit(interrupt!.exitCode());
     }
     if (!result.ok) this.exit(1);
   }

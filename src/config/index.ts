@@ -72,7 +72,6 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadConfig
   const problems = sourceProblems(file, bytes);
   if (problems.length > 0) return { config: null, diagnostics: problems };
   const source = bytes.toString('utf8');
-  const digest = configDigest(source);
 
   const tree = parseYamlTree(source, { file, env, checkEnv, unsetEnv: options.unsetEnv ?? 'error' });
   const ctx = new CheckContext(file, tree, checkEnv);
@@ -95,9 +94,19 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadConfig
 
   const diagnostics = sortDiagnostics(ctx.diagnostics);
   if (diagnostics.some((d) => d.severity === 'error')) return { config: null, diagnostics };
-  const config = buildConfig(ctx, tree.data, file, digest);
+  const config = withLazyDigest(buildConfig(ctx, tree.data, file, ''), source);
   if (checkEnv) registerConfigSecrets(config); // every later output is scrubbed of them (src/util/redact.ts)
   return { config, diagnostics };
+}
+
+/**
+ * config.digest, computed when first read: it parses the file a second time (about a third of `zdsf validate`'s
+ * own CPU), and validate never reads it; plan and apply do.
+ */
+function withLazyDigest(config: Config, source: string): Config {
+  let digest: string | undefined;
+  Object.defineProperty(config, 'digest', { enumerable: true, configurable: true, get: () => (digest ??= configDigest(source)) });
+  return config;
 }
 
 function withoutEmpty(env: Record<string, string | undefined>): Record<string, string | undefined> {

@@ -1,9 +1,10 @@
 import { createRequire } from 'node:module';
 import type { parseQuery as ParseQuery } from '@jetstreamapp/soql-parser-js';
 import { cachedProblem, rememberProblem } from './soql-cache.js';
+import { isPlainSoqlCondition } from './soql-fast.js';
 
-// The parser is loaded on first use only (it costs ~0.5 s of CPU to load), and not at all when every condition's
-// verdict is in the cache (soql-cache.ts).
+// The parser is loaded on first use only (it costs ~0.5 s of CPU to load), and not at all when every condition is
+// a plain one (soql-fast.ts) or its verdict is in the cache (soql-cache.ts).
 let parser: typeof ParseQuery | undefined;
 function parseQuery(query: string): ReturnType<typeof ParseQuery> {
   parser ??= (createRequire(import.meta.url)('@jetstreamapp/soql-parser-js') as { parseQuery: typeof ParseQuery }).parseQuery;
@@ -30,6 +31,7 @@ const CLAUSES: Record<string, string> = {
  * Returns a short reason when it does not parse, undefined when it does.
  */
 export function soqlConditionProblem(condition: string, object: string): string | undefined {
+  if (isPlainSoqlCondition(condition, object)) return undefined; // no parser needed (soql-fast.ts)
   const query = `SELECT Id FROM ${object} WHERE ${condition}`;
   const cached = cachedProblem(query);
   if (cached !== undefined) return cached ?? undefined;
@@ -38,7 +40,13 @@ export function soqlConditionProblem(condition: string, object: string): string 
   return problem;
 }
 
-function parseProblem(condition: string, object: string): string | undefined {
+/** Whether the real parser has been loaded in this process (tests of the fast paths). */
+export function soqlParserLoaded(): boolean {
+  return parser !== undefined;
+}
+
+/** The real parser's verdict, with no fast path or cache (soql-fast.ts's test compares the two). */
+export function parseProblem(condition: string, object: string): string | undefined {
   const prefix = `SELECT Id FROM ${object} WHERE `;
   let parsed: Record<string, unknown>;
   try {

@@ -7,6 +7,7 @@
 // the instance and carries Salesforce's error code and description, never a secret.
 import { createPrivateKey, createSign, type KeyObject } from 'node:crypto';
 import { Connection } from 'jsforce';
+import { boundRequests } from './bounded-transport.js';
 import type { SalesforceAuth, SalesforceInstance } from '../model/config.js';
 import { ZdsfError } from '../util/errors.js';
 import { fetchRetried, withRetries, type RetryPolicy } from './retry.js';
@@ -227,6 +228,12 @@ function tokenParams(instance: SalesforceInstance, options: ConnectOptions): Rec
   }
 }
 
+/** The connection with each request bounded as a whole (body included) by timeout_seconds (bounded-transport.ts). */
+function bounded(conn: Connection, instance: SalesforceInstance): Connection {
+  boundRequests(conn, timeoutMsOf(instance));
+  return conn;
+}
+
 /** How many times one connection may renew its session within REFRESH_WINDOW_MS (guards jsforce's
  * refresh-on-401 loop when fresh sessions are refused too, yet lets a long read outlive many sessions). */
 const MAX_REFRESHES = 3;
@@ -243,14 +250,14 @@ export async function connectSalesforce(instance: SalesforceInstance, options: C
   const loginUrl = trimSlash(instance.login_url);
 
   if (auth.method === 'access_token') {
-    return new Connection({ version, loginUrl, instanceUrl: trimSlash(auth.instance_url ?? loginUrl), accessToken: auth.token, logLevel: 'NONE' });
+    return bounded(new Connection({ version, loginUrl, instanceUrl: trimSlash(auth.instance_url ?? loginUrl), accessToken: auth.token, logLevel: 'NONE' }), instance);
   }
 
   const params = tokenParams(instance, options);
   if (params) {
     const token = await requestToken(instance, params, options);
     let refreshes: number[] = [];
-    return new Connection({
+    return bounded(new Connection({
       version,
       loginUrl,
       instanceUrl: token.instance_url,
@@ -269,12 +276,12 @@ export async function connectSalesforce(instance: SalesforceInstance, options: C
           (err: unknown) => callback(err instanceof Error ? err : new Error(String(err))),
         );
       },
-    });
+    }), instance);
   }
 
   // password without a client id/secret: jsforce's SOAP login (username + password + security token)
   if (auth.method !== 'password') throw new Error(`unsupported Salesforce auth method`);
-  const conn = new Connection({ version, loginUrl, logLevel: 'NONE' }); // jsforce's SOAP debug log would show the session id
+  const conn = bounded(new Connection({ version, loginUrl, logLevel: 'NONE' }), instance); // jsforce's SOAP debug log would show the session id
   try {
     await withRetries(
       () => conn.login(auth.username, auth.password + (auth.security_token ?? '')),

@@ -1,9 +1,16 @@
-// The advisory apply lock (issue 14): two applies against the same configuration at once would both write and
-// both count every create as their own. A lock file beside the configuration (CONFIG.apply.lock, where the state
-// file will live) records the holder's pid, host and start time; a second apply refuses, naming the holder. A
-// lock whose holder is gone (same host, pid not running; or older than STALE_AFTER_MS) is taken over with a warning.
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
-import { hostname } from 'node:os';
+// The advisory apply lock (issue 14): two applies writing to one Zendesk instance at once would both write and
+// both count every create as their own, whether they come from one configuration or from two. So the lock is per
+// Zendesk instance (its URL), not per config file: one lock file per instance in the lock directory
+// ($ZDSF_LOCK_DIR, else $XDG_STATE_HOME/zdsf/locks, else ~/.local/state/zdsf/locks; under vitest a temporary
+// directory), named after the instance's host and a hash of its URL. It records the holder's pid, host, start
+// time and config; a second apply refuses, naming the holder. A lock whose holder is gone (same host, pid not
+// running; or older than STALE_AFTER_MS) is taken over with a warning. The lock is advisory and local to a machine
+// (or to whatever ZDSF_LOCK_DIR is shared between): applies from two machines are not kept apart by it.
+import { createHash } from 'node:crypto';
+import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { homedir, hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Config, ZendeskInstance } from '../model/config.js';
 import type { Logger } from '../model/ports.js';
 import { ZdsfError } from '../util/errors.js';
 import { PRIVATE_FILE_MODE } from '../util/files.js';
@@ -15,6 +22,9 @@ export interface LockHolder {
   host: string;
   started_at: string;
   command?: string;
+  /** the Zendesk instance written (its URL) and the config of the apply holding it */
+  instance?: string;
+  config?: string;
 }
 
 export interface ApplyLock {
@@ -22,8 +32,30 @@ export interface ApplyLock {
   release(): void;
 }
 
-export function lockPathFor(configFile: string): string {
-  return `${configFile}.apply.lock`;
+/** The directory of the apply locks (see the file's opening comment). */
+export function lockDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.ZDSF_LOCK_DIR) return env.ZDSF_LOCK_DIR;
+  if (env.VITEST) return join(tmpdir(), 'zdsf-locks-test');
+  return join(env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'zdsf', 'locks');
+}
+
+/** The lock file of one Zendesk instance: the same for every config that writes to it (URL case and trailing slash aside). */
+export function lockPathFor(zendeskUrl: string, env: NodeJS.ProcessEnv = process.env): string {
+  const url = zendeskUrl.trim().replace(/\/+$/, '').toLowerCase();
+  const host = url.replace(/^[a-z]+:\/\//, '').replace(/[^a-z0-9.-]+/g, '_').slice(0, 80);
+  const hash = createHash('sha256').update(url).digest('hex').slice(0, 12);
+  return join(lockDir(env), `${host}-${hash}.apply.lock`);
+}
+
+/** The Zendesk instances an apply of these syncs writes to (each once, by URL). */
+export function instancesWritten(config: Config, syncNames: readonly string[]): ZendeskInstance[] {
+  const out = new Map<string, ZendeskInstance>();
+  for (const name of syncNames) {
+    const sync = config.syncs.find((s) => s.name === name);
+    const instance = sync ? config.zendesk[sync.to] : undefined;
+    if (instance) out.set(instance.url.replace(/\/+$/, '').toLowerCase(), instance);
+  }
+  return [...out.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, i]) => i);
 }
 
 function alive(pid: number): boolean {
@@ -54,21 +86,43 @@ export function staleReason(holder: LockHolder | undefined, now: number, host = 
   return undefined;
 }
 
-export function acquireApplyLock(path: string, options: { logger?: Logger; command?: string; now?: () => number } = {}): ApplyLock {
+export interface LockOptions {
+  logger?: Logger;
+  command?: string;
+  now?: () => number;
+  /** what the lock guards, for the refusal ("Zendesk instance global (https://…)") */
+  subject?: string;
+  instance?: string;
+  config?: string;
+}
+
+export function acquireApplyLock(path: string, options: LockOptions = {}): ApplyLock {
   const now = options.now ?? Date.now;
-  const me: LockHolder = { pid: process.pid, host: hostname(), started_at: new Date(now()).toISOString(), ...(options.command ? { command: options.command } : {}) };
+  const me: LockHolder = {
+    pid: process.pid,
+    host: hostname(),
+    started_at: new Date(now()).toISOString(),
+    ...(options.command ? { command: options.command } : {}),
+    ...(options.instance ? { instance: options.instance } : {}),
+    ...(options.config ? { config: options.config } : {}),
+  };
   for (let attempt = 0; attempt < 3; attempt++) {
     let fd: number;
     try {
       fd = openSync(path, 'wx', PRIVATE_FILE_MODE);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'EEXIST') throw new ZdsfError(`Cannot create the apply lock ${path}: ${code ?? String(err)}.`, 'lock');
+      if (code === 'ENOENT' && attempt === 0) {
+        mkdirSync(join(path, '..'), { recursive: true, mode: 0o700 });
+        continue;
+      }
+      if (code !== 'EEXIST') throw new ZdsfError(`Cannot create the apply lock ${path}: ${code ?? String(err)}. Set ZDSF_LOCK_DIR to a writable directory.`, 'lock');
       const holder = readHolder(path);
       const stale = staleReason(holder, now());
       if (!stale) {
         throw new ZdsfError(
-          `Another apply is running for this configuration: ${path} is held by pid ${holder!.pid} on ${holder!.host} since ${holder!.started_at}. ` +
+          `Another apply is running against ${options.subject ?? 'this target'}: ${path} is held by pid ${holder!.pid} on ${holder!.host} since ${holder!.started_at}` +
+            `${holder!.config ? ` (config ${holder!.config})` : ''}. ` +
             'Nothing was written. Wait for it to finish and run apply again (it skips what is done); if that apply is gone, remove the lock file.',
           'locked',
         );
@@ -98,4 +152,26 @@ export function acquireApplyLock(path: string, options: { logger?: Logger; comma
     return { path, release };
   }
   throw new ZdsfError(`Cannot take the apply lock ${path}: other applies keep taking it.`, 'locked');
+}
+
+/**
+ * Takes the lock of every Zendesk instance an apply writes to (in URL order, all or none): a refusal releases the
+ * ones already taken. `release` frees them all.
+ */
+export function acquireInstanceLocks(instances: readonly ZendeskInstance[], options: Omit<LockOptions, 'subject' | 'instance'> & { env?: NodeJS.ProcessEnv } = {}): ApplyLock {
+  const held: ApplyLock[] = [];
+  try {
+    for (const i of instances) {
+      held.push(acquireApplyLock(lockPathFor(i.url, options.env), { ...options, subject: `Zendesk instance ${i.name} (${i.url})`, instance: i.url }));
+    }
+  } catch (err) {
+    for (const l of held) l.release();
+    throw err;
+  }
+  return {
+    path: held.map((l) => l.path).join(', '),
+    release: () => {
+      for (const l of held) l.release();
+    },
+  };
 }

@@ -36,6 +36,11 @@ export interface ZendeskWriterOptions extends TransportOptions {
   jobTimeoutMs?: number;
   /** lookups after a create whose outcome is unknown, default 3 (with growing waits, the job may still run) */
   lookupAttempts?: number;
+  /**
+   * rounds of look-up-then-send-again for a create whose outcome stays unknown, default 3 (issue 14: under 50 %
+   * injected 5xx one re-send left a quarter of the batches failed, and an apply could not converge in two runs)
+   */
+  resendRounds?: number;
   /** batches failing in a row (5xx / 429 after retries) before the rest is skipped, default 3 */
   maxConsecutiveBatchFailures?: number;
   /** bulk requests whose jobs are followed at the same time, default transport.budget.concurrency() (1 to 25) */
@@ -178,6 +183,7 @@ export function createZendeskWriter(instance: ZendeskInstance, options: ZendeskW
   const maxPollIntervalMs = options.maxPollIntervalMs ?? 10_000;
   const jobTimeoutMs = options.jobTimeoutMs ?? 30 * 60_000;
   const lookupAttempts = Math.max(1, options.lookupAttempts ?? 3);
+  const resendRounds = Math.max(1, options.resendRounds ?? 3);
   const maxConsecutive = Math.max(1, options.maxConsecutiveBatchFailures ?? 3);
   const jobsInFlight = (): number => Math.max(1, Math.min(MAX_JOBS_IN_FLIGHT, options.jobsInFlight ?? transport.budget.concurrency())); // #12: sized from the budget
   const progress = options.progress ?? silentProgress;
@@ -305,7 +311,8 @@ export function createZendeskWriter(instance: ZendeskInstance, options: ZendeskW
    * A create whose outcome is unknown: the records are looked up by key (a few times, waiting in between, since
    * a job Zendesk did accept may still be running). Those found are reported done (status Found); those proven
    * absent are sent once more (keyed: a record that appeared meanwhile fails as a duplicate, which `recoverTaken`
-   * then finds, so nothing is created twice). What is still unknown after that is reported OutcomeUnknown.
+   * then finds, so nothing is created twice). When that send's outcome is unknown too, the same again, up to
+   * `resendRounds` sends in all. What is still unknown after that is reported OutcomeUnknown.
    */
   async function recoverUnknown<T>(
     err: OutcomeUnknownError,
@@ -313,6 +320,7 @@ export function createZendeskWriter(instance: ZendeskInstance, options: ZendeskW
     refs: BatchItem[],
     lookup: (pending: T[]) => Promise<(number | undefined)[]>,
     resend: (pending: T[], refs: BatchItem[]) => Promise<WriteResult[]>,
+    round = 1,
   ): Promise<WriteResult[]> {
     logger?.warn(`${err.message} Looking the records up.`);
     const found = new Map<number, number>();
@@ -334,18 +342,25 @@ export function createZendeskWriter(instance: ZendeskInstance, options: ZendeskW
     if (absent.length === 0) return out;
     logger?.warn(`${absent.length} of ${batch.length} records are not in Zendesk after an unknown outcome; sending them again.`);
     let again: WriteResult[];
+    const absentBatch = absent.map((i) => batch[i]);
+    const absentRefs = absent.map((i) => ({ ...refs[i], index: i }));
     try {
-      again = await resend(
-        absent.map((i) => batch[i]),
-        absent.map((i) => ({ ...refs[i], index: i })),
-      );
+      again = await resend(absentBatch, absentRefs);
     } catch (second) {
       if (fatal(second)) throw second;
+      // results indexed like absentRefs' index, i.e. by position in `batch`, as resend's are
+      if (second instanceof OutcomeUnknownError && round < resendRounds) return merge(out, refs, await recoverUnknown(second, absentBatch, absentRefs, lookup, resend, round + 1));
       const message = second instanceof Error ? second.message : String(second);
       again = absent.map((i) => ({ index: i, ok: false, status: 'OutcomeUnknown', error: `${err.message}; sent again: ${message}. Run plan and apply again to finish it.` }));
     }
-    for (const r of again) out[r.index] = { ...r, index: refs[r.index].index };
-    return out;
+    return merge(out, refs, again);
+  }
+
+  /** `out` with the results of a re-send (indexed by position in the batch) put back under the batch's own indexes. */
+  function merge(out: WriteResult[], refs: BatchItem[], again: WriteResult[]): WriteResult[] {
+    const merged = [...out];
+    for (const r of again) merged[r.index] = { ...r, index: refs[r.index].index };
+    return merged;
   }
 
   /** Creates Zendesk refused as duplicates ("has already been taken"): the record is there; look it up by key. */

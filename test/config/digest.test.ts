@@ -35,4 +35,15 @@ describe('configDigest', () => {
     await writeFile(file, text.replace('# no welcome mail', '# nobody gets mail'));
     expect((await loadConfig({ file, env })).config?.digest).toBe(a.config?.digest);
   });
+
+  it('config.digest is computed when first read (validate never pays for it), and is the digest of the file', async () => {
+    const file = join(root, 'fixtures', 'demo', 'sync.yaml');
+    const { config } = await loadConfig({ file, checkEnv: false });
+    expect(config).not.toBeNull();
+    const expected = configDigest(await readFile(file, 'utf8'));
+    expect(config!.digest).toBe(expected);
+    expect(config!.digest).toBe(expected); // read twice, same value
+    expect({ ...config! }.digest).toBe(expected); // copies carry it
+    expect((JSON.parse(JSON.stringify(config)) as { digest: string }).digest).toBe(expected);
+  });
 });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfigOrThrow } from '../../src/config/index.js';
 import { createSalesforceReader } from '../../src/salesforce/reader.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { acquireApplyLock, lockPathFor } from '../../src/services/apply-lock.js';
+import { acquireApplyLock, acquireInstanceLocks, instancesWritten, lockPathFor } from '../../src/services/apply-lock.js';
 import { writePlanFile } from '../../src/services/plan-file.js';
 import { createPlan } from '../../src/services/plan.js';
 import { createZendeskReader } from '../../src/zendesk/reader.js';
@@ -38,8 +38,8 @@ async function savePlan(): Promise<void> {
   await writePlanFile(PLAN, plan);
 }
 
-function run(args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, [join(root, 'bin', 'run.js'), ...args], { env: { ...process.env, ...env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+function run(args: string[], extraEnv: Record<string, string> = {}): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
+  const child = spawn(process.execPath, [join(root, 'bin', 'run.js'), ...args], { env: { ...process.env, ...env, ...extraEnv, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -73,7 +73,7 @@ describe('SIGINT / SIGTERM during apply', () => {
       expect(r.stderr).toMatch(new RegExp(`Interrupted by ${signal}: \\d+ added, \\d+ changed, \\d+ destroyed by this apply`));
       expect(r.stderr).toMatch(/[1-9]\d* changes? not attempted/);
       expect(r.stderr).toContain(`zdsf apply ${PLAN} -c ${CONFIG}\` again: it skips what is done`);
-      expect(existsSync(lockPathFor(CONFIG))).toBe(false);
+      expect(existsSync(lockPathFor(sandbox.url))).toBe(false);
 
       sandbox.faults({ latency_ms: 0 });
       const again = await run(['apply', PLAN, '-c', CONFIG, '--allow-delete', '-q']).done;
@@ -87,23 +87,48 @@ describe('SIGINT / SIGTERM during apply', () => {
 });
 
 describe('the apply lock', () => {
-  it('a second apply of the same configuration refuses while the first runs; the first counts only its own work', async () => {
+  it('a second apply to the same Zendesk instance refuses while the first runs, from another config too; the first counts only its own work', async () => {
     await savePlan();
+    // another config file, elsewhere, writing to the same instance (its URL spelt with a trailing slash)
+    const otherDir = mkdtempSync(join(tmpdir(), 'zdsf-other-config-'));
+    const OTHER = join(otherDir, 'other.yaml');
+    copyFileSync(CONFIG, OTHER);
     sandbox.faults({ latency_ms: 100 });
     const first = run(['apply', PLAN, '-c', CONFIG, '--allow-delete', '-q']);
-    await until(() => existsSync(lockPathFor(CONFIG)) && sandbox.stats().writes >= 1);
-    expect(statSync(lockPathFor(CONFIG)).mode & 0o777).toBe(0o600);
+    await until(() => existsSync(lockPathFor(sandbox.url)) && sandbox.stats().writes >= 1);
+    expect(statSync(lockPathFor(sandbox.url)).mode & 0o777).toBe(0o600);
     const second = await run(['apply', PLAN, '-c', CONFIG, '--allow-delete', '-q']).done;
     expect(second.code).toBe(1);
-    expect(second.stderr).toContain('Another apply is running for this configuration');
+    expect(second.stderr).toContain(`Another apply is running against Zendesk instance demo (${sandbox.url})`);
     expect(second.stderr).toContain(`on ${hostname()}`);
+    expect(second.stderr).toContain(`(config ${CONFIG})`);
+    const third = await run(['apply', '-c', OTHER, '--auto-approve', '--allow-delete', '-q'], { ZD_URL: `${sandbox.url}/` }).done;
+    expect(third.code).toBe(1);
+    expect(third.stderr).toContain('Another apply is running against Zendesk instance demo');
+    expect(third.stdout).not.toContain('Plan:'); // refused before planning
     sandbox.faults({ latency_ms: 0 });
     const r = await first.done;
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Apply complete! Resources: [1-9]\d* added/);
     expect(r.stdout).not.toMatch(/already done/);
-    expect(existsSync(lockPathFor(CONFIG))).toBe(false);
+    expect(existsSync(lockPathFor(sandbox.url))).toBe(false);
   }, 180_000);
+
+  it('apply without PLANFILE takes the lock before planning: nothing is read while another apply holds it', async () => {
+    const config = await loadConfigOrThrow({ file: CONFIG, env });
+    const held = acquireInstanceLocks(instancesWritten(config, config.syncs.map((s) => s.name)), { command: 'test' });
+    try {
+      const before = { ...sandbox.stats().requests };
+      const r = await run(['apply', '-c', CONFIG, '--auto-approve', '--allow-delete', '-q']).done;
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`Another apply is running against Zendesk instance demo (${sandbox.url})`);
+      expect(r.stderr).toContain(`held by pid ${process.pid}`);
+      expect(sandbox.stats().requests).toEqual(before); // neither Salesforce nor Zendesk was asked anything
+    } finally {
+      held.release();
+    }
+    expect(existsSync(lockPathFor(sandbox.url))).toBe(false);
+  }, 120_000);
 
   it('takes over a stale lock (its process is gone) with a warning', () => {
     const path = join(dir, 'stale.yaml.apply.lock');
@@ -111,7 +136,7 @@ describe('the apply lock', () => {
     const warnings: string[] = [];
     const lock = acquireApplyLock(path, { logger: { info: () => {}, debug: () => {}, warn: (m) => warnings.push(m) } });
     expect(warnings[0]).toMatch(/Taking over the apply lock .*no longer running/);
-    expect(() => acquireApplyLock(path)).toThrow(/Another apply is running/);
+    expect(() => acquireApplyLock(path, { subject: 'Zendesk instance x' })).toThrow(/Another apply is running against Zendesk instance x/);
     lock.release();
     expect(existsSync(path)).toBe(false);
     acquireApplyLock(path).release();
@@ -123,5 +148,36 @@ describe('the apply lock', () => {
     expect(() => acquireApplyLock(path)).toThrow(/held by pid 1 on elsewhere/);
     writeFileSync(path, JSON.stringify({ pid: 1, host: 'elsewhere', started_at: new Date(Date.now() - 25 * 3600_000).toISOString() }));
     acquireApplyLock(path).release();
+  });
+});
+
+describe('lock files per Zendesk instance', () => {
+  it('one file per instance URL, whatever its case or trailing slash; another instance has its own', () => {
+    const e = { ZDSF_LOCK_DIR: '/locks' };
+    expect(lockPathFor('https://acme.zendesk.com', e)).toBe(lockPathFor('https://ACME.zendesk.com/', e));
+    expect(lockPathFor('https://acme.zendesk.com', e)).toMatch(/^\/locks\/acme\.zendesk\.com-[0-9a-f]{12}\.apply\.lock$/);
+    expect(lockPathFor('https://acme.zendesk.com', e)).not.toBe(lockPathFor('https://acme-eu.zendesk.com', e));
+    expect(lockPathFor('http://127.0.0.1:8787', e)).not.toBe(lockPathFor('http://127.0.0.1:8788', e));
+  });
+
+  it('an apply writing to two instances takes both, or none when one is held', async () => {
+    const lockDir = mkdtempSync(join(tmpdir(), 'zdsf-locks-'));
+    const e = { ZDSF_LOCK_DIR: join(lockDir, 'sub') }; // created on first use
+    const a = { name: 'a', url: 'https://a.zendesk.com' } as Parameters<typeof acquireInstanceLocks>[0][number];
+    const b = { name: 'b', url: 'https://b.zendesk.com' } as Parameters<typeof acquireInstanceLocks>[0][number];
+    const holdB = acquireInstanceLocks([b], { env: e });
+    expect(() => acquireInstanceLocks([a, b], { env: e })).toThrow(/Zendesk instance b \(https:\/\/b\.zendesk\.com\)/);
+    expect(existsSync(lockPathFor(a.url, e))).toBe(false); // a was released again
+    holdB.release();
+    const both = acquireInstanceLocks([a, b], { env: e });
+    expect(existsSync(lockPathFor(a.url, e)) && existsSync(lockPathFor(b.url, e))).toBe(true);
+    both.release();
+    expect(existsSync(lockPathFor(a.url, e)) || existsSync(lockPathFor(b.url, e))).toBe(false);
+  });
+
+  it('instancesWritten: the instances of the syncs applied, each once', async () => {
+    const config = await loadConfigOrThrow({ file: CONFIG, env });
+    expect(instancesWritten(config, ['demo', 'demo', 'no-such-sync']).map((i) => i.name)).toEqual(['demo']);
+    expect(instancesWritten(config, [])).toEqual([]);
   });
 });

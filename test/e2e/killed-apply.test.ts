@@ -14,7 +14,7 @@ import { createZendeskReader } from '../../src/zendesk/reader.js';
 import { createZendeskWriter } from '../../src/zendesk/writer.js';
 
 const root = join(import.meta.dirname, '..', '..');
-// a copy: the apply lock (CONFIG.apply.lock) lives beside the config, and test files run in parallel
+// a copy of the demo config (each test file its own)
 const CONFIG = join(mkdtempSync(join(tmpdir(), 'zdsf-config-')), 'sync.yaml');
 copyFileSync(join(root, 'fixtures', 'demo', 'sync.yaml'), CONFIG);
 const FAST = { pollIntervalMs: 5, maxPollIntervalMs: 20, baseDelayMs: 5, maxDelayMs: 50 };

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 
 const root = join(import.meta.dirname, '..', '..');
-// a copy: the apply lock (CONFIG.apply.lock) lives beside the config, and test files run in parallel
+// a copy of the demo config (each test file its own)
 const CONFIG = join(mkdtempSync(join(tmpdir(), 'zdsf-config-')), 'sync.yaml');
 copyFileSync(join(root, 'fixtures', 'demo', 'sync.yaml'), CONFIG);
 const TOKEN = 'zd-leak-test-token-4f9a8b7c6d5e';

@@ -202,6 +202,20 @@ describe('ZendeskTransport: rate limits and retries', () => {
     expect(Math.max(...clock.sleeps)).toBeLessThanOrEqual(60_000);
   });
 
+  it('by default tries a read 10 times (50 % faults: a read of hundreds of pages gets through), waiting at most ~100 s in all', async () => {
+    const clock = fakeClock();
+    nock(BASE).get('/api/v2/organizations').times(9).reply(500, 'injected');
+    nock(BASE).get('/api/v2/organizations').reply(200, { organizations: [{ id: 1 }] });
+    const t = new ZendeskTransport(instance(), testOptions(clock));
+    const res = await t.get('/organizations');
+    expect(res.body).toEqual({ organizations: [{ id: 1 }] });
+    expect(t.requestCount).toBe(10);
+    expect(clock.sleeps).toHaveLength(9);
+    expect(Math.max(...clock.sleeps)).toBeLessThanOrEqual(16_000);
+    // random() = 0.5 in these tests (3/4 of each delay); at most the whole of each delay without jitter
+    expect((clock.sleeps.reduce((a, b) => a + b, 0) * 4) / 3).toBeLessThanOrEqual(110_000);
+  });
+
   it('never re-sends a POST after a 5xx: OutcomeUnknownError', async () => {
     const clock = fakeClock();
     const scope = nock(BASE).post('/api/v2/organizations/create_many').reply(504, 'gateway timeout');

@@ -41,6 +41,57 @@ describe('unknown outcomes', () => {
     ]);
   });
 
+  it('a create answered 500 three times in a row: looked up and sent again each time, created once (50 % faults)', async () => {
+    let posts = 0;
+    const created: string[] = [];
+    const stored: { id: number; name: string; external_id: string }[] = [];
+    nock(BASE)
+      .post('/api/v2/organizations/create_many.json')
+      .times(4)
+      .reply((_uri, b) => {
+        posts++;
+        if (posts <= 3) return [500, { error: 'InternalServerError', description: 'injected' }];
+        for (const o of (b as Body).organizations ?? []) {
+          created.push(o.external_id);
+          stored.push({ id: 100 + stored.length, name: o.external_id, external_id: o.external_id });
+        }
+        return [200, job('J4', 'completed', stored.map((o) => ({ id: o.id, status: 'Created' })))];
+      });
+    nock(BASE)
+      .get('/api/v2/organizations/show_many')
+      .query(true)
+      .times(20)
+      .reply(() => [200, { organizations: stored, next_page: null }]);
+    const w = createZendeskWriter(instance(), { ...testOptions(fakeClock()), lookupAttempts: 1 });
+    const results = await w.createOrganizations([
+      { name: 'A', external_id: 'A' },
+      { name: 'B', external_id: 'B' },
+    ]);
+    expect(posts).toBe(4); // the first send and three rounds of look-up-then-send-again
+    expect(created).toEqual(['A', 'B']);
+    expect(results.map((r) => [r.index, r.ok, r.status])).toEqual([
+      [0, true, 'Created'],
+      [1, true, 'Created'],
+    ]);
+  });
+
+  it('a create whose outcome stays unknown is reported after resendRounds sends, not sent for ever', async () => {
+    let posts = 0;
+    nock(BASE)
+      .post('/api/v2/organizations/create_many.json')
+      .times(10)
+      .reply(() => {
+        posts++;
+        return [500, { error: 'InternalServerError', description: 'injected' }];
+      });
+    nock(BASE).get('/api/v2/organizations/show_many').query(true).times(20).reply(200, { organizations: [], next_page: null });
+    const w = createZendeskWriter(instance(), { ...testOptions(fakeClock()), lookupAttempts: 1, resendRounds: 2 });
+    const results = await w.createOrganizations([{ name: 'A', external_id: 'A' }]);
+    expect(posts).toBe(3);
+    expect(results).toMatchObject([{ index: 0, ok: false, status: 'OutcomeUnknown' }]);
+    expect(results[0].error).toMatch(/sent again.*Run plan and apply again/s);
+  });
+
   it('a re-sent create Zendesk answers "already taken" (it did arrive meanwhile) is looked up, not failed', async () => {
     nock(BASE).post('/api/v2/organizations/create_many.json').reply(200, job('J1', 'completed', [{ index: 0, error: 'DuplicateValue', details: 'Name: has already been taken' }]));
     nock(BASE).get('/api/v2/organizations/show_many').query(true).reply(200, { organizations: [{ id: 9, name: 'A', external_id: 'A' }], next_page: null });

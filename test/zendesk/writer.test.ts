@@ -110,7 +110,7 @@ describe('createOrganizations', () => {
       }
       throw new Error(`unexpected ${url}`);
     };
-    const w = createZendeskWriter(instance(), { ...testOptions(clock), fetch: fetchFn, timeoutMs: 20, lookupAttempts: 2 });
+    const w = createZendeskWriter(instance(), { ...testOptions(clock), fetch: fetchFn, timeoutMs: 20, lookupAttempts: 2, resendRounds: 1 });
     const results = await w.createOrganizations([
       { name: 'A', external_id: 'E1' },
       { name: 'B', external_id: 'E2' },
