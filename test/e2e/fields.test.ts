@@ -15,6 +15,7 @@ import { StalePlanError } from '../../src/util/errors.js';
 import { createZendeskReader } from '../../src/zendesk/reader.js';
 import { createZendeskWriter } from '../../src/zendesk/writer.js';
 import { ConfigDir, FAST, planWith, recordingFetch, type RecordedRequest } from './relationships-helpers.js';
+import { SF_ZD_INSTANCES } from './instances-yaml.js';
 
 const ACME = '001000000000001AAA';
 const GLOBEX = '001000000000002AAA';
@@ -85,16 +86,7 @@ function seed(options: { tiers?: typeof TIERS; products?: ZdFieldDef; agent?: bo
   };
 }
 
-const YAML = (users = ''): string => `version: 1
-salesforce:
-  sf:
-    login_url: \${SF_LOGIN_URL}
-    auth: { method: access_token, token: "\${SF_ACCESS_TOKEN}" }
-zendesk:
-  zd:
-    url: \${ZD_URL}
-    auth: { method: api_token, email: ops@example.com, token: "\${ZD_API_TOKEN}" }
-syncs:
+const YAML = (users = ''): string => `${SF_ZD_INSTANCES}syncs:
   schema:
     from: sf
     to: zd

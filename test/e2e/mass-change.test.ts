@@ -10,20 +10,12 @@ import { MassChangeRefusedError } from '../../src/util/errors.js';
 import { createZendeskReader } from '../../src/zendesk/reader.js';
 import { createZendeskWriter } from '../../src/zendesk/writer.js';
 import { ACCOUNT, ConfigDir, FAST, account, makeSeed, planWith } from './relationships-helpers.js';
+import { SF_ZD_INSTANCES } from './instances-yaml.js';
 
 const seed = makeSeed({ multi: false, accounts: [] });
 
 function yaml(maxChanges?: string): string {
-  return `version: 1
-salesforce:
-  sf:
-    login_url: \${SF_LOGIN_URL}
-    auth: { method: access_token, token: "\${SF_ACCESS_TOKEN}" }
-zendesk:
-  zd:
-    url: \${ZD_URL}
-    auth: { method: api_token, email: ops@example.com, token: "\${ZD_API_TOKEN}" }
-syncs:
+  return `${SF_ZD_INSTANCES}syncs:
   mass:
     from: sf
     to: zd

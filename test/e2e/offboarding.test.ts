@@ -14,6 +14,7 @@ import { createSalesforceReader } from '../../src/salesforce/reader.js';
 import { createZendeskReader } from '../../src/zendesk/reader.js';
 import { createZendeskWriter } from '../../src/zendesk/writer.js';
 import { ConfigDir, FAST, contact, makeSeed, recordingFetch, zUser, type RecordedRequest } from './relationships-helpers.js';
+import { SF_ZD_INSTANCES } from './instances-yaml.js';
 
 const NOW = new Date('2026-12-01T12:00:00Z');
 const DAY = 86_400_000;
@@ -52,16 +53,7 @@ function seed(): SandboxSeed {
 }
 
 function yaml(offboard: string, extra = ''): string {
-  return `version: 1
-salesforce:
-  sf:
-    login_url: \${SF_LOGIN_URL}
-    auth: { method: access_token, token: "\${SF_ACCESS_TOKEN}" }
-zendesk:
-  zd:
-    url: \${ZD_URL}
-    auth: { method: api_token, email: ops@example.com, token: "\${ZD_API_TOKEN}" }
-syncs:
+  return `${SF_ZD_INSTANCES}syncs:
   people:
     from: sf
     to: zd

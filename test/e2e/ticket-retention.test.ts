@@ -15,6 +15,7 @@ import { createZendeskReader } from '../../src/zendesk/reader.js';
 import { ZendeskHttpError } from '../../src/zendesk/transport.js';
 import { createZendeskWriter } from '../../src/zendesk/writer.js';
 import { ConfigDir, FAST, account, makeSeed, recordingFetch, zOrg, type RecordedRequest } from './relationships-helpers.js';
+import { SF_ZD_INSTANCES } from './instances-yaml.js';
 
 const NOW = new Date('2026-12-01T12:00:00Z');
 const FORMER = ['001000000000011AAA', '001000000000012AAA', '001000000000013AAA', '001000000000014AAA'];
@@ -37,16 +38,7 @@ function seed(): SandboxSeed {
 }
 
 function yaml(retention: string): string {
-  return `version: 1
-salesforce:
-  sf:
-    login_url: \${SF_LOGIN_URL}
-    auth: { method: access_token, token: "\${SF_ACCESS_TOKEN}" }
-zendesk:
-  zd:
-    url: \${ZD_URL}
-    auth: { method: api_token, email: ops@example.com, token: "\${ZD_API_TOKEN}" }
-syncs:
+  return `${SF_ZD_INSTANCES}syncs:
   ret:
     from: sf
     to: zd
