@@ -1,9 +1,15 @@
 // Seed files (DESIGN.md section 7): JSON or YAML, { salesforce, zendesk, zendesk_instances }.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import type { SandboxSeed } from '../model/seed.js';
 import { ZdsfError } from '../util/errors.js';
+import { readSeedLines } from './seed-lines.js';
+
+/** JSON seeds from this size up are first read a line at a time (seed-lines.ts): one string holds at most ~512 MB */
+export const STREAM_SEED_FROM_BYTES = 64 * 1024 * 1024;
+/** V8's longest string, a little under 512 MiB */
+const MAX_STRING_BYTES = 512 * 1024 * 1024 - 64;
 
 const TOP_LEVEL = ['salesforce', 'zendesk', 'zendesk_instances'];
 const ZENDESK_KEYS = ['organizations', 'users', 'organization_memberships', 'organization_fields', 'user_fields', 'settings', 'rate_limit_per_minute', 'credentials', 'rate_limit_headers', 'tickets', 'incremental_export_limit_per_minute', 'records_at'];
@@ -75,14 +81,40 @@ export function checkSeed(data: unknown, name = 'seed'): SandboxSeed {
   return data as SandboxSeed;
 }
 
-/** Reads a seed file (.json, .yaml or .yml). */
-export async function loadSeed(path: string): Promise<SandboxSeed> {
+/** Reads a seed file (.json, .yaml or .yml). A large JSON seed in writeSeed's layout is read a line at a time. */
+export async function loadSeed(path: string, options: { streamFromBytes?: number } = {}): Promise<SandboxSeed> {
+  const unreadable = (err: unknown): ZdsfError => {
+    const code = (err as NodeJS.ErrnoException).code;
+    return new ZdsfError(code === 'ENOENT' ? `Seed file not found: ${path}` : `Cannot read seed file ${path}: ${(err as Error).message}`, 'seed_unreadable');
+  };
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch (err) {
+    throw unreadable(err);
+  }
+  const ext = extname(path).toLowerCase();
+  if (ext !== '.yaml' && ext !== '.yml' && size >= (options.streamFromBytes ?? STREAM_SEED_FROM_BYTES)) {
+    let data: unknown;
+    try {
+      data = await readSeedLines(path);
+    } catch (err) {
+      throw unreadable(err);
+    }
+    if (data !== null) return checkSeed(data, path);
+  }
+  if (size > MAX_STRING_BYTES) {
+    throw new ZdsfError(
+      `Seed file ${path} is ${Math.round(size / 2 ** 20)} MB: too large to read as one string (at most 512 MB). ` +
+        'Write it with `npm run seed` (one record per line), which the sandbox reads a line at a time.',
+      'seed_unreadable',
+    );
+  }
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new ZdsfError(code === 'ENOENT' ? `Seed file not found: ${path}` : `Cannot read seed file ${path}: ${(err as Error).message}`, 'seed_unreadable');
+    throw unreadable(err);
   }
   return parseSeed(text, path);
 }
