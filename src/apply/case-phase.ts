@@ -1,8 +1,10 @@
 // How apply sends a batch of case changes (issue 18): one sObject Collections upsert keyed by the ticket id field
 // (SalesforceWriter.upsert retries whole requests on 5xx / network failures and re-sends the records Salesforce
-// asks it to). When the upsert's outcome is unknown (no answer after the writer's retries), the Cases are looked
+// asks it to), or, for a phase of at least `cases.bulk_threshold` changes, one Bulk API 2.0 ingest job of up to
+// BULK_JOB_RECORDS (the same per-record results; docs/cases.md has the measurement behind the threshold). When the upsert's outcome is unknown (no answer after the writer's retries), the Cases are looked
 // up by the key: one found as sent was written; one not found, or different, is reported not written. An upsert
 // by external id never creates a second Case for one ticket, so the next apply may send it again.
+import type { Sync } from '../model/config.js';
 import type { CaseAttributes, CaseChange } from '../model/plan.js';
 import type { SalesforceWriter, WriteResult } from '../model/ports.js';
 import { COLLECTION_SIZE } from '../salesforce/case-writer.js';
@@ -11,6 +13,14 @@ import { errorMessage } from './outcome.js';
 
 /** Records a Collections request carries. */
 export const CASE_BATCH_SIZE = COLLECTION_SIZE;
+/** Records one Bulk API 2.0 ingest job carries at most (its CSV is split further when over 100 MB). */
+export const BULK_JOB_RECORDS = 50_000;
+
+/** The records of one batch of a case phase of `count` changes: a Bulk job's from the threshold on, else a Collections request's. */
+export function caseGroupSize(count: number, config: Sync): number {
+  const threshold = config.cases?.bulk_threshold;
+  return threshold !== undefined && count >= threshold ? BULK_JOB_RECORDS : CASE_BATCH_SIZE;
+}
 
 function errorText(errors: { statusCode: string; message: string; fields: string[] }[]): string {
   return errors.map((e) => `${e.statusCode}: ${e.message}${e.fields.length ? ` (${e.fields.join(', ')})` : ''}`).join('; ') || 'Salesforce reported a failure without an error';
@@ -22,7 +32,7 @@ export async function upsertCases(writer: SalesforceWriter, payloads: Record<str
   const records = payloads as CaseAttributes[];
   let answers;
   try {
-    answers = await writer.upsert(keyField, records);
+    answers = await writer.upsert(keyField, records, records.length > CASE_BATCH_SIZE ? { bulk: true } : {});
   } catch (err) {
     const why = errorMessage(err);
     let found;

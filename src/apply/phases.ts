@@ -2,12 +2,13 @@
 // from the change, never derived from the config), the endpoint, how a batch is sent and what an outcome
 // means. A new kind of change is one entry here, which the compiler requires (PhaseSpecs is keyed by every
 // ChangeKind). Retries are the transport's and recovery of unknown outcomes the writer's: none here.
+import type { Sync } from '../model/config.js';
 import type { Change, ChangeKind } from '../model/plan.js';
 import type { SalesforceWriter, TargetWriter, WriteResult } from '../model/ports.js';
 import { BULK_SIZE } from './estimate.js';
 import { OFFBOARD_PHASES } from './offboard-apply.js';
 import { FIELD_CREATE, FIELD_OPTION_CREATE } from './field-phases.js';
-import { upsertCases, CASE_BATCH_SIZE } from './case-phase.js';
+import { upsertCases, CASE_BATCH_SIZE, caseGroupSize } from './case-phase.js';
 
 /** The change shape of one kind: ChangeOf<"user:create"> is UserCreate. */
 export type ChangeOf<K extends ChangeKind> = Extract<Change, { type: K extends `${infer T}:${string}` ? T : never; action: K extends `${string}:${infer A}` ? A : never }>;
@@ -38,6 +39,9 @@ export interface PhaseSpec<C extends Change> {
 /** A phase that writes Salesforce (issue 18: Cases) through the SalesforceWriter port. */
 export interface SalesforcePhaseSpec<C extends Change> extends Omit<PhaseSpec<C>, 'target' | 'send'> {
   target: 'salesforce';
+  /** the records a batch carries, when it depends on how many the phase has (Cases: a Bulk API 2.0 job from
+   * `cases.bulk_threshold` on); default batchSize */
+  groupSize?(count: number, config: Sync): number;
   send(writer: SalesforceWriter, payloads: Record<string, unknown>[], changes: C[]): Promise<WriteResult[]>;
 }
 
@@ -116,6 +120,7 @@ export const PHASE_SPECS: PhaseSpecs = {
     target: 'salesforce',
     endpoint: 'PATCH /services/data/vXX.X/composite/sobjects/Case/{key_field}',
     batchSize: CASE_BATCH_SIZE,
+    groupSize: caseGroupSize,
     payload: (c) => ({ ...c.after }),
     send: (w, payloads, changes) => upsertCases(w, payloads, changes),
   },
@@ -123,6 +128,7 @@ export const PHASE_SPECS: PhaseSpecs = {
     target: 'salesforce',
     endpoint: 'PATCH /services/data/vXX.X/composite/sobjects/Case/{key_field}',
     batchSize: CASE_BATCH_SIZE,
+    groupSize: caseGroupSize,
     payload: (c) => ({ ...c.after }),
     send: (w, payloads, changes) => upsertCases(w, payloads, changes),
   },

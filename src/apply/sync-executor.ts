@@ -136,7 +136,7 @@ export class SyncExecutor {
       if (typeof payload === 'string') this.fail({ change, payload: {} }, 'not sent', payload);
       else items.push({ change, payload });
     }
-    const groups = chunk(items, spec.batchSize);
+    const groups = chunk(items, spec.target === 'salesforce' && spec.groupSize ? spec.groupSize(items.length, this.p.config) : spec.batchSize);
     // Up to jobsInFlight() batches at once (from the budget; #12): a bulk request's job is followed (polled) while the next batches
     // are sent. Batches of one phase are independent of each other.
     let next = 0;

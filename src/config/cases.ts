@@ -17,6 +17,9 @@ import { CheckContext, entries, isObj, str, type Json } from './context.js';
 /** Case fields zdsf sets itself: a mapping under `fields` may not name them. */
 export const CASE_OWN_FIELDS = ['Status', 'AccountId', 'ContactId'] as const;
 
+/** Case changes from which apply uses a Bulk API 2.0 ingest job (measured: docs/cases.md, npm run bench -- --cases). */
+export const DEFAULT_BULK_THRESHOLD = 2000;
+
 const DEFAULT_FIELDS: Record<string, string> = { Subject: 'subject', Description: 'description' };
 
 /** Whether the sync's users section reads Contacts (the users match that gives a requester its ContactId). */
@@ -129,6 +132,7 @@ export function buildCases(ctx: CheckContext, c: Json, at: Segment[], sync: Json
     fields: {},
     account: c.account !== false,
     contact: typeof c.contact === 'boolean' ? c.contact : readsContacts(sync.users),
+    bulk_threshold: typeof c.bulk_threshold === 'number' ? c.bulk_threshold : DEFAULT_BULK_THRESHOLD,
     positions: {},
     pos: ctx.pos(at, true),
   };

@@ -199,7 +199,8 @@ export interface SalesforceWriter {
   readCasesByKeys(keyField: string, keys: readonly string[], fields: readonly string[]): Promise<({ Id: string } & Record<string, unknown>)[]>;
   /** which of `ids` are Accounts */
   existingAccountIds(ids: readonly string[]): Promise<Set<string>>;
-  upsert(keyField: string, records: readonly CaseAttributes[]): Promise<SalesforceUpsertResult[]>;
+  /** sObject Collections, 200 records a request; with `bulk`, one Bulk API 2.0 ingest job (issue 18) */
+  upsert(keyField: string, records: readonly CaseAttributes[], options?: { bulk?: boolean }): Promise<SalesforceUpsertResult[]>;
   /** requests sent so far */
   readonly requestCount: number;
 }

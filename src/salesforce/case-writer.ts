@@ -12,10 +12,9 @@
 // Every other per-record failure (REQUIRED_FIELD_MISSING, INVALID_FIELD_FOR_INSERT_UPDATE, a DUPLICATE_VALUE on
 // another unique field, validation rules) is reported with Salesforce's code, message and fields.
 //
-// Bulk API 2.0 ingest is not used: a job costs at least 6 requests (create, upload, close, poll, successful and
-// failed results) and minutes of latency, against ceil(n / 200) Collections requests; it pays only for first
-// syncs of well over 1,200 tickets, which Collections still carry within the daily API limit (100,000 tickets:
-// 500 requests). See docs/cases.md.
+// With `{ bulk: true }` (apply asks for it from `cases.bulk_threshold` case changes of a sync on) the records go
+// through one Bulk API 2.0 ingest job instead (bulk-ingest.ts), with the same per-record results and retries.
+// See docs/cases.md for the measurement behind the threshold.
 //
 // Reads go through jsforce (its GET retries and session refresh); writes are sent with fetch on the
 // connection's session so that the status of every answer is known (jsforce hides it), with one session refresh
@@ -29,6 +28,7 @@ import { chunk, isRecord } from '../util/data.js';
 import { ZdsfError } from '../util/errors.js';
 import { authSecrets, errorParts, redact, translateConnectionError, type FetchLike } from './auth.js';
 import { escapeSoqlString } from './soql.js';
+import { bulkUpsert, type SfHttp } from './bulk-ingest.js';
 
 /** Records an sObject Collections request carries at most. */
 export const COLLECTION_SIZE = 200;
@@ -47,6 +47,11 @@ export interface CaseWriterOptions {
   /** per request; default 120 000 ms */
   timeoutMs?: number;
   logger?: Logger;
+  /** Bulk API 2.0 jobs: first status check after this long (default 1000 ms), doubled up to the max (default 10 000 ms) */
+  bulkPollIntervalMs?: number;
+  bulkMaxPollIntervalMs?: number;
+  /** a Bulk API 2.0 job not finished after this long is aborted and its outcome looked up (default 30 minutes) */
+  bulkTimeoutMs?: number;
 }
 
 export interface SfRecordError {
@@ -190,7 +195,43 @@ export class SalesforceCaseAdapter {
    * Throws only when Salesforce cannot be reached or refuses the session; a request Salesforce refuses as a
    * whole (4xx) fails each of its records with that error.
    */
-  async upsert(keyField: string, records: readonly Record<string, Scalar>[]): Promise<CaseUpsertResult[]> {
+  async upsert(keyField: string, records: readonly Record<string, Scalar>[], options: { bulk?: boolean } = {}): Promise<CaseUpsertResult[]> {
+    if (options.bulk && records.length > 0) return this.upsertBulk(keyField, records);
+    return this.upsertCollections(keyField, records);
+  }
+
+  /**
+   * The upsert through a Bulk API 2.0 ingest job (bulk-ingest.ts); records failing with a retriable error
+   * (UNABLE_TO_LOCK_ROW, DUPLICATE_VALUE on the key, ...) are re-sent through Collections.
+   */
+  private async upsertBulk(keyField: string, records: readonly Record<string, Scalar>[]): Promise<CaseUpsertResult[]> {
+    this.checkKeys(keyField, records);
+    const http: SfHttp = (method, path, body, contentType) => this.call(method, path, body, contentType, keyField);
+    const run = await bulkUpsert(http, this.instance.api_version, keyField, records, {
+      sleep: this.sleep,
+      ...(this.options.bulkPollIntervalMs !== undefined ? { pollIntervalMs: this.options.bulkPollIntervalMs } : {}),
+      ...(this.options.bulkMaxPollIntervalMs !== undefined ? { maxPollIntervalMs: this.options.bulkMaxPollIntervalMs } : {}),
+      ...(this.options.bulkTimeoutMs !== undefined ? { timeoutMs: this.options.bulkTimeoutMs } : {}),
+    });
+    this.options.logger?.debug(`Salesforce ${this.instance.name}: ${records.length} Cases through Bulk API 2.0 job ${run.jobs.join(', ')}`);
+    const results = run.results;
+    const again = results.map((r, i) => (this.retriable(r, keyField) ? i : -1)).filter((i) => i >= 0);
+    if (again.length > 0 && this.maxAttempts > 1) {
+      await this.sleep(this.baseDelayMs);
+      const resent = await this.upsertCollections(keyField, again.map((i) => records[i]), this.maxAttempts - 1);
+      again.forEach((i, j) => {
+        const created = results[i].created === true || resent[j].created === true;
+        results[i] = { ...resent[j], attempts: resent[j].attempts + 1, ...(created ? { created } : {}) };
+      });
+    }
+    return results;
+  }
+
+  private retriable(r: CaseUpsertResult, keyField: string): boolean {
+    return !r.ok && r.errors.some((e) => RETRIABLE_RECORD.has(e.statusCode) || (e.statusCode === 'DUPLICATE_VALUE' && (e.fields.length === 0 || e.fields.some((f) => f.toLowerCase() === keyField.toLowerCase()))));
+  }
+
+  private checkKeys(keyField: string, records: readonly Record<string, Scalar>[]): string[] {
     const keys = records.map((r) => String(r[keyField] ?? ''));
     const seen = new Set<string>();
     for (const k of keys) {
@@ -198,9 +239,14 @@ export class SalesforceCaseAdapter {
       if (seen.has(k)) throw new ZdsfError(`two Case upsert records share ${keyField} = ${k}: refusing to send them`, 'internal');
       seen.add(k);
     }
+    return keys;
+  }
+
+  private async upsertCollections(keyField: string, records: readonly Record<string, Scalar>[], maxRounds = this.maxAttempts): Promise<CaseUpsertResult[]> {
+    const keys = this.checkKeys(keyField, records);
     const results: CaseUpsertResult[] = keys.map((key) => ({ key, ok: false, errors: [], attempts: 0 }));
     let pending = records.map((_r, i) => i);
-    for (let round = 1; pending.length > 0 && round <= this.maxAttempts; round++) {
+    for (let round = 1; pending.length > 0 && round <= maxRounds; round++) {
       if (round > 1) await this.sleep(this.baseDelayMs * 2 ** (round - 2));
       const retry: number[] = [];
       for (const part of chunk(pending, COLLECTION_SIZE)) {
@@ -225,8 +271,7 @@ export class SalesforceCaseAdapter {
             return;
           }
           res.errors = (Array.isArray(a.errors) ? a.errors : []).map(recordError);
-          const again = res.errors.some((e) => RETRIABLE_RECORD.has(e.statusCode) || (e.statusCode === 'DUPLICATE_VALUE' && (e.fields.length === 0 || e.fields.some((f) => f.toLowerCase() === keyField.toLowerCase()))));
-          if (again) retry.push(i);
+          if (this.retriable(res, keyField)) retry.push(i);
         });
       }
       pending = retry;
@@ -238,6 +283,29 @@ export class SalesforceCaseAdapter {
   private async send(keyField: string, records: readonly Record<string, Scalar>[]): Promise<unknown[] | SfRecordError> {
     const path = `/services/data/v${this.instance.api_version}/composite/sobjects/Case/${encodeURIComponent(keyField)}`;
     const body = JSON.stringify({ allOrNone: false, records: records.map((r) => ({ attributes: { type: 'Case' }, ...r })) });
+    const { status, text } = await this.call('PATCH', path, body, 'application/json', keyField);
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = text;
+    }
+    if (status >= 200 && status < 300 && Array.isArray(parsed)) return parsed;
+    const first = Array.isArray(parsed) ? parsed[0] : parsed;
+    const raw = isRecord(first) ? recordError(first) : { statusCode: `HTTP_${status}`, message: String(text).slice(0, 300), fields: [] };
+    return { ...raw, message: this.redacted(raw.message) };
+  }
+
+  private redacted(text: string): string {
+    return redact(text, [...this.secrets, this.conn.accessToken ?? ''].filter((x) => x.length >= 4));
+  }
+
+  /**
+   * One write request on the connection's session: retried on 5xx and network failures (up to maxAttempts), one
+   * session refresh on 401; 401 / 403 after that throw, as does a 5xx or no answer on the last try. Any other
+   * status is returned with its body.
+   */
+  private async call(method: string, path: string, body: string | undefined, contentType: string, keyField: string): Promise<{ status: number; text: string }> {
     let refreshed = false;
     for (let attempt = 1; ; attempt++) {
       const url = `${this.conn.instanceUrl.replace(/\/+$/, '')}${path}`;
@@ -248,9 +316,9 @@ export class SalesforceCaseAdapter {
       try {
         this.count += 1;
         const res = await this.fetchFn(url, {
-          method: 'PATCH',
-          headers: { Authorization: `Bearer ${this.conn.accessToken ?? ''}`, 'Content-Type': 'application/json', Accept: 'application/json' },
-          body,
+          method,
+          headers: { Authorization: `Bearer ${this.conn.accessToken ?? ''}`, 'Content-Type': contentType, Accept: contentType === 'text/csv' ? 'text/csv' : 'application/json' },
+          ...(body !== undefined ? { body } : {}),
           signal: controller.signal,
         });
         status = res.status;
@@ -262,38 +330,37 @@ export class SalesforceCaseAdapter {
         if (attempt >= this.maxAttempts) {
           throw new ZdsfError(`Cannot write Cases to Salesforce instance ${this.instance.name} at ${url} (${what}, ${attempt} tries). Upserts are keyed by ${keyField}: running apply again is safe.`, 'unreachable');
         }
-        this.options.logger?.debug(`Salesforce ${this.instance.name}: PATCH ${path}: ${what}; retrying`);
+        this.options.logger?.debug(`Salesforce ${this.instance.name}: ${method} ${path}: ${what}; retrying`);
         await this.sleep(this.baseDelayMs * 2 ** (attempt - 1));
         continue;
       }
       clearTimeout(timer);
-      let parsed: unknown;
-      try {
-        parsed = text ? JSON.parse(text) : undefined;
-      } catch {
-        parsed = text;
-      }
-      if (status >= 200 && status < 300 && Array.isArray(parsed)) return parsed;
-      const first = Array.isArray(parsed) ? parsed[0] : parsed;
-      const raw = isRecord(first) ? recordError(first) : { statusCode: `HTTP_${status}`, message: String(text).slice(0, 300), fields: [] };
-      const error = { ...raw, message: redact(raw.message, [...this.secrets, this.conn.accessToken ?? ''].filter((x) => x.length >= 4)) };
+      if (status < 400 || (status < 500 && status !== 401 && status !== 403)) return { status, text };
       if (status === 401 && !refreshed) {
         refreshed = true;
         await this.get('/limits', 'a session refresh'); // jsforce renews an expired session on this GET
         continue;
       }
+      const error = (() => {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          parsed = undefined;
+        }
+        const first = Array.isArray(parsed) ? parsed[0] : parsed;
+        const raw = isRecord(first) ? recordError(first) : { statusCode: `HTTP_${status}`, message: String(text).slice(0, 300), fields: [] };
+        return { ...raw, message: this.redacted(raw.message) };
+      })();
       if (status === 401 || status === 403) {
         throw new ZdsfError(`Salesforce instance ${this.instance.name} refused the Case upsert (${status} ${error.statusCode}: ${error.message}). Check the integration user's session and its Edit permission on Case.`, 'unauthorized');
       }
-      if (status >= 500 && attempt < this.maxAttempts) {
-        this.options.logger?.debug(`Salesforce ${this.instance.name}: PATCH ${path}: ${status} ${error.statusCode}; retrying`);
+      if (attempt < this.maxAttempts) {
+        this.options.logger?.debug(`Salesforce ${this.instance.name}: ${method} ${path}: ${status} ${error.statusCode}; retrying`);
         await this.sleep(this.baseDelayMs * 2 ** (attempt - 1));
         continue;
       }
-      if (status >= 500) {
-        throw new ZdsfError(`Salesforce instance ${this.instance.name} answered ${status} ${error.statusCode} to a Case upsert ${attempt} times (${error.message}). Upserts are keyed by ${keyField}: running apply again is safe.`, 'salesforce_error');
-      }
-      return error;
+      throw new ZdsfError(`Salesforce instance ${this.instance.name} answered ${status} ${error.statusCode} to a Case upsert ${attempt} times (${error.message}). Upserts are keyed by ${keyField}: running apply again is safe.`, 'salesforce_error');
     }
   }
 }

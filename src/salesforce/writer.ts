@@ -30,7 +30,7 @@ export function createSalesforceWriter(instance: SalesforceInstance, options: Sa
     describeCase: async () => (await use()).describeCase(),
     readCasesByKeys: async (field, keys, fields) => (await use()).readCasesByKeys(field, keys, fields),
     existingAccountIds: async (ids) => (await use()).existingAccountIds(ids),
-    upsert: async (field, records) => (await use()).upsert(field, records),
+    upsert: async (field, records, opts) => (await use()).upsert(field, records, opts),
     get requestCount() {
       return connected?.requestCount ?? 0;
     },

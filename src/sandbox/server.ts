@@ -38,6 +38,8 @@ export interface SandboxOptions {
    * `rate-limit` = as recorded from 2023 instances (rate-limit, rate-limit-remaining, rate-limit-reset).
    * Both variants also send X-Rate-Limit and X-Rate-Limit-Remaining. */
   zendeskRateLimitHeaders?: 'ratelimit' | 'rate-limit';
+  /** processing time (ms) of a Salesforce Bulk API 2.0 ingest job of n records; absent: one state per status check */
+  bulkIngestDelayMs?: (records: number) => number;
 }
 
 export interface SandboxFaults {
@@ -155,7 +157,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   let instances = new Map<string, Instance>();
 
   const build = (s: SandboxSeed): void => {
-    salesforce = createSalesforceEmulator(s.salesforce ?? {}, { baseUrl: () => baseUrl, authNow: now, changeNow: now });
+    salesforce = createSalesforceEmulator(s.salesforce ?? {}, { baseUrl: () => baseUrl, authNow: now, changeNow: now, ...(options.bulkIngestDelayMs ? { bulkIngestDelayMs: options.bulkIngestDelayMs } : {}) });
     instances = new Map();
     const add = (name: string, zs: ZendeskSeed | undefined, prefix: string): void => {
       const instanceUrl = (): string => `${baseUrl}${prefix}`;

@@ -38,6 +38,7 @@ export function casesConfig(extra: Partial<CaseSync> = {}): CaseSync {
     },
     account: true,
     contact: true,
+    bulk_threshold: 2000,
     positions: {},
     ...extra,
   };

@@ -15,7 +15,8 @@
 //   text sorts by lower-cased code points, not by the org's locale collation.
 // - the top-level batch size is not reduced for queries with subqueries; child subqueries page after
 //   `childBatchSize` (200) children; query locators do not expire (but only 10 stay open, as in Salesforce).
-// - Bulk API 2.0 query jobs are evaluated when created (a snapshot) and move one state per status check.
+// - Bulk API 2.0 query jobs are evaluated when created (a snapshot) and move one state per status check;
+//   ingest jobs (upserts, ingest.ts) run when a status check finds their processing delay passed.
 // - sObject writes (single records and sObject Collections: create, update, upsert by external id) are those
 //   of writes.ts, which says where they differ.
 // - records also change between runs through the control endpoint POST /__sandbox/salesforce/changes
@@ -28,6 +29,7 @@ import { SfApiError } from './errors.js';
 import { SalesforceCredentials } from './credentials.js';
 import { compileQuery, type Column, type CompiledQuery } from './soql.js';
 import { createSalesforceWrites } from './writes.js';
+import { createIngestJobs } from './ingest.js';
 import { SfChangeLog, type SfChange, type SfChangeResult } from './changes.js';
 
 export { SfDatabase } from './database.js';
@@ -53,6 +55,8 @@ export interface SalesforceEmulatorOptions {
   changeNow?: () => number;
   /** Sforce-Limit-Info's daily maximum (default 15000) */
   apiLimit?: number;
+  /** processing time (ms) of a Bulk API 2.0 ingest job of n records (ingest.ts); absent: one state per status check */
+  bulkIngestDelayMs?: (records: number) => number;
 }
 
 export interface SalesforceEmulator extends Emulator<SalesforceSeed> {
@@ -231,6 +235,7 @@ export function createSalesforceEmulator(seed: SalesforceSeed | undefined, optio
   };
 
   const writes = createSalesforceWrites({ db: () => db, newId: (prefix) => nextId(prefix), now, userId: USER_ID });
+  const ingest = createIngestJobs({ writes, newId: (prefix) => nextId(prefix), now, userId: USER_ID, ...(options.bulkIngestDelayMs ? { delayMs: options.bulkIngestDelayMs } : {}), ...(options.authNow ? { clock: options.authNow } : {}) });
 
   const limitHeaders = (): Record<string, string> => ({ 'Sforce-Limit-Info': `api-usage=${apiUsage}/${apiLimit}` });
   const withLimits = (res: SandboxResponse): SandboxResponse => ({ ...res, headers: { ...(res.headers ?? {}), ...limitHeaders() } });
@@ -565,6 +570,7 @@ export function createSalesforceEmulator(seed: SalesforceSeed | undefined, optio
       if (rest.length === 2) return retrieve(v, object, second);
     }
     if (head === 'jobs' && rest[0] === 'query') return bulk(req, v, rest.slice(1));
+    if (head === 'jobs' && rest[0] === 'ingest') return ingest.route(req, v, rest.slice(1));
     const written = writes.route(req, v, parts);
     if (written) return written;
     return notFound();
@@ -606,6 +612,7 @@ export function createSalesforceEmulator(seed: SalesforceSeed | undefined, optio
       db = new SfDatabase(current);
       credentials = new SalesforceCredentials(current.auth, authNow);
       writes.reset();
+      ingest.reset();
       cursors.clear();
       childCursors.clear();
       jobs.clear();

@@ -36,6 +36,9 @@ export interface SalesforceWrites {
   route(req: SandboxRequest, version: string, parts: string[]): SandboxResponse | undefined;
   /** the objects written since the last reset, with all their records (for the sandbox's state) */
   written(): Record<string, SfSeedRecord[]>;
+  /** a Bulk API 2.0 ingest upsert (ingest.ts): each CSV row of `object` by `keyField`, one outcome per row; a
+   * string when the job fails as a whole (no such object, field or external id field) */
+  ingestUpsert(object: string, keyField: string, rows: Record<string, string>[]): IngestOutcome[] | string;
   reset(): void;
   /** forgets which tables were written (their records are now the org's own, after a change batch), keeping
    * the CaseNumber counter */
@@ -49,6 +52,9 @@ interface RecordError {
 }
 
 type Outcome = { ok: true; id: string; created?: boolean } | { ok: false; errors: RecordError[] };
+export type IngestOutcome = Outcome;
+
+const NUMERIC = new Set(['double', 'int', 'currency', 'percent', 'long']);
 
 const MAX_RECORDS = 200;
 const SYSTEM = new Set(['id', 'isdeleted', 'createddate', 'createdbyid', 'lastmodifieddate', 'lastmodifiedbyid', 'systemmodstamp']);
@@ -315,6 +321,29 @@ export function createSalesforceWrites(options: SalesforceWritesOptions): Salesf
         throw e;
       }
       return undefined;
+    },
+    ingestUpsert(object, keyFieldName, rows) {
+      const table = options.db().table(object);
+      if (!table) return `InvalidJob : Unable to find object: ${object}`;
+      const key = keyFieldOf(table, keyFieldName);
+      if (typeof key !== 'string') return `InvalidBatch : Field name provided, ${keyFieldName} is not an External ID or indexed field for ${table.name}`;
+      const header = Object.keys(rows[0] ?? {});
+      const unknown = header.filter((h) => !table.field(h));
+      if (unknown.length > 0) return `InvalidBatch : Field name not found : ${unknown[0]}`;
+      const keys = new Set<string>();
+      return rows.map((row): Outcome => {
+        const values = new Map<string, unknown>();
+        for (const [h, raw] of Object.entries(row)) {
+          if (raw === '') continue; // an empty cell leaves the field as it is
+          const f = table.field(h)!;
+          values.set(f.name, raw === '#N/A' ? null : f.type === 'boolean' ? raw.toLowerCase() === 'true' : NUMERIC.has(f.type) ? Number(raw) : raw);
+        }
+        const k = values.get(key);
+        if (!blank(k) && keys.has(String(k))) return { ok: false, errors: [{ statusCode: 'DUPLICATE_EXTERNAL_ID', message: `Duplicate external id specified: ${String(k)}`, fields: [key] }] };
+        keys.add(String(k));
+        const u = upsert(table, key, k, values);
+        return 'ok' in u ? u : { ok: false, errors: [{ statusCode: 'DUPLICATE_EXTERNAL_ID', message: `${key}: more than one record found for external id field: ${String(k)}`, fields: [key] }] };
+      });
     },
     written() {
       return Object.fromEntries([...copied].map((t) => [t.name, t.records]));
