@@ -16,7 +16,7 @@ import { createPlan, planFailed, planHasChanges } from '../services/plan.js';
 import { readPlanFile } from '../services/plan-file.js';
 import { ZdsfError } from '../util/errors.js';
 import { installInterrupt, interruptSummary } from '../cli/interrupt.js';
-import { acquireInstanceLocks, instancesWritten } from '../services/apply-lock.js';
+import { acquireInstanceLocks, caseOrgsWritten, instancesWritten } from '../services/apply-lock.js';
 
 export default class Apply extends BaseCommand {
   static override summary = 'Carry out a plan in Zendesk.';
@@ -69,11 +69,12 @@ Exit codes: 0 success; 1 error or any record that failed; 130 interrupted by SIG
     const logger = stderrLogger();
     const stateDir = flags.state !== undefined ? resolve(flags.state) : config.state?.dir;
 
-    // one apply at a time per Zendesk instance, whichever config it comes from; taken before planning, so that
-    // what is shown for approval is not changed underneath by another apply (issue 14)
+    // one apply at a time per Zendesk instance, whichever config it comes from, and per Salesforce org written
+    // Cases to (issue 18); taken before planning, so that what is shown for approval is not changed underneath by
+    // another apply (issue 14)
     const only = flags.sync && flags.sync.length > 0 ? flags.sync : undefined;
     const syncNames = only ?? (saved ? saved.syncs.map((s) => s.name) : config.syncs.map((s) => s.name));
-    const lock = acquireInstanceLocks(instancesWritten(config, syncNames), { logger, command: 'apply', config: flags.config });
+    const lock = acquireInstanceLocks(instancesWritten(config, syncNames), { logger, command: 'apply', config: flags.config, caseOrgs: caseOrgsWritten(config, syncNames) });
     let result;
     let interrupt: ReturnType<typeof installInterrupt> | undefined;
     try {

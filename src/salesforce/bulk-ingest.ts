@@ -5,7 +5,7 @@
 //                                                     operation: "upsert", lineEnding: "LF" }   -> { id, state: "Open" }
 //   PUT   /services/data/vXX.X/jobs/ingest/{id}/batches      (text/csv)                          -> 201
 //   PATCH /services/data/vXX.X/jobs/ingest/{id}     { state: "UploadComplete" }
-//   GET   /services/data/vXX.X/jobs/ingest/{id}     until JobComplete, Failed or Aborted (backoff 1 s .. 10 s)
+//   GET   /services/data/vXX.X/jobs/ingest/{id}     until JobComplete, Failed or Aborted (1 s, x1.5, at most 5 s)
 //   GET   .../successfulResults   "sf__Id","sf__Created",<columns>
 //   GET   .../failedResults       "sf__Id","sf__Error",<columns>    (sf__Error: "CODE:message:fields --")
 //
@@ -34,9 +34,9 @@ export type SfHttp = (method: string, path: string, body: string | undefined, co
 export interface BulkIngestOptions {
   sleep: (ms: number) => Promise<void>;
   now?: () => number;
-  /** first status check after this long; doubled up to maxPollIntervalMs; default 1000 */
+  /** first status check after this long; then 1.5 times longer each, up to maxPollIntervalMs; default 1000 */
   pollIntervalMs?: number;
-  /** default 10 000 */
+  /** default 5000 (Data Loader's own interval) */
   maxPollIntervalMs?: number;
   /** a job not finished after this long is aborted and reported; default 30 minutes */
   timeoutMs?: number;
@@ -159,7 +159,7 @@ export async function bulkUpsert(http: SfHttp, apiVersion: string, keyField: str
       await http('PATCH', `${base}/${id}`, JSON.stringify({ state: 'Aborted' }), 'application/json').catch(() => undefined);
       throw new ZdsfError(`Bulk API 2.0 job ${id} was still ${String(info.state)} after ${Math.round(timeoutMs / 1000)} s: aborted. Upserts are keyed by ${keyField}: running apply again is safe.`, 'salesforce_error');
     }
-    wait = Math.min(wait * 2, options.maxPollIntervalMs ?? 10_000);
+    wait = Math.min(Math.round(wait * 1.5), options.maxPollIntervalMs ?? 5000);
   }
 
   const byKey = new Map<string, CaseUpsertResult>();

@@ -47,7 +47,7 @@ export interface CaseWriterOptions {
   /** per request; default 120 000 ms */
   timeoutMs?: number;
   logger?: Logger;
-  /** Bulk API 2.0 jobs: first status check after this long (default 1000 ms), doubled up to the max (default 10 000 ms) */
+  /** Bulk API 2.0 jobs: first status check after this long (default 1000 ms), x1.5 each up to the max (default 5000 ms) */
   bulkPollIntervalMs?: number;
   bulkMaxPollIntervalMs?: number;
   /** a Bulk API 2.0 job not finished after this long is aborted and its outcome looked up (default 30 minutes) */

@@ -6,11 +6,18 @@
 // time and config; a second apply refuses, naming the holder. A lock whose holder is gone (same host, pid not
 // running; or older than STALE_AFTER_MS) is taken over with a warning. The lock is advisory and local to a machine
 // (or to whatever ZDSF_LOCK_DIR is shared between): applies from two machines are not kept apart by it.
+//
+// Case writes (issue 18) take a second kind of lock in the same directory: one per Salesforce org that an
+// applied sync with a `cases` section writes Cases to, so that two applies never upsert Cases into one org at
+// once. zdsf knows the org before connecting only from the config, so the org's key is (salesforceOrgKey) the
+// instance URL of an access token, else the login URL together with the username (jwt, password: a username
+// belongs to one org), else the login URL (client_credentials needs the org's My Domain URL there). Two configs
+// naming one org through different integration users are therefore not kept apart.
 import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { homedir, hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Config, ZendeskInstance } from '../model/config.js';
+import type { Config, SalesforceInstance, ZendeskInstance } from '../model/config.js';
 import type { Logger } from '../model/ports.js';
 import { ZdsfError } from '../util/errors.js';
 import { PRIVATE_FILE_MODE } from '../util/files.js';
@@ -45,6 +52,35 @@ export function lockPathFor(zendeskUrl: string, env: NodeJS.ProcessEnv = process
   const host = url.replace(/^[a-z]+:\/\//, '').replace(/[^a-z0-9.-]+/g, '_').slice(0, 80);
   const hash = createHash('sha256').update(url).digest('hex').slice(0, 12);
   return join(lockDir(env), `${host}-${hash}.apply.lock`);
+}
+
+const normal = (url: string): string => url.trim().replace(/\/+$/, '').toLowerCase();
+
+/** Which Salesforce org a Case write goes to, as far as the config tells before connecting (see the top). */
+export function salesforceOrgKey(instance: SalesforceInstance): string {
+  const a = instance.auth;
+  if (a.method === 'access_token' && a.instance_url) return normal(a.instance_url);
+  if ((a.method === 'jwt' || a.method === 'password') && a.username) return `${normal(instance.login_url)} user ${a.username.trim().toLowerCase()}`;
+  return normal(instance.login_url);
+}
+
+/** The lock file of Case writes to one Salesforce org. */
+export function caseLockPathFor(instance: SalesforceInstance, env: NodeJS.ProcessEnv = process.env): string {
+  const key = salesforceOrgKey(instance);
+  const host = key.replace(/^[a-z]+:\/\//, '').split(/[/ ]/)[0].replace(/[^a-z0-9.-]+/g, '_').slice(0, 80);
+  const hash = createHash('sha256').update(key).digest('hex').slice(0, 12);
+  return join(lockDir(env), `salesforce-${host}-${hash}.cases.lock`);
+}
+
+/** The Salesforce instances whose orgs an apply of these syncs writes Cases to (each org once). */
+export function caseOrgsWritten(config: Config, syncNames: readonly string[]): SalesforceInstance[] {
+  const out = new Map<string, SalesforceInstance>();
+  for (const name of syncNames) {
+    const sync = config.syncs.find((s) => s.name === name);
+    const instance = sync?.cases ? config.salesforce[sync.from] : undefined;
+    if (instance) out.set(salesforceOrgKey(instance), instance);
+  }
+  return [...out.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, i]) => i);
 }
 
 /** The Zendesk instances an apply of these syncs writes to (each once, by URL). */
@@ -155,14 +191,21 @@ export function acquireApplyLock(path: string, options: LockOptions = {}): Apply
 }
 
 /**
- * Takes the lock of every Zendesk instance an apply writes to (in URL order, all or none): a refusal releases the
- * ones already taken. `release` frees them all.
+ * Takes the lock of every Zendesk instance an apply writes to (in URL order), then that of every Salesforce org it
+ * writes Cases to (`caseOrgs`), all or none: a refusal releases the ones already taken. `release` frees them all.
  */
-export function acquireInstanceLocks(instances: readonly ZendeskInstance[], options: Omit<LockOptions, 'subject' | 'instance'> & { env?: NodeJS.ProcessEnv } = {}): ApplyLock {
+export function acquireInstanceLocks(
+  instances: readonly ZendeskInstance[],
+  options: Omit<LockOptions, 'subject' | 'instance'> & { env?: NodeJS.ProcessEnv; caseOrgs?: readonly SalesforceInstance[] } = {},
+): ApplyLock {
   const held: ApplyLock[] = [];
   try {
     for (const i of instances) {
       held.push(acquireApplyLock(lockPathFor(i.url, options.env), { ...options, subject: `Zendesk instance ${i.name} (${i.url})`, instance: i.url }));
+    }
+    for (const sf of options.caseOrgs ?? []) {
+      const key = salesforceOrgKey(sf);
+      held.push(acquireApplyLock(caseLockPathFor(sf, options.env), { ...options, subject: `Salesforce instance ${sf.name} (Case writes to ${key.split(' user ')[0]})`, instance: key.split(' user ')[0] }));
     }
   } catch (err) {
     for (const l of held) l.release();

@@ -81,7 +81,7 @@ describe('SalesforceCaseAdapter.upsert with { bulk: true }', () => {
       { key: '3', ok: false, errors: [{ statusCode: 'INVALID_FIELD_FOR_INSERT_UPDATE', message: expect.stringContaining('Unable to create/update fields: IsClosed'), fields: ['IsClosed'] }], attempts: 1 },
     ]);
     expect(a.requestCount).toBe(7); // create, upload, close, 2 polls, 2 result files
-    expect(sleeps).toEqual([5, 10]); // the polls' backoff
+    expect(sleeps).toEqual([5, 8]); // the polls' backoff (x1.5)
   });
 
   it('re-sends records failing with UNABLE_TO_LOCK_ROW or DUPLICATE_VALUE on the key through Collections: they update, no second Case', async () => {

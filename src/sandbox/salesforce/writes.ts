@@ -89,6 +89,36 @@ export function createSalesforceWrites(options: SalesforceWritesOptions): Salesf
       if (typeof copy.Id === 'string') table.byId.set(copy.Id, copy);
     }
     copied.add(table);
+    valueIndex.delete(table); // it held the records before the copy
+  }
+
+  /** records by the lower-cased value of a field (unique and external-id fields: upsert keys and DUPLICATE_VALUE
+   * checks), built on first use and kept up to date by insert and update, so that n writes cost O(n), not O(n²) */
+  let valueIndex = new Map<SObjectTable, Map<string, Map<string, SfSeedRecord[]>>>();
+  const norm = (v: unknown): string => String(v).toLowerCase();
+  function indexOf(table: SObjectTable, field: string): Map<string, SfSeedRecord[]> {
+    let byField = valueIndex.get(table);
+    if (!byField) valueIndex.set(table, (byField = new Map()));
+    let idx = byField.get(field);
+    if (!idx) {
+      idx = new Map();
+      for (const r of table.records) if (!blank(r[field])) idx.set(norm(r[field]), [...(idx.get(norm(r[field])) ?? []), r]);
+      byField.set(field, idx);
+    }
+    return idx;
+  }
+  /** keeps the built indexes of `table` in step with `rec`, whose fields `before` held the old values */
+  function reindex(table: SObjectTable, rec: SfSeedRecord, before: Record<string, unknown> | undefined): void {
+    for (const [field, idx] of valueIndex.get(table) ?? []) {
+      const old = before ? before[field] : undefined;
+      if (before && old === rec[field]) continue;
+      if (!blank(old)) {
+        const list = (idx.get(norm(old)) ?? []).filter((r) => r !== rec);
+        if (list.length > 0) idx.set(norm(old), list);
+        else idx.delete(norm(old));
+      }
+      if (!blank(rec[field])) idx.set(norm(rec[field]), [...(idx.get(norm(rec[field])) ?? []), rec]);
+    }
   }
 
   function changed(table: SObjectTable): void {
@@ -136,7 +166,7 @@ export function createSalesforceWrites(options: SalesforceWritesOptions): Salesf
       const f = table.field(name)!;
       if (blank(v)) continue;
       if (f.describe.unique === true) {
-        const other = table.records.find((r) => r !== existing && !blank(r[f.name]) && String(r[f.name]).toLowerCase() === String(v).toLowerCase());
+        const other = (indexOf(table, f.name).get(norm(v)) ?? []).find((r) => r !== existing);
         if (other) errors.push({ statusCode: 'DUPLICATE_VALUE', message: `duplicate value found: ${f.name} duplicates value on record with id: ${other.Id}`, fields: [f.name] });
       }
       if (f.type === 'reference' && typeof v === 'string') {
@@ -174,6 +204,7 @@ export function createSalesforceWrites(options: SalesforceWritesOptions): Salesf
     derive(table, rec);
     table.records.push(rec);
     table.byId.set(rec.Id, rec);
+    reindex(table, rec, undefined);
     changed(table);
     return { ok: true, id: rec.Id, created: true };
   }
@@ -186,15 +217,17 @@ export function createSalesforceWrites(options: SalesforceWritesOptions): Salesf
     if (errors.length > 0) return { ok: false, errors };
     writable(table);
     const rec = table.byId.get(current.Id)!;
+    const before = { ...rec };
     for (const [k, v] of values) rec[k] = v;
     derive(table, rec);
+    reindex(table, rec, before);
     changed(table);
     return { ok: true, id: rec.Id, created: false };
   }
 
   function upsert(table: SObjectTable, keyField: string, key: unknown, values: Map<string, unknown>): Outcome | SandboxResponse {
     if (blank(key)) return { ok: false, errors: [{ statusCode: 'MISSING_ARGUMENT', message: `${keyField} not specified`, fields: [] }] };
-    const matches = table.records.filter((r) => !blank(r[keyField]) && String(r[keyField]) === String(key));
+    const matches = (indexOf(table, keyField).get(norm(key)) ?? []).filter((r) => String(r[keyField]) === String(key));
     if (matches.length > 1) return json(300, matches.map((m) => `/services/data/sobjects/${table.name}/${m.Id}`));
     if (matches.length === 1) {
       values.delete(keyField);
@@ -302,6 +335,7 @@ export function createSalesforceWrites(options: SalesforceWritesOptions): Salesf
             s.table.byId.set(r.Id, r);
           }
           changed(s.table);
+          valueIndex.delete(s.table);
         }
         const rolled = { success: false, errors: [{ statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK', message: 'Record rolled back because not all records were valid and the request was using AllOrNone header', fields: [] }] };
         return json(200, prepared.map((_p, i) => (i === out.length - 1 ? out[i] : rolled)));
@@ -350,10 +384,12 @@ export function createSalesforceWrites(options: SalesforceWritesOptions): Salesf
     },
     reset() {
       copied = new Set();
+      valueIndex = new Map();
       caseNumber = 1000;
     },
     rebase() {
       copied = new Set();
+      valueIndex = new Map();
     },
   };
 }
