@@ -1,4 +1,4 @@
-// npm run bench [-- --accounts N --contacts M] [-- --apply] [-- --json] [-- --skip-incremental]   (npm run bench -- --help)
+// npm run bench [-- --accounts N --contacts M] [-- --apply] [-- --json] [-- --skip-incremental] [-- --cases]   (npm run bench -- --help)
 // --error-rate: faults injected on both sides (Salesforce and Zendesk) while `zdsf apply --auto-approve` runs, up to
 // --runs times (default 3) until one exits 0; then, faults off, the plan must be "No changes" and Zendesk free of duplicates.
 // Prints performance figures for plan (and optionally apply) at scale, against the sandbox running in a child
@@ -9,7 +9,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -25,6 +25,7 @@ import { PLAN_FORMAT_VERSION, type Change } from '../src/model/plan.js';
 import { benchIncremental } from './bench-incremental.js';
 import { readPlanFile } from '../src/services/plan-file.js';
 import { benchValidate, type ValidateBenchResult } from './bench-validate.js';
+import { benchCases } from './bench-cases.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CONFIG = join(root, 'fixtures', 'demo', 'sync.yaml');
@@ -51,6 +52,9 @@ Performance figures for zdsf plan (and apply) on a generated seed, against the s
   --seed FILE    use this seed file instead of generating one (with --steady: a file written by
                  npm run seed -- --steady; --accounts / --contacts are then only labels)
   --incremental-only  only the incremental section (no in-process phases, no first zdsf plan)
+  --cases        only the cases section: Case upserts through sObject Collections vs one Bulk API 2.0 job at
+                 200, 2,000, 5,000, 10,000 and 20,000 tickets, on loopback and under a latency model
+                 (scripts/bench-cases.ts; --latency-ms, --record-ms, --bulk-queue-ms set the model)
   -h, --help     this help
 `;
 let parsed;
@@ -80,6 +84,10 @@ try {
       steady: { type: 'boolean', default: false },
       seed: { type: 'string' },
       'incremental-only': { type: 'boolean', default: false },
+      cases: { type: 'boolean', default: false },
+      'latency-ms': { type: 'string', default: '100' },
+      'record-ms': { type: 'string', default: '2' },
+      'bulk-queue-ms': { type: 'string', default: '5000' },
     },
   });
 } catch (err) {
@@ -89,6 +97,14 @@ try {
 const { values } = parsed;
 if (values.help) {
   process.stdout.write(USAGE);
+  process.exit(0);
+}
+if (values.cases) {
+  const model = { latencyMs: Number(values['latency-ms']), recordMs: Number(values['record-ms']), bulkQueueMs: Number(values['bulk-queue-ms']) };
+  process.stderr.write(`zdsf bench, cases: Collections vs Bulk API 2.0 (model: ${model.latencyMs} ms a request, ${model.recordMs} ms a record, Bulk queue ${model.bulkQueueMs} ms; load ${loadavg().map((l) => l.toFixed(1)).join(' ')})\n`);
+  const result = await benchCases({ sizes: [200, 2000, 5000, 10_000, 20_000], ...model });
+  for (const [n, f] of Object.entries(result.faster)) process.stderr.write(`  ${n} tickets: ${f} is faster (modelled)\n`);
+  if (values.json) process.stdout.write(`${JSON.stringify({ cases: result })}\n`);
   process.exit(0);
 }
 const accounts = Number(values.accounts ?? (values.full ? 100_000 : 20_000));

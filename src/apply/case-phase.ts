@@ -16,6 +16,11 @@ export const CASE_BATCH_SIZE = COLLECTION_SIZE;
 /** Records one Bulk API 2.0 ingest job carries at most (its CSV is split further when over 100 MB). */
 export const BULK_JOB_RECORDS = 50_000;
 
+/** The request line of a batch of case changes in audit lines and failures. */
+export function caseEndpoint(records: number): string {
+  return records > CASE_BATCH_SIZE ? 'Bulk API 2.0 ingest job: POST /services/data/vXX.X/jobs/ingest (upsert by {key_field})' : 'PATCH /services/data/vXX.X/composite/sobjects/Case/{key_field}';
+}
+
 /** The records of one batch of a case phase of `count` changes: a Bulk job's from the threshold on, else a Collections request's. */
 export function caseGroupSize(count: number, config: Sync): number {
   const threshold = config.cases?.bulk_threshold;

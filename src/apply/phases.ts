@@ -8,7 +8,7 @@ import type { SalesforceWriter, TargetWriter, WriteResult } from '../model/ports
 import { BULK_SIZE } from './estimate.js';
 import { OFFBOARD_PHASES } from './offboard-apply.js';
 import { FIELD_CREATE, FIELD_OPTION_CREATE } from './field-phases.js';
-import { upsertCases, CASE_BATCH_SIZE, caseGroupSize } from './case-phase.js';
+import { upsertCases, CASE_BATCH_SIZE, caseEndpoint, caseGroupSize } from './case-phase.js';
 
 /** The change shape of one kind: ChangeOf<"user:create"> is UserCreate. */
 export type ChangeOf<K extends ChangeKind> = Extract<Change, { type: K extends `${infer T}:${string}` ? T : never; action: K extends `${string}:${infer A}` ? A : never }>;
@@ -42,6 +42,8 @@ export interface SalesforcePhaseSpec<C extends Change> extends Omit<PhaseSpec<C>
   /** the records a batch carries, when it depends on how many the phase has (Cases: a Bulk API 2.0 job from
    * `cases.bulk_threshold` on); default batchSize */
   groupSize?(count: number, config: Sync): number;
+  /** the endpoint of a batch of this many records, when it is not `endpoint` (a Bulk API 2.0 job) */
+  endpointFor?(records: number): string;
   send(writer: SalesforceWriter, payloads: Record<string, unknown>[], changes: C[]): Promise<WriteResult[]>;
 }
 
@@ -121,6 +123,7 @@ export const PHASE_SPECS: PhaseSpecs = {
     endpoint: 'PATCH /services/data/vXX.X/composite/sobjects/Case/{key_field}',
     batchSize: CASE_BATCH_SIZE,
     groupSize: caseGroupSize,
+    endpointFor: caseEndpoint,
     payload: (c) => ({ ...c.after }),
     send: (w, payloads, changes) => upsertCases(w, payloads, changes),
   },
@@ -129,6 +132,7 @@ export const PHASE_SPECS: PhaseSpecs = {
     endpoint: 'PATCH /services/data/vXX.X/composite/sobjects/Case/{key_field}',
     batchSize: CASE_BATCH_SIZE,
     groupSize: caseGroupSize,
+    endpointFor: caseEndpoint,
     payload: (c) => ({ ...c.after }),
     send: (w, payloads, changes) => upsertCases(w, payloads, changes),
   },

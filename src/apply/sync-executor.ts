@@ -152,7 +152,8 @@ export class SyncExecutor {
   }
 
   private async batch(batch: Item[], b: number, count: number, spec: AnyPhaseSpec<Change>): Promise<void> {
-    const request = (i: number): string => (spec.request ? spec.request(batch[i].payload) : `${spec.endpoint} (batch ${b + 1} of ${count}, item ${i + 1})`);
+    const endpoint = spec.target === 'salesforce' && spec.endpointFor ? spec.endpointFor(batch.length) : spec.endpoint;
+    const request = (i: number): string => (spec.request ? spec.request(batch[i].payload) : `${endpoint} (batch ${b + 1} of ${count}, item ${i + 1})`);
     let results: WriteResult[];
     try {
       results = await this.sendBatch(spec, batch);

@@ -18,7 +18,7 @@ import { CheckContext, entries, isObj, str, type Json } from './context.js';
 export const CASE_OWN_FIELDS = ['Status', 'AccountId', 'ContactId'] as const;
 
 /** Case changes from which apply uses a Bulk API 2.0 ingest job (measured: docs/cases.md, npm run bench -- --cases). */
-export const DEFAULT_BULK_THRESHOLD = 2000;
+export const DEFAULT_BULK_THRESHOLD = 10_000;
 
 const DEFAULT_FIELDS: Record<string, string> = { Subject: 'subject', Description: 'description' };
 

@@ -238,7 +238,7 @@ export interface CaseSync {
   account: boolean;
   /** default: true when this sync's users section reads Contacts; ContactId from the requester's email via the users match */
   contact: boolean;
-  /** case changes of one apply (per sync) from which they go through one Bulk API 2.0 ingest job (default 2000) */
+  /** case creates (or updates) of one apply of the sync from which they go through a Bulk API 2.0 ingest job (default 10000) */
   bulk_threshold: number;
   /** where `ticket_id_field`, `status_map.<status>`, `account` and `contact` are written (for plan-time errors) */
   positions: Record<string, SourcePos>;

@@ -38,7 +38,7 @@ export function casesConfig(extra: Partial<CaseSync> = {}): CaseSync {
     },
     account: true,
     contact: true,
-    bulk_threshold: 2000,
+    bulk_threshold: 10_000,
     positions: {},
     ...extra,
   };
