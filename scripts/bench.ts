@@ -501,7 +501,11 @@ try {
       dir,
       env,
       record,
-      cli: (name, args, e) => cli(name, args, e, 'incremental'),
+      // a profile per run (one name for all kept only the last): with --steady, incremental-2 is the full plan (1: --help)
+      cli: (() => {
+        let n = 0;
+        return (name: string, args: string[], e: Record<string, string>) => cli(name, args, e, `incremental-${++n}`);
+      })(),
       changed: values.changed ? Number(values.changed) : undefined,
       steady: values.steady,
     });

@@ -186,8 +186,21 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
+/** Whether merging `want` into `have` (both sorted and unique) leaves `have` as it is: every wanted tag is there,
+ * and every tag there that zdsf owns is wanted. One walk, nothing allocated (most records of a steady state). */
+function mergeKeeps(have: readonly string[], want: readonly string[], owns: (tag: string) => boolean): boolean {
+  let j = 0;
+  for (const h of have) {
+    if (j < want.length && want[j] < h) return false;
+    if (j < want.length && want[j] === h) j++;
+    else if (owns(h)) return false;
+  }
+  return j === want.length;
+}
+
 export function compareTags(c: Comparison, current: string[] | null | undefined, desired: string[], owns: (tag: string) => boolean): void {
   const have = normalizedTagList(current ?? []);
+  if (normalizedTagList(desired) === desired && mergeKeeps(have, desired, owns)) return;
   const next = mergeNormalized(have, desired, owns);
   if (sameList(have, next)) return;
   c.diff.push({ path: 'tags', before: current ?? [], after: next });
