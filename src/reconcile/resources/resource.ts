@@ -273,7 +273,10 @@ export interface ManagedAttributes {
 }
 
 export function managedAttributes(fields: ZdFieldDef[], ownership: TagOwnership, desired: readonly { tags: string[] }[]): ManagedAttributes {
-  return { defs: fieldDefs(fields), owns: tagOwner(ownership, desired.flatMap((d) => d.tags)) };
+  // each distinct tag once (a steady state has a few dozen distinct tags over hundreds of thousands of records)
+  const produced = new Set<string>();
+  for (const d of desired) for (const t of d.tags) produced.add(t);
+  return { defs: fieldDefs(fields), owns: tagOwner(ownership, produced) };
 }
 
 /** Records by a key: a record without one (null, undefined, '') is left out; on a repeated key the last wins. */

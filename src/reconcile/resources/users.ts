@@ -126,17 +126,22 @@ export function isProtectedEmail(p: ProtectedRecords, email: string): boolean {
 export class UserPlugin implements ResourcePlugin<PersonGroup, ZdUser> {
   readonly type = 'user' as const;
   readonly byEmail: Map<string, ZdUser>;
-  private readonly byExternalId: Map<string, ZdUser>;
+  private byExternalIdIndex: Map<string, ZdUser> | null = null;
   private readonly managed: ManagedAttributes;
 
   constructor(
     private readonly sync: Sync,
-    target: TargetData,
+    private readonly target: TargetData,
     desired: DesiredState,
   ) {
     this.byEmail = indexBy(target.users, (u) => normalizeEmail(u.email));
-    this.byExternalId = indexBy(target.users, (u) => u.external_id);
     this.managed = managedAttributes(target.userFields, desired.userTags, desired.people);
+  }
+
+  /** users by external_id: only match: external_id looks users up by it (built on first use) */
+  private get byExternalId(): Map<string, ZdUser> {
+    this.byExternalIdIndex ??= indexBy(this.target.users, (u) => u.external_id);
+    return this.byExternalIdIndex;
   }
 
   get match(): 'email' | 'external_id' {
