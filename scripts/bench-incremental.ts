@@ -4,6 +4,7 @@
 // changed and with N contacts changed in Salesforce (through the sandbox's change endpoint). Targets: nothing
 // changed <= 5 % of the full plan's requests and <= 10 % of its wall time; N = 1,000 changed <= 10 % of its requests.
 import { join } from 'node:path';
+import { readPlanFile } from '../src/services/plan-file.js';
 
 export interface IncrementalBenchContext {
   url: string;
@@ -49,13 +50,13 @@ async function measured(ctx: IncrementalBenchContext, name: string, args: string
   return { requests: diff, total, ms, code: r.code, stdout: r.stdout };
 }
 
-/** "create / update / delete" of a JSON plan on stdout (cut at 1 MB by the runner: then unknown) */
-function changesOf(stdout: string): string {
+/** "create / update / delete" of the plan file a run wrote (read streamed, as apply reads it) */
+async function changesOf(file: string): Promise<string> {
   try {
-    const s = (JSON.parse(stdout) as { summary: { create: number; update: number; delete: number } }).summary;
+    const s = (await readPlanFile(file)).summary;
     return `${s.create} / ${s.update} / ${s.delete}`;
-  } catch {
-    return 'more than the 1 MB of output kept (not "No changes")';
+  } catch (e) {
+    return `unknown (the plan file ${file} did not read: ${e instanceof Error ? e.message : String(e)})`;
   }
 }
 
@@ -64,7 +65,10 @@ const pct = (a: number, b: number): string => `${b > 0 ? ((100 * a) / b).toFixed
 export async function benchIncremental(ctx: IncrementalBenchContext): Promise<void> {
   const state = join(ctx.dir, 'state');
   const planFile = join(ctx.dir, 'steady.json');
-  const base = ['plan', '-c', ctx.config, '--state', state, '--format', 'json', '-q'];
+  // as a user runs it: `zdsf plan --out FILE -q` (no `--format json`: that would build the JSON plan a second time,
+  // on stdout); the changes found are read back from the plan file
+  const base = ['plan', '-c', ctx.config, '--state', state, '-q'];
+  const out = (name: string): string[] => ['--out', join(ctx.dir, `${name}.plan.json`)];
   if (!ctx.steady) {
     // steady state: the first sync applied
     const first = await ctx.cli('incremental: first plan (full read, saves the snapshot)', [...base, '--out', planFile], ctx.env);
@@ -77,9 +81,9 @@ export async function benchIncremental(ctx: IncrementalBenchContext): Promise<vo
   await ctx.cli('incremental: CLI start-up baseline (zdsf plan --help)', ['plan', '--help'], ctx.env);
   const startup = performance.now() - t0;
   // with a steady seed there is no snapshot yet: this full read writes it (--refresh says so either way)
-  const full = await measured(ctx, 'incremental: full plan (--refresh)', [...base, '--refresh']);
-  ctx.record('full plan: changes (steady state: 0 / 0 / 0)', changesOf(full.stdout));
-  const zero = await measured(ctx, 'incremental: plan, nothing changed', base);
+  const full = await measured(ctx, 'incremental: full plan (--refresh)', [...base, ...out('full'), '--refresh']);
+  ctx.record('full plan: changes (steady state: 0 / 0 / 0)', await changesOf(join(ctx.dir, 'full.plan.json')));
+  const zero = await measured(ctx, 'incremental: plan, nothing changed', [...base, ...out('zero')]);
 
   // N contacts changed in Salesforce
   const n = ctx.changed ?? 1000;
@@ -94,9 +98,9 @@ export async function benchIncremental(ctx: IncrementalBenchContext): Promise<vo
     body: JSON.stringify({ changes: ids.map((id, i) => ({ action: 'update', id, fields: { Title: `Changed title ${i % 50}` } })) }),
   });
   if (!res.ok) throw new Error(`the sandbox refused the changes: ${await res.text()}`);
-  const some = await measured(ctx, `incremental: plan, ${ids.length} contacts changed`, base);
-  ctx.record('incremental, 0 changed: changes', changesOf(zero.stdout));
-  ctx.record(`incremental, ${ids.length} changed: changes (${ids.length} user updates expected)`, changesOf(some.stdout));
+  const some = await measured(ctx, `incremental: plan, ${ids.length} contacts changed`, [...base, ...out('some')]);
+  ctx.record('incremental, 0 changed: changes', await changesOf(join(ctx.dir, 'zero.plan.json')));
+  ctx.record(`incremental, ${ids.length} changed: changes (${ids.length} user updates expected)`, await changesOf(join(ctx.dir, 'some.plan.json')));
 
   for (const [label, run] of [
     ['full plan', full],

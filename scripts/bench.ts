@@ -434,7 +434,7 @@ try {
 
   // the real workflow, as a user runs it: the CLI in its own process, its peak memory measured there
   if (!incrementalOnly) {
-    const plan1 = await cli('zdsf plan --out (CLI)', ['plan', '-c', CONFIG, '--out', join(dir, 'plan.json'), '--format', 'json', '-q'], env, 'plan');
+    const plan1 = await cli('zdsf plan --out (CLI)', ['plan', '-c', CONFIG, '--out', join(dir, 'plan.json'), '-q'], env, 'plan');
     record('zdsf plan: exit code / peak RSS', `${plan1.code} / ${mb(plan1.maxRss)}`);
     const planBytes = (await stat(join(dir, 'plan.json')).catch(() => ({ size: 0 }))).size;
     record('plan file', mb(planBytes));
@@ -517,7 +517,11 @@ try {
       dir,
       env,
       record,
-      cli: (name, args, e) => cli(name, args, e, 'incremental'),
+      // a profile per run (one name for all kept only the last): with --steady, incremental-2 is the full plan (1: --help)
+      cli: (() => {
+        let n = 0;
+        return (name: string, args: string[], e: Record<string, string>) => cli(name, args, e, `incremental-${++n}`);
+      })(),
       changed: values.changed ? Number(values.changed) : undefined,
       steady: values.steady,
     });

@@ -1,5 +1,6 @@
 // How many requests an apply needs, and how long at the instance's rate limit (pure; used by plan).
 import type { Change, Estimate } from '../model/plan.js';
+import { ASSUMED_LIMIT_PER_MINUTE, jobsInFlightAt, pollInterval } from '../util/job-cadence.js';
 import { lookupSize, lookupTargets } from './stale.js';
 
 /** How many records the Zendesk instance holds (from the plan), to price a full read. */
@@ -64,53 +65,79 @@ function isBulk(change: Change): boolean {
   return change.action !== 'make_default' && change.type !== 'field' && change.type !== 'field_option';
 }
 
-/** Write requests: per change kind (type + action), one bulk request per 100 records plus at least one
- * job-status poll per bulk request, and one request per make_default. */
-export function writeRequests(changes: Change[]): number {
-  const counts = new Map<string, number>();
-  let singles = 0;
-  for (const c of changes) {
-    if (!isBulk(c)) singles += 1;
-    else counts.set(`${c.type}:${c.action}`, (counts.get(`${c.type}:${c.action}`) ?? 0) + 1);
-  }
-  let requests = singles;
-  for (const n of counts.values()) requests += Math.ceil(n / BULK_SIZE) * 2; // the bulk request and its job-status poll
-  return requests;
+/** Seconds a bulk job of 100 records takes from being queued to done: live Zendesk and the sandbox complete
+ * small jobs within about 2.5 s. */
+export const JOB_SECONDS = 2.5;
+
+export { jobsInFlightAt };
+
+/** One phase of bulk writes (one kind of change: type + action) as the writer carries it out. */
+export interface BulkPhase {
+  kind: string;
+  /** bulk requests: one per 100 records */
+  batches: number;
+  /** job-status polls: one request a round for every job in flight (job-poller.ts) */
+  polls: number;
+  /** how long the phase takes: its requests at the limit, or its rounds of jobs in flight, whichever is longer */
+  seconds: number;
 }
 
-/** Seconds a round of bulk jobs takes to be followed to its end: the writer polls a job after 1 s, then 1.5 s later;
- * small jobs (100 records) complete within those two polls on live Zendesk and on the sandbox. */
-export const JOB_ROUND_SECONDS = 2.5;
-
-/** Jobs followed at once at a rate limit: as the transport's budget sizes them (one per request a second, 1 to 25). */
-export function jobsInFlightAt(rateLimitPerMinute: number): number {
-  return Math.max(1, Math.min(25, Math.ceil(rateLimitPerMinute / 60)));
-}
-
-/** Seconds spent waiting on bulk jobs: phases run one after the other, each kind's batches `jobsInFlightAt` at a time. */
-export function jobWaitSeconds(changes: Change[], rateLimitPerMinute: number): number {
+/**
+ * The bulk phases, priced as src/zendesk/writer.ts and job-poller.ts carry them out at `rateLimitPerMinute`
+ * (the assumed 700 when 0 or unknown): `jobsInFlightAt` jobs at once, each done JOB_SECONDS after it is queued, so a
+ * phase takes at least ⌈batches / in flight⌉ x JOB_SECONDS, and at least its requests at the limit. Polls are not
+ * one per job: while any job of the phase is pending, one request a round (every `pollInterval` ms) asks for all
+ * of them, so a phase costs ⌈its time / the interval⌉ polls (a lone job at 700/min: 3 polls, 857 ms apart;
+ * 500 jobs at 2,500/min, 25 in flight: 209 polls, where one poll a job would be 500).
+ */
+export function bulkPhases(changes: Change[], rateLimitPerMinute: number): BulkPhase[] {
+  const limit = rateLimitPerMinute > 0 ? rateLimitPerMinute : ASSUMED_LIMIT_PER_MINUTE;
   const counts = new Map<string, number>();
   for (const c of changes) if (isBulk(c)) counts.set(`${c.type}:${c.action}`, (counts.get(`${c.type}:${c.action}`) ?? 0) + 1);
-  const inFlight = jobsInFlightAt(rateLimitPerMinute);
-  let rounds = 0;
-  for (const n of counts.values()) rounds += Math.ceil(Math.ceil(n / BULK_SIZE) / inFlight);
-  return rounds * JOB_ROUND_SECONDS;
+  const inFlight = jobsInFlightAt(limit);
+  const interval = pollInterval(limit) / 1000;
+  const phases: BulkPhase[] = [];
+  for (const [kind, n] of counts) {
+    const batches = Math.ceil(n / BULK_SIZE);
+    const jobTime = Math.ceil(batches / inFlight) * JOB_SECONDS;
+    // polls over the phase's time; the time counts the polls' own requests at the limit
+    const polls = Math.max(1, Math.ceil(Math.max(jobTime, (batches * 60) / limit) / interval));
+    const seconds = Math.max(jobTime, ((batches + polls) * 60) / limit);
+    phases.push({ kind, batches, polls, seconds });
+  }
+  return phases;
+}
+
+/** Write requests: the bulk phases' requests and polls (bulkPhases), and one request per make_default or field change. */
+export function writeRequests(changes: Change[], rateLimitPerMinute = ASSUMED_LIMIT_PER_MINUTE): number {
+  let requests = 0;
+  for (const c of changes) if (!isBulk(c)) requests += 1;
+  for (const p of bulkPhases(changes, rateLimitPerMinute)) requests += p.batches + p.polls;
+  return requests;
 }
 
 /**
  * requests = the stale check's look-ups (one by one, or one read of the whole instance when `size` is known and
- * that is cheaper: what apply will do) + writeRequests; seconds = requests at `rateLimitPerMinute` plus the time
- * spent following bulk jobs (jobWaitSeconds), rounded up.
+ * that is cheaper: what apply will do) + writeRequests; seconds = the look-ups and single writes at
+ * `rateLimitPerMinute`, plus each bulk phase's time (bulkPhases: phases run one after the other), rounded up.
  * Users may cost more where the account answers 403 to bulk import (one request a user): that is not foreseen here.
  */
 export function estimateApply(changes: Change[], rateLimitPerMinute: number, size?: InstanceSize, match?: Parameters<typeof lookupRequests>[1]): Estimate {
-  let requests = writeRequests(changes);
+  const rate = rateLimitPerMinute > 0 ? rateLimitPerMinute : 0;
+  const phases = bulkPhases(changes, rate);
+  let others = 0;
+  for (const c of changes) if (!isBulk(c)) others += 1;
   if (changes.length > 0) {
     const lookups = lookupRequests(changes, match);
-    requests += size && fullReadRequests(size) < lookups ? fullReadRequests(size) : lookups;
+    others += size && fullReadRequests(size) < lookups ? fullReadRequests(size) : lookups;
   }
-  const rate = rateLimitPerMinute > 0 ? rateLimitPerMinute : 0;
-  const seconds = rate > 0 ? Math.ceil((requests * 60) / rate + jobWaitSeconds(changes, rate)) : 0;
+  let requests = others;
+  let phaseSeconds = 0;
+  for (const p of phases) {
+    requests += p.batches + p.polls;
+    phaseSeconds += p.seconds;
+  }
+  const seconds = rate > 0 ? Math.ceil((others * 60) / rate + phaseSeconds) : 0;
   return { requests, rate_limit_per_minute: rate, seconds };
 }
 

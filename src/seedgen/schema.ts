@@ -99,4 +99,14 @@ export const DESCRIBE = {
       { name: 'IsActive', type: 'boolean' },
     ],
   },
+  // the demo config's cases section (issue 18) checks Case's describe: without it every plan over a generated
+  // seed failed after reconcile ("Case ... has no field Zendesk_Ticket_Id__c"); as in fixtures/demo/seed.json
+  Case: {
+    fields: [
+      { name: 'Zendesk_Ticket_Id__c', type: 'string', label: 'Zendesk Ticket Id', externalId: true, unique: true, length: 40 },
+      { name: 'Status', type: 'picklist', picklistValues: ['New', 'Working', 'Escalated', 'Closed'].map((value) => ({ value, active: true })) },
+      { name: 'Origin', type: 'picklist', picklistValues: ['Email', 'Phone', 'Web', 'Zendesk'].map((value) => ({ value, active: true })) },
+      { name: 'Priority', type: 'picklist', picklistValues: ['High', 'Medium', 'Low'].map((value) => ({ value, active: true })) },
+    ],
+  },
 };

@@ -11,10 +11,8 @@
 import type { Logger } from '../model/ports.js';
 
 export const WINDOW_MS = 60_000;
-/** Zendesk's limit on most plans; the budget assumes it until the instance reports its own. */
-export const ASSUMED_LIMIT_PER_MINUTE = 700;
-/** Zendesk queues at most 30 jobs per account: stay clear of that, other tools share the account. */
-export const MAX_JOBS_IN_FLIGHT = 25;
+import { ASSUMED_LIMIT_PER_MINUTE, jobsInFlightAt } from '../util/job-cadence.js';
+export { ASSUMED_LIMIT_PER_MINUTE, MAX_JOBS_IN_FLIGHT } from '../util/job-cadence.js';
 
 export interface BudgetOptions {
   /** the configured max_requests_per_minute, if any */
@@ -97,8 +95,7 @@ export class RequestBudget {
    * that wait on jobs size their concurrency from it; the pacing itself stays here.
    */
   concurrency(): number {
-    const perMinute = this.effectiveLimitPerMinute ?? ASSUMED_LIMIT_PER_MINUTE;
-    return Math.max(1, Math.min(MAX_JOBS_IN_FLIGHT, Math.ceil(perMinute / 60)));
+    return jobsInFlightAt(this.effectiveLimitPerMinute);
   }
 
   /** Waits for a slot and takes it; call `settle` with the response's headers (or nothing on failure). */

@@ -16,7 +16,8 @@ import { paginate, toMembership, toOrganization, toUser } from './pagination.js'
 import type { TransportOptions } from './transport.js';
 import { describeZendeskError, OutcomeUnknownError, ZendeskHttpError, ZendeskTransport } from './transport.js';
 import { isRecord, chunk } from '../util/data.js';
-import { ASSUMED_LIMIT_PER_MINUTE, MAX_JOBS_IN_FLIGHT } from './budget.js';
+import { MAX_JOBS_IN_FLIGHT } from './budget.js';
+import { pollInterval } from '../util/job-cadence.js';
 import { JobPoller, type PolledJob } from './job-poller.js';
 import { redactText } from '../util/redact.js';
 import { createField, listFields, putFieldOptions } from './field-writer.js';
@@ -66,15 +67,8 @@ interface BatchItem {
 
 const TERMINAL = new Set(['completed', 'failed', 'killed']);
 
-/** Share of the per-minute limit that job polls may take: one round of polls (one request for every job in
- * flight) per 60 000 / (share x limit) ms, between 200 ms and 1 s. 240 ms at 2,500/min, 857 ms at 700/min. */
-export const POLL_SHARE = 0.1;
-export function pollInterval(limitPerMinute: number | null): number {
-  const limit = limitPerMinute ?? ASSUMED_LIMIT_PER_MINUTE;
-  return Math.max(200, Math.min(1_000, Math.round(60_000 / (POLL_SHARE * limit))));
-}
-
-
+// the poll cadence is shared with the plan's estimate (src/apply/estimate.ts)
+export { POLL_SHARE, pollInterval } from '../util/job-cadence.js';
 
 /** `{ job_status: {...} }` (or the job status itself) -> JobStatus, or null. */
 export function extractJobStatus(body: unknown): JobStatus | null {

@@ -3,11 +3,29 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateSeed, sfId, sfIdSuffix, writeSeed } from '../../src/seedgen/generate.js';
+import { caseDescribeProblems } from '../../src/cases/describe-check.js';
+import { loadConfigOrThrow } from '../../src/config/index.js';
+import type { SfObjectDescribe } from '../../src/model/salesforce.js';
+import { STANDARD_FIELDS, SYSTEM_FIELDS } from '../../src/sandbox/salesforce/standard-objects.js';
 
 describe('generateSeed', () => {
   const seed = generateSeed({ accounts: 60, contacts: 200, seed: 3 });
   const sf = seed.salesforce!;
   const zd = seed.zendesk!;
+
+  it("has the describe of Case that the demo config's cases section needs (npm run bench plans with it)", async () => {
+    // without it every plan of the bench failed after reconcile: "Case in Salesforce instance demo has no field
+    // Zendesk_Ticket_Id__c"
+    const config = await loadConfigOrThrow({ file: join(import.meta.dirname, '..', '..', 'fixtures', 'demo', 'sync.yaml'), checkEnv: false });
+    const cases = config.syncs.find((s) => s.name === 'demo')?.cases;
+    expect(cases).toBeDefined();
+    const seeded = (sf.describe as unknown as Record<string, SfObjectDescribe>).Case;
+    expect(seeded).toBeDefined();
+    // the sandbox answers describe with the seeded fields plus Case's standard ones
+    const standard = [...SYSTEM_FIELDS, ...(STANDARD_FIELDS.Case ?? [])].map(([name, type]) => ({ name, type }));
+    const describeOf = { ...seeded, fields: [...seeded.fields, ...standard.filter((f) => !seeded.fields.some((g) => g.name === f.name))] };
+    expect(caseDescribeProblems('demo', cases!, describeOf, 'demo')).toEqual([]);
+  });
 
   it('is deterministic for a given seed', () => {
     expect(generateSeed({ accounts: 60, contacts: 200, seed: 3 })).toEqual(seed);

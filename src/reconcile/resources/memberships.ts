@@ -29,9 +29,9 @@ export interface UserMemberships {
   /** null when this plan creates the user (refs.user) */
   userId: number | null;
   /** organization ids the user already belongs to (for a user this plan creates: none) */
-  existingOrgIds: Set<number>;
+  existingOrgIds: ReadonlySet<number>;
   /** organization keys the user will belong to without a membership change (created with that organization_id) */
-  implicitOrgKeys: Set<string>;
+  implicitOrgKeys: ReadonlySet<string>;
   intents: MembershipIntent[];
   /** the organization whose membership becomes the user's default (only when the user has none) */
   makeDefault: LinkedOrganization | null;
@@ -50,6 +50,11 @@ export interface ExistingMembership {
   /** the membership's id; null when only users.organization_id links them */
   id: number | null;
 }
+// Shared empty values for the many users with no memberships (never mutated: membershipChanges copies).
+const NO_MEMBERSHIPS: readonly ZdMembership[] = Object.freeze([]);
+const NO_ORG_IDS: ReadonlySet<number> = new Set<number>();
+const NO_ORG_KEYS: ReadonlySet<string> = new Set<string>();
+
 /** Index of a target's memberships, by user id. */
 export class MembershipIndex {
   private readonly byUser = new Map<number, ZdMembership[]>();
@@ -62,8 +67,8 @@ export class MembershipIndex {
     }
   }
 
-  of(userId: number): ZdMembership[] {
-    return this.byUser.get(userId) ?? [];
+  of(userId: number): readonly ZdMembership[] {
+    return this.byUser.get(userId) ?? NO_MEMBERSHIPS;
   }
 
   /** The user's default organization: its default membership's, else users.organization_id (which Zendesk
@@ -74,9 +79,13 @@ export class MembershipIndex {
   }
 
   /** Organizations the user belongs to (memberships, plus organization_id, which always has one). */
-  orgIds(user: ZdUser): Set<number> {
-    const ids = new Set(this.of(user.id).map((m) => m.organization_id));
-    if (user.organization_id !== null && user.organization_id !== undefined) ids.add(user.organization_id);
+  orgIds(user: ZdUser): ReadonlySet<number> {
+    const list = this.byUser.get(user.id);
+    const orgId = user.organization_id ?? null;
+    if (!list && orgId === null) return NO_ORG_IDS;
+    const ids = new Set<number>();
+    if (list) for (const m of list) ids.add(m.organization_id);
+    if (orgId !== null) ids.add(orgId);
     return ids;
   }
 
@@ -84,6 +93,8 @@ export class MembershipIndex {
     return this.of(userId).find((m) => m.organization_id === orgId)?.id ?? null;
   }
 }
+
+const NONE: FindResult<ExistingMembership> = { kind: 'none' };
 
 function membershipKey(userKey: string, org: LinkedOrganization): string {
   return `${userKey} -> ${org.key}`;
@@ -101,7 +112,7 @@ export class MembershipPlugin implements ResourcePlugin<DesiredMembership, Exist
 
   find(d: DesiredMembership): FindResult<ExistingMembership> {
     const { user, intent } = d;
-    if (intent.org.id === null || !user.existingOrgIds.has(intent.org.id)) return { kind: 'none' };
+    if (intent.org.id === null || !user.existingOrgIds.has(intent.org.id)) return NONE;
     const id = user.userId !== null ? this.index.membershipId(user.userId, intent.org.id) : null;
     return { kind: 'found', record: { id }, via: 'user_id and organization_id' };
   }
@@ -167,15 +178,21 @@ export class MembershipPlugin implements ResourcePlugin<DesiredMembership, Exist
  * new membership that must be the default among others is created with `default: true`; only a membership
  * that exists already needs a make_default request.
  */
+const plugins = new WeakMap<MembershipIndex, MembershipPlugin>();
+
 export function membershipChanges(u: UserMemberships, index: MembershipIndex): MembershipChange[] {
-  const plugin = new MembershipPlugin(index);
+  let plugin = plugins.get(index);
+  if (!plugin) plugins.set(index, (plugin = new MembershipPlugin(index)));
   const absent: MembershipIntent[] = [];
-  const seen = new Set<string>(u.implicitOrgKeys);
   // primary intents first, so that an organization that is both primary and secondary reads 'primary'
-  const intents = [...u.intents].sort((a, b) => (a.reason === b.reason ? 0 : a.reason === 'primary' ? -1 : 1));
+  const intents = u.intents.length > 1 ? [...u.intents].sort((a, b) => (a.reason === b.reason ? 0 : a.reason === 'primary' ? -1 : 1)) : u.intents;
+  // the organizations seen: a Set only when there is more than one intent to tell apart
+  const seen = intents.length > 1 ? new Set<string>(u.implicitOrgKeys) : null;
   for (const intent of intents) {
-    if (seen.has(intent.org.key)) continue;
-    seen.add(intent.org.key);
+    if (seen) {
+      if (seen.has(intent.org.key)) continue;
+      seen.add(intent.org.key);
+    } else if (u.implicitOrgKeys.has(intent.org.key)) continue;
     if (plugin.find({ user: u, intent, default: false }).kind === 'none') absent.push(intent);
   }
   const org = u.makeDefault;
@@ -222,13 +239,12 @@ function userMemberships(p: PlannedPerson, input: ResourceInput, link: (accountI
   const intents = membershipIntents(p, input, link, relationsByContact);
   const makeDefault = decision.makeDefault && primaryOrg ? primaryOrg : null;
   if (intents.length === 0 && !makeDefault) return null;
-  const implicit = new Set<string>();
-  if (!user && decision.A === '✓' && primaryOrg) implicit.add(primaryOrg.key);
+  const implicit = !user && decision.A === '✓' && primaryOrg ? new Set<string>([primaryOrg.key]) : NO_ORG_KEYS;
   return {
     userKey: p.userKey,
     email: g.email,
     userId: user ? user.id : null,
-    existingOrgIds: user ? index.orgIds(user) : new Set(),
+    existingOrgIds: user ? index.orgIds(user) : NO_ORG_IDS,
     implicitOrgKeys: implicit,
     intents,
     makeDefault,

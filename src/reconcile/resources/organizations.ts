@@ -47,10 +47,19 @@ export interface OrganizationsInput {
   target: TargetData;
 }
 
+// the protected names normalised once per list, not once per record
+const protectedNames = new WeakMap<readonly string[], Set<string>>();
+
 export function isProtectedOrganization(p: ProtectedRecords, rec: { external_id?: string | null; name?: string | null }): boolean {
-  if (rec.external_id && p.external_ids.includes(rec.external_id)) return true;
+  if (rec.external_id && p.external_ids.length > 0 && p.external_ids.includes(rec.external_id)) return true;
+  if (p.names.length === 0) return false;
+  let names = protectedNames.get(p.names);
+  if (!names) {
+    names = new Set(p.names.map((n) => normalizeName(n)));
+    protectedNames.set(p.names, names);
+  }
   const name = normalizeName(rec.name ?? '');
-  return name !== '' && p.names.some((n) => normalizeName(n) === name);
+  return name !== '' && names.has(name);
 }
 
 /** The reference a user or membership change holds to this organization. */
@@ -70,17 +79,23 @@ function orgKeyOf(sync: Sync, org: ZdOrganization, accountId: string): string {
 export class OrganizationPlugin implements ResourcePlugin<DesiredOrganization, ZdOrganization> {
   readonly type = 'organization' as const;
   private readonly byExternalId: Map<string, ZdOrganization>;
-  private readonly byName: Map<string, ZdOrganization[]>;
+  private byNameIndex: Map<string, ZdOrganization[]> | null = null;
   private readonly managed: ManagedAttributes;
 
   constructor(
     private readonly sync: Sync,
-    target: TargetData,
+    private readonly target: TargetData,
     desired: DesiredState,
   ) {
     this.byExternalId = indexBy(target.organizations, (o) => o.external_id);
-    this.byName = groupBy(target.organizations, (o) => normalizeName(o.name));
     this.managed = managedAttributes(target.organizationFields, desired.organizationTags, desired.organizations);
+  }
+
+  /** Zendesk organizations by normalised name: built on the first look-up by name (with match: external_id and a
+   * steady state, every account is found by its external_id and no name is normalised). */
+  private get byName(): Map<string, ZdOrganization[]> {
+    this.byNameIndex ??= groupBy(this.target.organizations, (o) => normalizeName(o.name));
+    return this.byNameIndex;
   }
 
   get match(): 'external_id' | 'name' {
@@ -92,11 +107,11 @@ export class OrganizationPlugin implements ResourcePlugin<DesiredOrganization, Z
   }
 
   find(d: DesiredOrganization): FindResult<ZdOrganization> {
-    const name = normalizeName(d.attributes.name);
     if (this.match === 'external_id') {
       const hit = this.byExternalId.get(d.accountId);
       if (hit) return { kind: 'found', record: hit, via: 'external_id' };
     }
+    const name = normalizeName(d.attributes.name);
     const sameName = this.byName.get(name) ?? [];
     if (sameName.length > 1) {
       return {

@@ -186,8 +186,21 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
+/** Whether merging `want` into `have` (both sorted and unique) leaves `have` as it is: every wanted tag is there,
+ * and every tag there that zdsf owns is wanted. One walk, nothing allocated (most records of a steady state). */
+function mergeKeeps(have: readonly string[], want: readonly string[], owns: (tag: string) => boolean): boolean {
+  let j = 0;
+  for (const h of have) {
+    if (j < want.length && want[j] < h) return false;
+    if (j < want.length && want[j] === h) j++;
+    else if (owns(h)) return false;
+  }
+  return j === want.length;
+}
+
 export function compareTags(c: Comparison, current: string[] | null | undefined, desired: string[], owns: (tag: string) => boolean): void {
   const have = normalizedTagList(current ?? []);
+  if (normalizedTagList(desired) === desired && mergeKeeps(have, desired, owns)) return;
   const next = mergeNormalized(have, desired, owns);
   if (sameList(have, next)) return;
   c.diff.push({ path: 'tags', before: current ?? [], after: next });
@@ -260,7 +273,10 @@ export interface ManagedAttributes {
 }
 
 export function managedAttributes(fields: ZdFieldDef[], ownership: TagOwnership, desired: readonly { tags: string[] }[]): ManagedAttributes {
-  return { defs: fieldDefs(fields), owns: tagOwner(ownership, desired.flatMap((d) => d.tags)) };
+  // each distinct tag once (a steady state has a few dozen distinct tags over hundreds of thousands of records)
+  const produced = new Set<string>();
+  for (const d of desired) for (const t of d.tags) produced.add(t);
+  return { defs: fieldDefs(fields), owns: tagOwner(ownership, produced) };
 }
 
 /** Records by a key: a record without one (null, undefined, '') is left out; on a repeated key the last wins. */

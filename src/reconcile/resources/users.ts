@@ -126,17 +126,22 @@ export function isProtectedEmail(p: ProtectedRecords, email: string): boolean {
 export class UserPlugin implements ResourcePlugin<PersonGroup, ZdUser> {
   readonly type = 'user' as const;
   readonly byEmail: Map<string, ZdUser>;
-  private readonly byExternalId: Map<string, ZdUser>;
+  private byExternalIdIndex: Map<string, ZdUser> | null = null;
   private readonly managed: ManagedAttributes;
 
   constructor(
     private readonly sync: Sync,
-    target: TargetData,
+    private readonly target: TargetData,
     desired: DesiredState,
   ) {
     this.byEmail = indexBy(target.users, (u) => normalizeEmail(u.email));
-    this.byExternalId = indexBy(target.users, (u) => u.external_id);
     this.managed = managedAttributes(target.userFields, desired.userTags, desired.people);
+  }
+
+  /** users by external_id: only match: external_id looks users up by it (built on first use) */
+  private get byExternalId(): Map<string, ZdUser> {
+    this.byExternalIdIndex ??= indexBy(this.target.users, (u) => u.external_id);
+    return this.byExternalIdIndex;
   }
 
   get match(): 'email' | 'external_id' {
@@ -288,15 +293,20 @@ export function reconcileUsers(input: UsersInput): UsersResult {
     });
   }
 
-  const planned = new Set<string>();
+  // the emails of the groups (sold-to creates skip them): only built when sold-to creates are configured
+  const planned = sync.users.create_for_new_organizations ? new Set<string>() : null;
   const fieldsNotSynced: { email: string; sourceId: string }[] = [];
+  // what one group is decided, when explaining: without explain nothing is kept, so nothing is allocated
+  const unexplained: PersonOutcome = { email: '', userKey: '', syncRecordId: '', sourceIds: [], userId: null, decision: null, skipped: null };
+  const sourceIdsOf = (g: PersonGroup): string[] => (g.others.length === 0 ? [g.syncRecord.sourceId] : [g.syncRecord.sourceId, ...g.others.map((p) => p.sourceId)]);
   for (const g of groups) {
-    const all = [g.syncRecord, ...g.others];
-    const ids = all.map((p) => p.sourceId);
     const userKey = plugin.userKey(g);
-    const outcome: PersonOutcome = { email: g.email, userKey, syncRecordId: g.syncRecord.sourceId, sourceIds: ids, userId: null, decision: null, skipped: null };
-    if (input.explain) result.outcomes.push(outcome);
-    planned.add(g.email);
+    let outcome = unexplained;
+    if (input.explain) {
+      outcome = { email: g.email, userKey, syncRecordId: g.syncRecord.sourceId, sourceIds: sourceIdsOf(g), userId: null, decision: null, skipped: null };
+      result.outcomes.push(outcome);
+    }
+    planned?.add(g.email);
 
     const found = plugin.find(g);
     if (found.kind === 'found') {
@@ -304,6 +314,7 @@ export function reconcileUsers(input: UsersInput): UsersResult {
       outcome.userId = found.record.id;
     }
     if (isProtectedEmail(sync.protected, g.email)) {
+      const ids = sourceIdsOf(g);
       outcome.skipped = 'protected_skipped';
       result.warnings.push({
         code: 'protected_skipped',
@@ -320,6 +331,7 @@ export function reconcileUsers(input: UsersInput): UsersResult {
     const user = found.kind === 'found' ? found.record : null;
     if (user && user.role !== 'end-user') {
       outcome.skipped = 'agent_skipped';
+      const ids = sourceIdsOf(g);
       result.warnings.push({
         code: 'agent_skipped',
         message: `${g.email} (${ids.join(', ')}) is a Zendesk ${user.role} (user ${user.id}); zdsf never modifies agents or admins`,
@@ -330,11 +342,12 @@ export function reconcileUsers(input: UsersInput): UsersResult {
 
     // Shared emails: without multiple organizations + primary, only the sync record counts.
     if (g.others.length > 0 && !multiPrimary) {
+      const ids = sourceIdsOf(g);
       const otherIds = g.others.map((p) => p.sourceId);
       result.warnings.push({
         code: 'shared_email',
         message:
-          `${all.length} records share ${g.email}: ${g.syncRecord.sourceId} is the sync record and drives the user; ` +
+          `${ids.length} records share ${g.email}: ${g.syncRecord.sourceId} is the sync record and drives the user; ` +
           `${listForMessage(otherIds)} ${otherIds.length === 1 ? 'is' : 'are'} not synced` +
           (settings.multipleOrganizations ? ' (turn on users.relationships.primary to add their accounts as memberships)' : ' (multiple organizations is off)'),
         records: [...ids, g.email],
@@ -409,8 +422,8 @@ export function reconcileUsers(input: UsersInput): UsersResult {
           });
           continue;
         }
-        if (planned.has(email)) continue;
-        planned.add(email);
+        if (planned?.has(email)) continue;
+        planned?.add(email);
         const existing = plugin.byEmail.get(email);
         if (existing) {
           result.counterparts.add(existing.id);
