@@ -99,4 +99,17 @@ export const DESCRIBE = {
       { name: 'IsActive', type: 'boolean' },
     ],
   },
+  // the Case fields the demo sync's cases section writes (issue 18), as in fixtures/demo/seed.json
+  Case: {
+    fields: [
+      { name: 'Zendesk_Ticket_Id__c', type: 'string', label: 'Zendesk Ticket Id', externalId: true, unique: true, length: 40 },
+      {
+        name: 'Status',
+        type: 'picklist',
+        picklistValues: ['New', 'Working', 'Escalated', 'Closed'].map((value) => ({ value, active: true })),
+      },
+      { name: 'Origin', type: 'picklist', picklistValues: ['Email', 'Phone', 'Web', 'Zendesk'].map((value) => ({ value, active: true })) },
+      { name: 'Priority', type: 'picklist', picklistValues: ['High', 'Medium', 'Low'].map((value) => ({ value, active: true })) },
+    ],
+  },
 };
