@@ -418,7 +418,7 @@ try {
 
   // the real workflow, as a user runs it: the CLI in its own process, its peak memory measured there
   if (!incrementalOnly) {
-    const plan1 = await cli('zdsf plan --out (CLI)', ['plan', '-c', CONFIG, '--out', join(dir, 'plan.json'), '--format', 'json', '-q'], env, 'plan');
+    const plan1 = await cli('zdsf plan --out (CLI)', ['plan', '-c', CONFIG, '--out', join(dir, 'plan.json'), '-q'], env, 'plan');
     record('zdsf plan: exit code / peak RSS', `${plan1.code} / ${mb(plan1.maxRss)}`);
     const planBytes = (await stat(join(dir, 'plan.json')).catch(() => ({ size: 0 }))).size;
     record('plan file', mb(planBytes));
