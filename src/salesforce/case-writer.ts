@@ -29,6 +29,7 @@ import { ZdsfError } from '../util/errors.js';
 import { authSecrets, errorParts, redact, translateConnectionError, type FetchLike } from './auth.js';
 import { escapeSoqlString } from './soql.js';
 import { bulkUpsert, type SfHttp } from './bulk-ingest.js';
+import { classifyFailure } from './retry.js';
 
 /** Records an sObject Collections request carries at most. */
 export const COLLECTION_SIZE = 200;
@@ -134,15 +135,27 @@ export class SalesforceCaseAdapter {
   }
 
   private async get<T>(url: string, what: string): Promise<T> {
-    this.count += 1;
-    try {
-      return (await this.conn.request<T>({ method: 'GET', url })) as T;
-    } catch (err) {
-      const translated = translateConnectionError(err, this.instance, this.conn.instanceUrl || undefined);
-      if (translated instanceof ZdsfError) throw translated;
-      const p = errorParts(err);
-      throw new ZdsfError(`Salesforce instance ${this.instance.name} refused ${what}: ${redact(p.code ? `${p.code}: ${p.message}` : p.message, this.secrets)}`, 'salesforce_error');
+    // a read: sent again on a transient failure (a kept-alive socket the server closed while plan reconciled
+    // for minutes, a reset, a 5xx), up to maxAttempts with backoff
+    for (let attempt = 1; ; attempt++) {
+      this.count += 1;
+      try {
+        return (await this.conn.request<T>({ method: 'GET', url })) as T;
+      } catch (err) {
+        if (attempt < this.maxAttempts && classifyFailure(err) === 'transient') {
+          await this.sleep(this.baseDelayMs * 2 ** (attempt - 1));
+          continue;
+        }
+        this.fail(err, what);
+      }
     }
+  }
+
+  private fail(err: unknown, what: string): never {
+    const translated = translateConnectionError(err, this.instance, this.conn.instanceUrl || undefined);
+    if (translated instanceof ZdsfError) throw translated;
+    const p = errorParts(err);
+    throw new ZdsfError(`Salesforce instance ${this.instance.name} refused ${what}: ${redact(p.code ? `${p.code}: ${p.message}` : p.message, this.secrets)}`, 'salesforce_error');
   }
 
   async describeCase(): Promise<SfObjectDescribe> {

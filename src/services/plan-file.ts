@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { rename, rm, stat } from 'node:fs/promises';
 import { PLAN_FORMAT_VERSION, type Change, type Plan, type SyncPlan } from '../model/plan.js';
 import { ChangesDigest, sealOf } from '../model/seal.js';
+import { leanCreateDiff } from '../model/create-diff.js';
 import { jsonChunks } from '../render/json.js';
 import { PlanFileError } from '../util/errors.js';
 import { JsonScanError, JsonScanner } from '../util/json-scan.js';
@@ -160,7 +161,8 @@ async function readSync(scan: JsonScanner, at: (path: string) => void, bad: (wha
         const problem = changeProblem(c);
         if (problem) throw bad(problem, scan.line);
         digest.add(c);
-        changes.push(c as Change);
+        // a create's diff is computed when read, not held (src/model/create-diff.ts): apply never reads it
+        changes.push(leanCreateDiff(c as Change));
         i++;
       } while (await scan.commaOr(']'));
     } while (await scan.commaOr('}'));

@@ -4,6 +4,7 @@ import type { Config, Sync } from '../model/config.js';
 import { PLAN_FORMAT_VERSION, type Plan, type Summary, type SyncPlan } from '../model/plan.js';
 import { computeSeal } from '../model/seal.js';
 import type { SourceData } from '../model/salesforce.js';
+import type { TargetData } from '../model/zendesk.js';
 import { silentProgress, type Logger, type Progress, type SourceReader, type TargetReader } from '../model/ports.js';
 import { checkFieldTypes, mapSync } from '../map/index.js';
 import { checkPreconditions, planSettings, reconcileSync, summarize } from '../reconcile/index.js';
@@ -70,19 +71,22 @@ async function planSync(sync: Sync, options: PlanOptions): Promise<SyncPlan> {
   const progress = options.progress ?? silentProgress;
   const sfInstance = config.salesforce[sync.from];
   const zdInstance = config.zendesk[sync.to];
-  const [read, target] = await Promise.all([
+  // the Salesforce rows (reads[0]) are let go once map is done: at a first sync they are a large part of
+  // plan's memory, and reconcile builds the changes after
+  const reads: [SourceData | null, TargetData] = await Promise.all([
     options.source.read({ instance: sfInstance, sync, progress, logger: options.logger, beforeQueries: (describe) => refuseMissingFields(sync, describe) }),
     options.target.read({ instance: zdInstance, progress, logger: options.logger }),
   ]);
+  const target = reads[1];
+  const describe = reads[0]!.describe;
 
-  let source: SourceData | null = read;
   // the field resource first (issue 17): map and reconcile read the definitions as they will be after apply
-  const fields = planFieldChanges({ sync, describe: read.describe, organizationFields: target.organizationFields, userFields: target.userFields });
+  const fields = planFieldChanges({ sync, describe, organizationFields: target.organizationFields, userFields: target.userFields });
   const schema = { ...target, organizationFields: fields.organizationFields, userFields: fields.userFields };
   const problems = [
     ...checkPreconditions(sync, zdInstance, target),
     ...fields.problems,
-    ...checkFieldTypes(sync, read.describe, schema.organizationFields, schema.userFields),
+    ...checkFieldTypes(sync, describe, schema.organizationFields, schema.userFields),
   ];
   if (problems.length > 0) {
     throw new ZdsfError(`sync "${sync.name}" cannot be planned:\n  ${problems.join('\n  ')}`, 'config_mismatch');
@@ -92,12 +96,12 @@ async function planSync(sync: Sync, options: PlanOptions): Promise<SyncPlan> {
   const offboardCtx = { config, source: options.source, target: options.target, logger: options.logger, now: (options.now ?? (() => new Date()))() };
   await checkOffboardPermission(sync, offboardCtx);
 
-  const desired = mapSync(sync, source!, schema);
-  const contacts = caseContacts(sync, read.people);
-  // Past map the Salesforce rows are not needed (reconcile reads relations, retention ids and describe): this
-  // function lets go of them before reconcile builds the changes (without emptying the reader's own arrays).
-  const rest: SourceData = { ...source, accounts: [], people: [] };
-  source = null;
+  const desired = mapSync(sync, reads[0]!, schema);
+  const contacts = caseContacts(sync, reads[0]!.people);
+  // Past map the Salesforce rows are not needed (reconcile reads relations, retention ids and describe): they
+  // are let go here (a copy without them is kept; the reader's own arrays are not emptied)
+  const rest: SourceData = { ...reads[0]!, accounts: [], people: [] };
+  reads[0] = null;
   // the field resources (first in the registry) hand the field changes on: they come first in the plan
   const plan = reconcileSync({ sync, zendesk: zdInstance, desired, source: rest, target: schema, reportOrphans: options.reportOrphans, fields });
   await keepForTickets(plan, sync, options);

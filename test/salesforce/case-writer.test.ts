@@ -158,6 +158,35 @@ describe('SalesforceCaseAdapter reads', () => {
     ]);
   });
 
+  it('sends a read again when the kept-alive socket was closed (fetch failed: UND_ERR_SOCKET), then names a read that keeps failing', async () => {
+    // jsforce retries only node-fetch's FetchError; undici's "fetch failed" (a TypeError whose cause has the
+    // code) reached plan as "Cannot reach Salesforce instance" after minutes of reconcile at 10k/50k
+    const closed = () => Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
+    const answers: (() => unknown)[] = [
+      () => {
+        throw closed();
+      },
+      () => ({ name: 'Case', fields: [{ name: 'Status', type: 'picklist' }] }),
+    ];
+    const sleeps: number[] = [];
+    const conn = { instanceUrl: INSTANCE_URL, request: async () => answers.shift()!() } as unknown as Connection;
+    const a = new SalesforceCaseAdapter(conn, tokenInstance(), { sleep: async (ms) => void sleeps.push(ms), baseDelayMs: 10 });
+    expect(await a.describeCase()).toEqual({ name: 'Case', fields: [{ name: 'Status', type: 'picklist' }] });
+    expect(a.requestCount).toBe(2);
+    expect(sleeps).toEqual([10]);
+    const failing = { instanceUrl: INSTANCE_URL, request: async () => Promise.reject(closed()) } as unknown as Connection;
+    const b = new SalesforceCaseAdapter(failing, tokenInstance(), { sleep: async () => undefined });
+    await expect(b.describeCase()).rejects.toThrow(/Cannot reach Salesforce instance/);
+    expect(b.requestCount).toBe(4);
+  });
+
+  it('does not send a read again that Salesforce refused (a 400)', async () => {
+    const { a } = adapter();
+    sf().get('/services/data/v62.0/sobjects/Case/describe').reply(400, [{ errorCode: 'INVALID_TYPE', message: 'no Case' }]);
+    await expect(a.describeCase()).rejects.toThrow(/INVALID_TYPE/);
+    expect(a.requestCount).toBe(1);
+  });
+
   it('escapes keys in SOQL', async () => {
     const { a } = adapter();
     const stub = sf().get('/services/data/v62.0/query').query({ q: "SELECT Id, K__c, SystemModstamp FROM Case WHERE K__c IN ('a\\'b')" }).reply(200, { totalSize: 0, done: true, records: [] });

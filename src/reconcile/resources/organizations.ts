@@ -7,7 +7,7 @@ import type { Change, OrganizationAttributes, OrganizationCreate, OrganizationDe
 import type { SourceData } from '../../model/salesforce.js';
 import type { TargetData, ZdOrganization } from '../../model/zendesk.js';
 import { normalizeDomains, normalizeName, normalizeText } from '../../map/normalize.js';
-import { compact, compareFields, compareScalar, compareTags, createDiff, emptyComparison, groupBy, indexBy, managedAttributes, normalizeLine, normalizedFields } from './resource.js';
+import { compact, compareFields, compareScalar, compareTags, emptyComparison, withCreateDiff, groupBy, indexBy, managedAttributes, normalizeLine, normalizedFields } from './resource.js';
 import type { Comparison, FindResult, ManagedAttributes, Resource, ResourcePlugin } from './resource.js';
 
 /** An account whose organization exists in Zendesk or is created by this plan: what users and memberships link to. */
@@ -171,17 +171,8 @@ export class OrganizationPlugin implements ResourcePlugin<DesiredOrganization, Z
       organization_fields: normalizedFields(a.organization_fields, this.managed.defs),
       tags: [...d.tags].sort(),
     });
-    return {
-      type: 'organization',
-      action: 'create',
-      key: d.key,
-      zendesk_id: null,
-      label: displayName(d),
-      before: null,
-      after,
-      diff: createDiff(after),
-      sources: [d.accountId],
-    };
+    const head = { type: 'organization', action: 'create', key: d.key, zendesk_id: null, label: displayName(d), before: null, after } as const;
+    return withCreateDiff(head, { sources: [d.accountId] });
   }
 
   update(d: DesiredOrganization, o: ZdOrganization, c: Comparison): OrganizationUpdate {

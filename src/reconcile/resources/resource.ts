@@ -209,17 +209,7 @@ export function compareTags(c: Comparison, current: string[] | null | undefined,
 }
 
 /** The diff of a create: every attribute written, from nothing. */
-export function createDiff(after: object): AttributeDiff[] {
-  const diff: AttributeDiff[] = [];
-  for (const [path, value] of Object.entries(after)) {
-    if (value && typeof value === 'object' && !Array.isArray(value)) {
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) diff.push({ path: `${path}.${k}`, before: null, after: v });
-    } else {
-      diff.push({ path, before: null, after: value });
-    }
-  }
-  return diff;
-}
+export { createDiff, hasCreateDiff, withCreateDiff } from '../../model/create-diff.js';
 
 /** Drop null / undefined values (and empty arrays / objects): a create writes only what has a value. */
 export function compact<T extends object = Record<string, unknown>>(record: Record<string, unknown>): T {

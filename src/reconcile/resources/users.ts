@@ -13,7 +13,7 @@ import { normalizeEmail, normalizeText } from '../../map/normalize.js';
 import { decideRelationship, type Decision, type RelationshipSettings } from '../relationships.js';
 import { MembershipIndex } from './memberships.js';
 import { organizationRef, type LinkedOrganization, type OrganizationsResult } from './organizations.js';
-import { compact, compareFields, compareScalar, compareTags, createDiff, emptyComparison, indexBy, listForMessage, managedAttributes, normalizeLine, normalizedFields } from './resource.js';
+import { compact, compareFields, compareScalar, compareTags, createDiff, emptyComparison, hasCreateDiff, withCreateDiff, indexBy, listForMessage, managedAttributes, normalizeLine, normalizedFields } from './resource.js';
 import type { Comparison, FindResult, ManagedAttributes, Resource, ResourcePlugin } from './resource.js';
 
 /** People sharing one email: one Zendesk user. */
@@ -210,17 +210,8 @@ export class UserPlugin implements ResourcePlugin<PersonGroup, ZdUser> {
       tags: [...g.syncRecord.tags].sort(),
       ...this.creationFlags(),
     });
-    return {
-      type: 'user',
-      action: 'create',
-      key: this.userKey(g),
-      zendesk_id: null,
-      label: g.email,
-      before: null,
-      after,
-      diff: createDiff(after),
-      sources: [g.syncRecord.sourceId, ...g.others.map((p) => p.sourceId)],
-    };
+    const head = { type: 'user', action: 'create', key: this.userKey(g), zendesk_id: null, label: g.email, before: null, after } as const;
+    return withCreateDiff(head, { sources: [g.syncRecord.sourceId, ...g.others.map((p) => p.sourceId)] });
   }
 
   update(g: PersonGroup, u: ZdUser, c: Comparison): UserUpdate {
@@ -270,7 +261,10 @@ export class UserPlugin implements ResourcePlugin<PersonGroup, ZdUser> {
 function setOrganization(change: UserCreate | UserUpdate, org: LinkedOrganization, current: { id: number | null; name: string | null }): void {
   change.organization = organizationRef(org);
   if (change.action === 'update') change.before = { ...change.before, organization_id: current.id };
-  change.diff = [...change.diff.filter((d) => d.path !== 'organization_id'), { path: 'organization_id', before: current.name ?? current.id, after: org.name }];
+  // a create's computed diff (withCreateDiff) ends with organization_id from `organization`, before null
+  if (!(hasCreateDiff(change) && current.id === null && current.name === null)) {
+    change.diff = [...change.diff.filter((d) => d.path !== 'organization_id'), { path: 'organization_id', before: current.name ?? current.id, after: org.name }];
+  }
   change.reason = 'primary';
 }
 

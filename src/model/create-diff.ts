@@ -1,0 +1,70 @@
+// The diff of an organization or user create is not kept on the change: it repeats `after` a leaf at a time
+// (plus the user's organization), and at a first sync the diffs were 40 % of the plan's heap (10k/50k: 40 of
+// 100 MB). It is computed when read: render, the JSON document, the seal and `zdsf show` read it as a property
+// like any other, in its place among the keys, so every document is byte for byte what a stored diff gave.
+// reconcile builds creates with it (withCreateDiff); a saved plan's creates get it back when their stored diff
+// is exactly the computed one (leanCreateDiff), so that apply does not hold the diffs either.
+import type { AttributeDiff } from './plan.js';
+
+/**
+ * What the computed diff reads: `createDiff(after)`, then `organization_id` (before null, after the
+ * organization's name) when the create names its organization (setOrganization, addSoldTo). An assignment
+ * stores the value given, as a plain property in the same place.
+ */
+const LAZY_CREATE_DIFF: PropertyDescriptor = {
+  get(this: { after: object; organization?: { name: string } }): AttributeDiff[] {
+    const diff = createDiff(this.after);
+    if (this.organization) diff.push({ path: 'organization_id', before: null, after: this.organization.name });
+    return diff;
+  },
+  set(this: object, value: AttributeDiff[]): void {
+    Object.defineProperty(this, 'diff', { value, writable: true, enumerable: true, configurable: true });
+  },
+  enumerable: true,
+  configurable: true,
+};
+
+/** Gives `change` (its keys up to `after` set) the computed create diff, then the keys of `rest`, in order. */
+export function withCreateDiff<H extends object, R extends object>(change: H, rest: R): H & { diff: AttributeDiff[] } & R {
+  Object.defineProperty(change, 'diff', LAZY_CREATE_DIFF);
+  return Object.assign(change as H & { diff: AttributeDiff[] }, rest);
+}
+
+/** Whether `change.diff` is the computed create diff (not a value stored since). */
+export function hasCreateDiff(change: object): boolean {
+  return Object.getOwnPropertyDescriptor(change, 'diff')?.get === LAZY_CREATE_DIFF.get;
+}
+
+export function createDiff(after: object): AttributeDiff[] {
+  const diff: AttributeDiff[] = [];
+  for (const [path, value] of Object.entries(after)) {
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) diff.push({ path: `${path}.${k}`, before: null, after: v });
+    } else {
+      diff.push({ path, before: null, after: value });
+    }
+  }
+  return diff;
+}
+
+const sameValue = (a: unknown, b: unknown): boolean => a === b || (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null && JSON.stringify(a) === JSON.stringify(b));
+
+/**
+ * A change read from a saved plan: an organization or user create whose stored diff is exactly the computed
+ * one gets the computed diff instead (the same value when read, none kept). Anything else is left as it is.
+ */
+export function leanCreateDiff<T extends object>(change: T): T {
+  const c = change as { type?: unknown; action?: unknown; after?: unknown; organization?: unknown; diff?: unknown };
+  if (c.action !== 'create' || (c.type !== 'user' && c.type !== 'organization') || typeof c.after !== 'object' || c.after === null) return change;
+  if (!Array.isArray(c.diff) || hasCreateDiff(change)) return change;
+  const computed = (LAZY_CREATE_DIFF.get as (this: unknown) => AttributeDiff[]).call(change);
+  const stored = c.diff as AttributeDiff[];
+  if (computed.length !== stored.length) return change;
+  for (let i = 0; i < stored.length; i++) {
+    const s = stored[i];
+    const k = computed[i];
+    if (typeof s !== 'object' || s === null || Object.keys(s).length !== 3 || s.path !== k.path || s.before !== null || !sameValue(s.after, k.after)) return change;
+  }
+  Object.defineProperty(change, 'diff', LAZY_CREATE_DIFF);
+  return change;
+}
