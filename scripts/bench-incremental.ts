@@ -3,8 +3,10 @@
 // the requests by endpoint and the wall time of a full plan (--refresh) and of incremental plans with nothing
 // changed and with N contacts changed in Salesforce (through the sandbox's change endpoint). Targets: nothing
 // changed <= 5 % of the full plan's requests and <= 10 % of its wall time; N = 1,000 changed <= 10 % of its requests.
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readPlanFile } from '../src/services/plan-file.js';
+import { isMap, parseDocument } from 'yaml';
 
 export interface IncrementalBenchContext {
   url: string;
@@ -60,6 +62,17 @@ async function changesOf(file: string): Promise<string> {
   }
 }
 
+/** The config of the incremental runs: the bench's, without `cases:` (issue 18's tickets are read live on every run,
+ * and a generated seed has no Case fields for them): the figures are those of organizations, users and memberships. */
+async function withoutCases(config: string, dir: string): Promise<string> {
+  const doc = parseDocument(await readFile(config, 'utf8'));
+  const syncs = doc.get('syncs');
+  if (isMap(syncs)) for (const pair of syncs.items) if (isMap(pair.value)) pair.value.delete('cases');
+  const out = join(dir, 'sync-incremental.yaml');
+  await writeFile(out, doc.toString(), 'utf8');
+  return out;
+}
+
 const pct = (a: number, b: number): string => `${b > 0 ? ((100 * a) / b).toFixed(1) : '-'} %`;
 
 export async function benchIncremental(ctx: IncrementalBenchContext): Promise<void> {
@@ -67,12 +80,13 @@ export async function benchIncremental(ctx: IncrementalBenchContext): Promise<vo
   const planFile = join(ctx.dir, 'steady.json');
   // as a user runs it: `zdsf plan --out FILE -q` (no `--format json`: that would build the JSON plan a second time,
   // on stdout); the changes found are read back from the plan file
-  const base = ['plan', '-c', ctx.config, '--state', state, '-q'];
+  const config = await withoutCases(ctx.config, ctx.dir);
+  const base = ['plan', '-c', config, '--state', state, '-q'];
   const out = (name: string): string[] => ['--out', join(ctx.dir, `${name}.plan.json`)];
   if (!ctx.steady) {
     // steady state: the first sync applied
     const first = await ctx.cli('incremental: first plan (full read, saves the snapshot)', [...base, '--out', planFile], ctx.env);
-    const applied = await ctx.cli('incremental: apply the first plan', ['apply', planFile, '-c', ctx.config, '--allow-delete', '--force', '-q'], ctx.env);
+    const applied = await ctx.cli('incremental: apply the first plan', ['apply', planFile, '-c', config, '--allow-delete', '--force', '-q'], ctx.env);
     ctx.record('incremental: steady state (plan / apply exit codes)', `${first.code} / ${applied.code}`);
   }
 

@@ -70,6 +70,7 @@ Exit codes: 0 success; 1 error (any sync that could not be planned); with --deta
       logger: stderrLogger(),
       // Cases (issue 18): tickets and Salesforce Cases, the ticket read from the mark of the last apply
       cases: casePortsOf(adapters, config),
+      ...(readers.planCache ? { planCache: readers.planCache } : {}),
       ...(readers.stateDir ? { caseStart: caseStartFrom(readers.stateDir, config, flags.refresh, (line) => process.stderr.write(`${line}\n`)) } : {}),
     });
 

@@ -38,6 +38,8 @@ export interface SalesforceState {
   readAt?: string;
   /** see OVERLAP_MS (tests set 0) */
   overlapMs?: number;
+  /** see seenOf */
+  seen?: Record<string, string[]>;
   accounts: SfRecord[];
   /** rows of each users source, in the order of the config's sources */
   people: SfRecord[][];
@@ -131,8 +133,9 @@ function finalRelations(relations: AccountContactRelation[], people: SfRecord[][
   return relations.filter((r) => contacts.has(r.ContactId)).sort(byId);
 }
 
-/** A full read, plus the state the next incremental read starts from. */
-export async function fullSalesforceRead(reader: Reader, options: SourceReaderOptions): Promise<{ data: SourceData; state: SalesforceState }> {
+/** A full read, plus the state the next incremental read starts from (`next`: when that read starts from, to take
+ * the rows its step 1 will return again, before the records are read). */
+export async function fullSalesforceRead(reader: Reader, options: SourceReaderOptions, next?: { readAt: string; overlapMs?: number }): Promise<{ data: SourceData; state: SalesforceState }> {
   const { sync } = options;
   const queries = buildSyncQueries(sync);
   // the Account describe tells the child objects of the subqueries, whose marks are taken before the read
@@ -157,33 +160,37 @@ export async function fullSalesforceRead(reader: Reader, options: SourceReaderOp
     marks[o] = typeof v === 'string' ? v : null;
   });
   const relations = hasRelations ? marked.rows[objects.length].map(toRelation) : [];
+  const seen = next ? seenOf(await salesforceChanges(reader, options, { marks, children, ...next })) : undefined;
 
   const data = await reader.read(options);
   return {
     data,
-    state: { marks, children, instanceUrl: marked.instanceUrl, accounts: data.accounts, people: splitPeople(sync, data.people), relations, retention: data.retention },
+    state: { marks, children, instanceUrl: marked.instanceUrl, accounts: data.accounts, people: splitPeople(sync, data.people), relations, retention: data.retention, ...(seen ? { seen } : {}) },
   };
 }
 
-/** Rebuilds what a full read returns from `state` and the changes since its marks. */
-export async function incrementalSalesforceRead(
-  reader: Reader,
-  options: SourceReaderOptions,
-  state: SalesforceState,
-  /** called with the instance URL of the connection before anything is merged (throw to refuse another org) */
-  checkInstance: (instanceUrl: string) => void = () => undefined,
-): Promise<{ data: SourceData; state: SalesforceState; counts: DeltaCounts }> {
-  const { sync } = options;
-  const queries = buildSyncQueries(sync);
-  // the objects tracked by the full read (AccountContactRelation only where it exists)
-  const objects = trackedObjects(sync, state.children).filter((o) => o in state.marks);
-  const hasRelations = objects.includes('AccountContactRelation');
+/** What step 1 read: per tracked object the rows changed since its mark (queryAll), then the secondary relations. */
+export interface SalesforceChanges {
+  objects: string[];
+  rows: SfRecord[][];
+  instanceUrl: string;
+}
+
+type MarkState = Pick<SalesforceState, 'marks' | 'children' | 'readAt' | 'overlapMs'>;
+
+function sinceOf(state: MarkState): (o: string) => string {
   // since = the mark, or earlier when the last read was recent (rows committed late carry an earlier stamp)
   const lastRead = parseStamp(state.readAt) ?? 0;
-  const since = (o: string): string => soqlDatetime(Math.min(parseStamp(state.marks[o]) ?? 0, lastRead - (state.overlapMs ?? OVERLAP_MS)));
-  const stampAfter = (o: string): string => `SystemModstamp > ${since(o)}`;
+  return (o) => `SystemModstamp > ${soqlDatetime(Math.min(parseStamp(state.marks[o]) ?? 0, lastRead - (state.overlapMs ?? OVERLAP_MS)))}`;
+}
 
-  // 1. what changed, per object (queryAll: deleted rows too), and the secondary relations that changed
+/** Step 1 alone (a few queries, no snapshot records needed): what changed since the marks. Nothing changed when
+ * every list is empty: then steps 2 and 3 find nothing either (their queries are narrowed to the same stamps, and
+ * re-reads follow changed rows only). */
+export async function salesforceChanges(reader: Reader, options: SourceReaderOptions, state: MarkState): Promise<SalesforceChanges> {
+  const objects = trackedObjects(options.sync, state.children).filter((o) => o in state.marks);
+  const hasRelations = objects.includes('AccountContactRelation');
+  const stampAfter = sinceOf(state);
   const childEntries = Object.entries(state.children);
   const changedQueries: RawQuery[] = objects.map((o) => {
     const parentFields = childEntries.filter(([, c]) => c.object === o).map(([, c]) => c.field);
@@ -194,6 +201,53 @@ export async function incrementalSalesforceRead(
     ? [{ query: raw('AccountContactRelation', ['Id', 'AccountId', 'ContactId', 'IsDirect', 'IsActive'], `IsDirect = false AND ${stampAfter('AccountContactRelation')}`) }]
     : [];
   const first = await reader.query(options, [...changedQueries, ...relationRows]);
+  return { objects, rows: first.rows, instanceUrl: first.instanceUrl };
+}
+
+/** at most this many rows are kept as seen (a bulk change in the window: the next read then counts as changed) */
+const MAX_SEEN = 20_000;
+const seenKey = (r: SfRecord): string => `${r.Id}@${String(r.SystemModstamp)}`;
+
+/** The rows step 1 returned, by object (Id@SystemModstamp), kept with the snapshot: the next step 1 returns them
+ * again (SOQL datetimes have whole seconds; the overlap window) and they are no change. Undefined when too many. */
+export function seenOf(c: SalesforceChanges): Record<string, string[]> | undefined {
+  const out: Record<string, string[]> = {};
+  let n = 0;
+  c.objects.forEach((o, i) => {
+    out[o] = c.rows[i].map(seenKey);
+    n += out[o].length;
+  });
+  return n <= MAX_SEEN ? out : undefined;
+}
+
+/** Nothing changed since the snapshot: every row step 1 returned is one the read that wrote it had seen, at the same
+ * SystemModstamp (so in the version the snapshot holds: that read read its rows after its step 1). */
+export function nothingChanged(c: SalesforceChanges, seen: Record<string, string[]> | undefined): boolean {
+  return c.objects.every((o, i) => {
+    const rows = c.rows[i];
+    if (rows.length === 0) return true;
+    const known = new Set(seen?.[o] ?? []);
+    return rows.every((r) => known.has(seenKey(r)));
+  });
+}
+
+/** Rebuilds what a full read returns from `state` and the changes since its marks (`first`: step 1, when already read). */
+export async function incrementalSalesforceRead(
+  reader: Reader,
+  options: SourceReaderOptions,
+  state: SalesforceState,
+  /** called with the instance URL of the connection before anything is merged (throw to refuse another org) */
+  checkInstance: (instanceUrl: string) => void = () => undefined,
+  given?: SalesforceChanges,
+): Promise<{ data: SourceData; state: SalesforceState; counts: DeltaCounts }> {
+  const { sync } = options;
+  const queries = buildSyncQueries(sync);
+  // 1. what changed, per object (queryAll: deleted rows too), and the secondary relations that changed
+  const first = given ?? (await salesforceChanges(reader, options, state));
+  const { objects } = first;
+  const hasRelations = objects.includes('AccountContactRelation');
+  const stampAfter = sinceOf(state);
+  const childEntries = Object.entries(state.children);
   checkInstance(first.instanceUrl);
   const changed = new Map<string, SfRecord[]>();
   objects.forEach((o, i) => changed.set(o, first.rows[i]));
@@ -293,5 +347,7 @@ export async function incrementalSalesforceRead(
     describe,
   };
   const counts: DeltaCounts = { changed: Object.fromEntries(objects.map((o) => [o, changed.get(o)?.length ?? 0])), reread: rereadAccounts.length + rereadContacts.length };
-  return { data, state: { ...state, marks, instanceUrl: first.instanceUrl, accounts, people, relations, retention: data.retention }, counts };
+  const seen = seenOf(first);
+  const { seen: _old, ...rest } = state;
+  return { data, state: { ...rest, marks, instanceUrl: first.instanceUrl, accounts, people, relations, retention: data.retention, ...(seen ? { seen } : {}) }, counts };
 }

@@ -8,6 +8,7 @@ import type { Config } from '../model/config.js';
 import type { Logger, SourceReader, TargetReader } from '../model/ports.js';
 import { createSalesforceReader } from '../salesforce/reader.js';
 import { incrementalReaders } from '../state/incremental.js';
+import { createPlanCache, type PlanCache } from '../state/plan-cache.js';
 import { ZdsfError } from '../util/errors.js';
 import { ZendeskTransport } from '../zendesk/transport.js';
 import type { Adapters } from './adapters.js';
@@ -27,7 +28,7 @@ export interface PlanReadersOptions {
 export function planReaders(
   live: Pick<Adapters, 'source' | 'target' | 'transportFor' | 'salesforce'>,
   options: PlanReadersOptions,
-): { source: SourceReader; target: TargetReader; stateDir?: string } {
+): { source: SourceReader; target: TargetReader; stateDir?: string; planCache?: PlanCache } {
   const dir = options.state !== undefined ? resolve(options.state) : options.config.state?.dir;
   if (dir === undefined) {
     if (options.refresh) throw new ZdsfError('--refresh needs a state directory: pass --state DIR or add `state:` to the config.', 'usage');
@@ -35,11 +36,12 @@ export function planReaders(
   }
   // adapters without the run's transports (fakes) get a transport per read, as before
   const transportFor = live.transportFor ?? ((instance, logger) => new ZendeskTransport(instance, { logger: logger ?? options.logger }));
+  const salesforce = live.salesforce ?? createSalesforceReader();
   const readers = incrementalReaders({
     dir,
     refresh: options.refresh === true,
     refreshEveryMs: options.config.state?.refresh_every_ms,
-    source: live.salesforce ?? createSalesforceReader(),
+    source: salesforce,
     target: live.target,
     zendesk: { transportFor: (o) => transportFor(o.instance, o.logger ?? options.logger) },
     say: options.say,
@@ -50,5 +52,8 @@ export function planReaders(
   const currentUser = live.target.currentUser?.bind(live.target);
   const lookupPeople = live.source.lookupPeople?.bind(live.source);
   const target = { ...readers.target, ...(ticketActivity ? { ticketActivity } : {}), ...(currentUser ? { currentUser } : {}) };
-  return { source: lookupPeople ? { ...readers.source, lookupPeople } : readers.source, target, stateDir: dir };
+  // the last plan of an unchanged world (src/state/plan-cache.ts); with --refresh the reads are full, so it is
+  // computed again (and kept for the next run)
+  const planCache = createPlanCache(readers, salesforce);
+  return { source: lookupPeople ? { ...readers.source, lookupPeople } : readers.source, target, stateDir: dir, planCache };
 }

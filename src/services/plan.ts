@@ -18,6 +18,7 @@ import { findMassChanges, massChangeWarning } from '../apply/mass-change.js';
 import { ZdsfError } from '../util/errors.js';
 import { redactText } from '../util/redact.js';
 import { addCasesToPlan, caseContacts, type CasePlanOptions } from './plan-cases.js';
+import type { PlanCache, PlanCacheContext } from '../state/plan-cache.js';
 
 /** Zendesk's default per-minute limit for most plans, used to estimate when the instance did not say. */
 export const DEFAULT_RATE_LIMIT = 700;
@@ -32,6 +33,8 @@ export interface PlanOptions extends CasePlanOptions {
   progress?: Progress;
   logger?: Logger;
   now?: () => Date;
+  /** the last plan of an unchanged world (src/state/plan-cache.ts), with a state directory */
+  planCache?: PlanCache;
 }
 
 export function selectSyncs(config: Config, names?: string[]): Sync[] {
@@ -71,6 +74,14 @@ async function planSync(sync: Sync, options: PlanOptions): Promise<SyncPlan> {
   const progress = options.progress ?? silentProgress;
   const sfInstance = config.salesforce[sync.from];
   const zdInstance = config.zendesk[sync.to];
+  // nothing changed since the last plan: that plan (issue 13), without loading the snapshots
+  const cacheCtx: PlanCacheContext | undefined = options.planCache
+    ? { sync, source: { instance: sfInstance, sync, progress, logger: options.logger }, target: { instance: zdInstance, progress, logger: options.logger }, configDigest: config.digest, reportOrphans: options.reportOrphans }
+    : undefined;
+  if (cacheCtx) {
+    const reused = await options.planCache!.lookup(cacheCtx);
+    if (reused) return reused;
+  }
   // the Salesforce rows (reads[0]) are let go once map is done: at a first sync they are a large part of
   // plan's memory, and reconcile builds the changes after
   const reads: [SourceData | null, TargetData] = await Promise.all([
@@ -104,7 +115,7 @@ async function planSync(sync: Sync, options: PlanOptions): Promise<SyncPlan> {
   reads[0] = null;
   // the field resources (first in the registry) hand the field changes on: they come first in the plan
   const plan = reconcileSync({ sync, zendesk: zdInstance, desired, source: rest, target: schema, reportOrphans: options.reportOrphans, fields });
-  await keepForTickets(plan, sync, options);
+  const askedTickets = await keepForTickets(plan, sync, options);
   await planOffboarding(plan, sync, desired, target, offboardCtx);
   const rate = Math.min(target.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT, zdInstance.max_requests_per_minute ?? Infinity);
   const size = { organizations: target.organizations.length, users: target.users.length, memberships: target.memberships.length };
@@ -118,15 +129,16 @@ async function planSync(sync: Sync, options: PlanOptions): Promise<SyncPlan> {
   plan.warnings.push(...mass.map(massChangeWarning));
   // Cases (issue 18) after the Zendesk estimate and guards: they are written to Salesforce
   await addCasesToPlan(plan, sync, contacts, options);
+  if (cacheCtx) await options.planCache!.store(cacheCtx, plan, { describe, target, live: askedTickets || fields.changes.length > 0 });
   return plan;
 }
 
 /** Ticket-aware retention (issue 17): asks Zendesk about the tickets of the organizations the plan deletes and
- * keeps those the rule says to keep (listed as kept_for_tickets warnings). */
-async function keepForTickets(plan: SyncPlan, sync: Sync, options: PlanOptions): Promise<void> {
+ * keeps those the rule says to keep (listed as kept_for_tickets warnings). True when it asked Zendesk. */
+async function keepForTickets(plan: SyncPlan, sync: Sync, options: PlanOptions): Promise<boolean> {
   const rule = sync.organizations?.retention;
   const query = ticketQuery(plan.changes, rule, (options.now ?? (() => new Date()))());
-  if (!rule || !query) return;
+  if (!rule || !query) return false;
   const instance = options.config.zendesk[sync.to];
   const setting = `syncs.${sync.name}.organizations.retention.${rule.keep_if_open_tickets !== false ? 'keep_if_open_tickets' : 'keep_if_ticket_within_days'}`;
   if (!options.target.ticketActivity) throw new ZdsfError(`${setting}: this Zendesk reader cannot read tickets, so retention cannot check them`, 'config_mismatch');
@@ -147,6 +159,7 @@ async function keepForTickets(plan: SyncPlan, sync: Sync, options: PlanOptions):
   plan.changes = kept.changes;
   plan.warnings.push(...kept.kept);
   plan.summary = summarize(plan.changes);
+  return true;
 }
 
 /**

@@ -10,7 +10,7 @@
 // the Zendesk URL); `--refresh`; the last full read is older than refresh_every; the clock went back before the
 // last read; a mark is in the future. An incremental read that found nothing changed keeps the snapshot as it is
 // (its marks, cursors and read time still serve: the next read asks for what changed since the same points).
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { SalesforceInstance, Sync, ZendeskInstance } from '../model/config.js';
 import type { SourceReader, SourceReaderOptions, TargetReader, TargetReaderOptions } from '../model/ports.js';
@@ -18,10 +18,10 @@ import type { AccountContactRelation, SfRecord, SourceData } from '../model/sale
 import type { TargetData, ZdMembership, ZdOrganization, ZdUser } from '../model/zendesk.js';
 import type { SalesforceReader } from '../salesforce/reader.js';
 import { buildSyncQueries } from '../salesforce/soql.js';
-import { fullSalesforceRead, incrementalSalesforceRead, incrementalUnsupported, parseStamp, type SalesforceState } from '../salesforce/delta.js';
-import { fullZendeskRead, incrementalZendeskRead, type ZendeskIncrementalOptions, type ZendeskState } from '../zendesk/incremental.js';
+import { fullSalesforceRead, incrementalSalesforceRead, incrementalUnsupported, nothingChanged, parseStamp, salesforceChanges, type SalesforceChanges, type SalesforceState } from '../salesforce/delta.js';
+import { fullZendeskRead, incrementalZendeskRead, zendeskChanges, zendeskUnchanged, type ZendeskChanges, type ZendeskIncrementalOptions, type ZendeskState } from '../zendesk/incremental.js';
 import { measure } from '../util/timings.js';
-import { readSnapshot, writeSnapshot, FORMAT_VERSION, type SnapshotHeader } from './snapshot.js';
+import { readSnapshot, readSnapshotHeader, writeSnapshot, FORMAT_VERSION, type SnapshotHeader } from './snapshot.js';
 
 export const DEFAULT_REFRESH_EVERY_MS = 24 * 3600_000;
 /** a mark later than now by more than this is "in the future" */
@@ -43,26 +43,34 @@ export interface IncrementalReadersOptions {
   say: (line: string) => void;
 }
 
-interface SfHeader extends SnapshotHeader {
+export interface SfHeader extends SnapshotHeader {
   kind: 'salesforce';
   sync: string;
   digest: string;
+  /** a random id per write (src/state/plan-cache.ts keys the last plan to it); absent in older snapshots */
+  generation?: string;
   full_read_at: string;
   read_at: string;
   marks: Record<string, string | null>;
   children: SalesforceState['children'];
   instance_url: string;
+  /** SalesforceState.seen */
+  seen?: Record<string, string[]>;
 }
 
-interface ZdHeader extends SnapshotHeader {
+export interface ZdHeader extends SnapshotHeader {
   kind: 'zendesk';
   instance: string;
   digest: string;
+  /** a random id per write (src/state/plan-cache.ts keys the last plan to it); absent in older snapshots */
+  generation?: string;
   full_read_at: string;
   read_at: string;
   organizations_end_time: number;
   users_cursor: string;
   instance_url: string;
+  /** ZendeskState.organizationsSeen */
+  organizations_seen?: string[];
 }
 
 const safe = (name: string): string => name.replace(/[^A-Za-z0-9_.-]/g, '_');
@@ -97,55 +105,128 @@ function staleness(header: { digest: string; full_read_at: string; read_at: stri
   return undefined;
 }
 
-class SnapshotMismatch extends Error {}
+/** What one read left in the state directory: the snapshot's generation (a random id written with every
+ * snapshot, so a rewrite of any kind gives a new one) and its size (a file cut short after it was written differs). */
+export interface SnapshotId {
+  generation: string;
+  size: number;
+}
 
-export function incrementalReaders(o: IncrementalReadersOptions): { source: SourceReader; target: TargetReader } {
+/** The first half of an incremental read, before any snapshot record is loaded. */
+export type SfProbe =
+  | { kind: 'full'; reason: string }
+  | { kind: 'delta'; file: string; header: SfHeader; changes: SalesforceChanges; unchanged: boolean; id: SnapshotId | undefined };
+export type ZdProbe =
+  | { kind: 'full'; reason: string }
+  | { kind: 'delta'; file: string; header: ZdHeader; changes: ZendeskChanges; unchanged: boolean; id: SnapshotId | undefined };
+
+export interface IncrementalReaders {
+  source: SourceReader;
+  target: TargetReader;
+  /** reads the snapshot's header and what changed since it (kept for the read that follows: nothing is asked twice) */
+  probeSalesforce(options: SourceReaderOptions): Promise<SfProbe>;
+  probeZendesk(options: TargetReaderOptions): Promise<ZdProbe>;
+  /** the snapshot the last read of this sync / instance left (undefined: none, or one of an older zdsf) */
+  snapshotOf(kind: 'salesforce' | 'zendesk', name: string): SnapshotId | undefined;
+  /** forgets the probes of a sync and its instance that no read will consume (the last plan was reused) */
+  releaseProbes(syncName: string, instanceName: string): void;
+  /** says a line as the readers do */
+  say: (line: string) => void;
+  dir: string;
+}
+
+const idOf = (header: { generation?: unknown }, size: number): SnapshotId | undefined => (typeof header.generation === 'string' ? { generation: header.generation, size } : undefined);
+
+export function incrementalReaders(o: IncrementalReadersOptions): IncrementalReaders {
   const now = o.now ?? Date.now;
+  // probes made (by a plan-cache look-up) and not yet consumed by a read, and what each read left
+  const sfProbes = new Map<string, { started: number; probe: SfProbe }>();
+  const zdProbes = new Map<string, { started: number; probe: ZdProbe }>();
+  const left = new Map<string, SnapshotId | undefined>();
+
+  async function probeSalesforce(options: SourceReaderOptions): Promise<SfProbe> {
+    const { sync, instance } = options;
+    const memo = sfProbes.get(sync.name);
+    if (memo) return memo.probe;
+    const started = now();
+    const file = join(o.dir, `salesforce-${safe(sync.name)}.jsonl.gz`);
+    const digest = salesforceDigest(sync, instance);
+    const probe = await (async (): Promise<SfProbe> => {
+      const unsupported = incrementalUnsupported(sync);
+      if (unsupported) return { kind: 'full', reason: unsupported };
+      const got = await measure(`snapshot: read Salesforce header (${sync.name})`, () => readSnapshotHeader<SfHeader>(file));
+      if (!got.ok) return { kind: 'full', reason: got.reason };
+      const header = got.header;
+      if (header.kind !== 'salesforce' || header.sync !== sync.name) return { kind: 'full', reason: `${file} is not this sync's Salesforce snapshot` };
+      const stale = staleness(header, digest, o, started);
+      if (stale) return { kind: 'full', reason: stale };
+      const future = Object.entries(header.marks).find(([, m]) => (parseStamp(m) ?? 0) > started + CLOCK_SKEW_MS);
+      if (future) return { kind: 'full', reason: `the high-water mark of ${future[0]} (${future[1]}) is in the future` };
+      const changes = await measure(`Salesforce changes since the snapshot (${sync.name})`, () =>
+        salesforceChanges(o.source, options, { marks: header.marks, children: header.children, readAt: header.read_at, ...(o.overlapMs !== undefined ? { overlapMs: o.overlapMs } : {}) }),
+      );
+      if (changes.instanceUrl !== header.instance_url) return { kind: 'full', reason: `the snapshot is of another Salesforce org (${header.instance_url}, now ${changes.instanceUrl})` };
+      return { kind: 'delta', file, header, changes, unchanged: nothingChanged(changes, header.seen), id: idOf(header, got.size) };
+    })();
+    sfProbes.set(sync.name, { started, probe });
+    return probe;
+  }
+
+  async function probeZendesk(options: TargetReaderOptions): Promise<ZdProbe> {
+    const { instance } = options;
+    const memo = zdProbes.get(instance.name);
+    if (memo) return memo.probe;
+    const started = now();
+    const file = join(o.dir, `zendesk-${safe(instance.name)}.jsonl.gz`);
+    const digest = zendeskDigest(instance);
+    const probe = await (async (): Promise<ZdProbe> => {
+      const got = await measure(`snapshot: read Zendesk header (${instance.name})`, () => readSnapshotHeader<ZdHeader>(file));
+      if (!got.ok) return { kind: 'full', reason: got.reason };
+      const header = got.header;
+      if (header.kind !== 'zendesk' || header.instance !== instance.name) return { kind: 'full', reason: `${file} is not this instance's Zendesk snapshot` };
+      if (header.instance_url !== instance.url) return { kind: 'full', reason: `the snapshot is of another Zendesk instance (${header.instance_url})` };
+      const stale = staleness(header, digest, o, started);
+      if (stale) return { kind: 'full', reason: stale };
+      if (header.organizations_end_time * 1000 > started + CLOCK_SKEW_MS) return { kind: 'full', reason: 'the organization export time is in the future' };
+      const changes = await measure(`Zendesk changes since the snapshot (${instance.name})`, () =>
+        zendeskChanges(o.zendesk, options, { organizationsEndTime: header.organizations_end_time, usersCursor: header.users_cursor }),
+      );
+      return { kind: 'delta', file, header, changes, unchanged: zendeskUnchanged(changes, header.organizations_seen), id: idOf(header, got.size) };
+    })();
+    zdProbes.set(instance.name, { started, probe });
+    return probe;
+  }
 
   const source: SourceReader = {
     async read(options: SourceReaderOptions): Promise<SourceData> {
       const { sync, instance } = options;
       const file = join(o.dir, `salesforce-${safe(sync.name)}.jsonl.gz`);
       const digest = salesforceDigest(sync, instance);
-      const started = now();
       const label = `sync ${sync.name}: Salesforce ${instance.name}`;
-      let reason = incrementalUnsupported(sync);
-      let state: SalesforceState | undefined;
-      let header: SfHeader | undefined;
-      if (!reason) {
+      const probe = await probeSalesforce(options);
+      const started = sfProbes.get(sync.name)?.started ?? now();
+      sfProbes.delete(sync.name);
+      let reason = probe.kind === 'full' ? probe.reason : undefined;
+      if (probe.kind === 'delta') {
+        const { header } = probe;
         const got = await measure(`snapshot: read Salesforce (${sync.name})`, () => readSnapshot<SfHeader>(file));
         if (!got.ok) reason = got.reason;
-        else if (got.snapshot.header.kind !== 'salesforce' || got.snapshot.header.sync !== sync.name) reason = `${file} is not this sync's Salesforce snapshot`;
+        else if (got.snapshot.header.generation !== header.generation || got.snapshot.header.read_at !== header.read_at) reason = `${file} was replaced during the read`;
         else {
-          header = got.snapshot.header;
-          reason = staleness(header, digest, o, started);
-          const future = Object.entries(header.marks).find(([, m]) => (parseStamp(m) ?? 0) > started + CLOCK_SKEW_MS);
-          if (!reason && future) reason = `the high-water mark of ${future[0]} (${future[1]}) is in the future`;
-          if (!reason) state = { ...sfState(header, got.snapshot.sections, sync), readAt: header.read_at, ...(o.overlapMs !== undefined ? { overlapMs: o.overlapMs } : {}) };
-        }
-      }
-      if (state && header) {
-        try {
-          const r = await measure(`Salesforce changes since the snapshot (${sync.name})`, () =>
-            incrementalSalesforceRead(o.source, options, state!, (url) => {
-              if (url !== header?.instance_url) throw new SnapshotMismatch(`the snapshot is of another Salesforce org (${header?.instance_url}, now ${url})`);
-            }),
-          );
+          const state: SalesforceState = { ...sfState(header, got.snapshot.sections, sync), readAt: header.read_at, ...(o.overlapMs !== undefined ? { overlapMs: o.overlapMs } : {}) };
+          const r = await measure(`Salesforce changes since the snapshot (${sync.name})`, () => incrementalSalesforceRead(o.source, options, state, () => undefined, probe.changes));
           const changed = Object.entries(r.counts.changed).map(([k, v]) => `${v} ${k}`).join(', ');
           // nothing changed: the snapshot (its marks included) is still true; rewriting it would cost seconds at 500k rows
-          const same = r.counts.reread === 0 && Object.values(r.counts.changed).every((n) => n === 0);
+          const same = probe.unchanged || (r.counts.reread === 0 && Object.values(r.counts.changed).every((n) => n === 0));
           o.say(`${label}: incremental read since ${header.read_at} (changed: ${changed}; ${r.counts.reread} re-read by parent or child)${same ? '; snapshot unchanged, kept' : ''}`);
-          if (!same) await saveSf(file, sync, digest, header.full_read_at, new Date(started).toISOString(), r.state);
+          left.set(`salesforce:${sync.name}`, same ? probe.id : await saveSf(file, sync, digest, header.full_read_at, new Date(started).toISOString(), r.state));
           return r.data;
-        } catch (err) {
-          if (!(err instanceof SnapshotMismatch)) throw err;
-          reason = err.message;
         }
       }
       o.say(`${label}: full read (${reason ?? 'no snapshot'})`);
-      const r = await fullSalesforceRead(o.source, options);
       const at = new Date(started).toISOString();
-      await saveSf(file, sync, digest, at, at, r.state);
+      const r = await fullSalesforceRead(o.source, options, { readAt: at, ...(o.overlapMs !== undefined ? { overlapMs: o.overlapMs } : {}) });
+      left.set(`salesforce:${sync.name}`, await saveSf(file, sync, digest, at, at, r.state));
       return r.data;
     },
   };
@@ -155,18 +236,17 @@ export function incrementalReaders(o: IncrementalReadersOptions): { source: Sour
       const { instance } = options;
       const file = join(o.dir, `zendesk-${safe(instance.name)}.jsonl.gz`);
       const digest = zendeskDigest(instance);
-      const started = now();
       const label = `Zendesk ${instance.name}`;
-      let reason: string | undefined;
-      const got = await measure(`snapshot: read Zendesk (${instance.name})`, () => readSnapshot<ZdHeader>(file));
-      if (!got.ok) reason = got.reason;
-      else {
-        const header = got.snapshot.header;
-        if (header.kind !== 'zendesk' || header.instance !== instance.name) reason = `${file} is not this instance's Zendesk snapshot`;
-        else if (header.instance_url !== instance.url) reason = `the snapshot is of another Zendesk instance (${header.instance_url})`;
-        else reason = staleness(header, digest, o, started);
-        if (!reason && header.organizations_end_time * 1000 > started + CLOCK_SKEW_MS) reason = 'the organization export time is in the future';
-        if (!reason) {
+      const probe = await probeZendesk(options);
+      const started = zdProbes.get(instance.name)?.started ?? now();
+      zdProbes.delete(instance.name);
+      let reason = probe.kind === 'full' ? probe.reason : undefined;
+      if (probe.kind === 'delta') {
+        const { header } = probe;
+        const got = await measure(`snapshot: read Zendesk (${instance.name})`, () => readSnapshot<ZdHeader>(file));
+        if (!got.ok) reason = got.reason;
+        else if (got.snapshot.header.generation !== header.generation || got.snapshot.header.read_at !== header.read_at) reason = `${file} was replaced during the read`;
+        else {
           const s = got.snapshot.sections;
           const state: ZendeskState = {
             instanceUrl: header.instance_url,
@@ -175,26 +255,31 @@ export function incrementalReaders(o: IncrementalReadersOptions): { source: Sour
             organizations: (s.organizations ?? []) as ZdOrganization[],
             users: (s.users ?? []) as ZdUser[],
             memberships: (s.memberships ?? []) as ZdMembership[],
+            ...(header.organizations_seen ? { organizationsSeen: header.organizations_seen } : {}),
           };
-          const r = await measure(`Zendesk changes since the snapshot (${instance.name})`, () => incrementalZendeskRead(o.zendesk, options, state));
+          const r = await measure(`Zendesk changes since the snapshot (${instance.name})`, () => incrementalZendeskRead(o.zendesk, options, state, probe.changes));
           // nothing exported: the snapshot and its cursors still serve (the next export from them returns what changes next)
-          const same = r.counts.organizations === 0 && r.counts.users === 0;
+          const same = probe.unchanged || (r.counts.organizations === 0 && r.counts.users === 0);
           o.say(
             `${label}: incremental read since ${header.read_at} (${r.counts.organizations} organizations, ${r.counts.users} users changed; ${r.counts.membershipReads} membership reads)${same ? '; snapshot unchanged, kept' : ''}`,
           );
-          if (!same) await saveZd(file, instance, digest, header.full_read_at, new Date(started).toISOString(), r.state);
+          left.set(`zendesk:${instance.name}`, same ? probe.id : await saveZd(file, instance, digest, header.full_read_at, new Date(started).toISOString(), r.state));
           return r.data;
         }
       }
       o.say(`${label}: full read (${reason})`);
       const r = await fullZendeskRead(o.target, o.zendesk, options);
       const at = new Date(started).toISOString();
-      await saveZd(file, instance, digest, at, at, r.state);
+      left.set(`zendesk:${instance.name}`, await saveZd(file, instance, digest, at, at, r.state));
       return r.data;
     },
   };
 
-  return { source, target };
+  const releaseProbes = (syncName: string, instanceName: string): void => {
+    sfProbes.delete(syncName);
+    zdProbes.delete(instanceName);
+  };
+  return { source, target, probeSalesforce, probeZendesk, releaseProbes, snapshotOf: (kind, name) => left.get(`${kind}:${name}`), say: o.say, dir: o.dir };
 }
 
 function sfState(header: SfHeader, sections: Record<string, unknown[]>, sync: Sync): SalesforceState {
@@ -202,6 +287,7 @@ function sfState(header: SfHeader, sections: Record<string, unknown[]>, sync: Sy
     marks: header.marks,
     children: header.children,
     instanceUrl: header.instance_url,
+    ...(header.seen ? { seen: header.seen } : {}),
     accounts: (sections.accounts ?? []) as SfRecord[],
     people: (sync.users?.sources ?? []).map((_, i) => (sections[`people.${i}`] ?? []) as SfRecord[]),
     relations: (sections.relations ?? []) as AccountContactRelation[],
@@ -209,23 +295,29 @@ function sfState(header: SfHeader, sections: Record<string, unknown[]>, sync: Sy
   };
 }
 
-async function saveSf(file: string, sync: Sync, digest: string, fullAt: string, readAt: string, s: SalesforceState): Promise<void> {
-  const header: Omit<SfHeader, 'zdsf_snapshot'> = { kind: 'salesforce', sync: sync.name, digest, full_read_at: fullAt, read_at: readAt, marks: s.marks, children: s.children, instance_url: s.instanceUrl };
+async function saveSf(file: string, sync: Sync, digest: string, fullAt: string, readAt: string, s: SalesforceState): Promise<SnapshotId> {
+  const generation = randomBytes(12).toString('hex');
+  const header: Omit<SfHeader, 'zdsf_snapshot'> = { kind: 'salesforce', sync: sync.name, digest, generation, full_read_at: fullAt, read_at: readAt, marks: s.marks, children: s.children, instance_url: s.instanceUrl, ...(s.seen ? { seen: s.seen } : {}) };
   const sections: Record<string, Iterable<unknown>> = { accounts: s.accounts, relations: s.relations, retention: s.retention };
   s.people.forEach((rows, i) => (sections[`people.${i}`] = rows));
-  await measure(`snapshot: write Salesforce (${sync.name})`, () => writeSnapshot(file, header, sections));
+  const size = await measure(`snapshot: write Salesforce (${sync.name})`, () => writeSnapshot(file, header, sections));
+  return { generation, size };
 }
 
-async function saveZd(file: string, instance: ZendeskInstance, digest: string, fullAt: string, readAt: string, s: ZendeskState): Promise<void> {
+async function saveZd(file: string, instance: ZendeskInstance, digest: string, fullAt: string, readAt: string, s: ZendeskState): Promise<SnapshotId> {
+  const generation = randomBytes(12).toString('hex');
   const header: Omit<ZdHeader, 'zdsf_snapshot'> = {
     kind: 'zendesk',
     instance: instance.name,
     digest,
+    generation,
     full_read_at: fullAt,
     read_at: readAt,
     organizations_end_time: s.organizationsEndTime,
     users_cursor: s.usersCursor,
     instance_url: instance.url,
+    ...(s.organizationsSeen ? { organizations_seen: s.organizationsSeen } : {}),
   };
-  await measure(`snapshot: write Zendesk (${instance.name})`, () => writeSnapshot(file, header, { organizations: s.organizations, users: s.users, memberships: s.memberships }));
+  const size = await measure(`snapshot: write Zendesk (${instance.name})`, () => writeSnapshot(file, header, { organizations: s.organizations, users: s.users, memberships: s.memberships }));
+  return { generation, size };
 }

@@ -10,7 +10,7 @@
 // No lock is taken (a lock left by a killed plan would block the next scheduled run).
 // Snapshots hold records as read and the marks; never credentials (configs' secrets are not passed here).
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -31,8 +31,8 @@ export interface Snapshot<H extends SnapshotHeader = SnapshotHeader> {
 
 export type SnapshotRead<H extends SnapshotHeader> = { ok: true; snapshot: Snapshot<H> } | { ok: false; reason: string };
 
-/** Writes header and sections to `file` atomically (temp file + rename), mode 0600. */
-export async function writeSnapshot(file: string, header: Omit<SnapshotHeader, 'zdsf_snapshot'>, sections: Record<string, Iterable<unknown>>): Promise<void> {
+/** Writes header and sections to `file` atomically (temp file + rename), mode 0600; returns the file's size. */
+export async function writeSnapshot(file: string, header: Omit<SnapshotHeader, 'zdsf_snapshot'>, sections: Record<string, Iterable<unknown>>): Promise<number> {
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const out = createWriteStream(temp, { mode: 0o600 });
@@ -58,12 +58,52 @@ export async function writeSnapshot(file: string, header: Omit<SnapshotHeader, '
     await flush();
     gzip.end();
     await done;
+    const { size } = await stat(temp);
     await rename(temp, file);
+    return size;
   } catch (err) {
     gzip.destroy();
     out.destroy();
     await rm(temp, { force: true });
     throw err;
+  }
+}
+
+/** The header line of a snapshot alone (what an incremental read needs before it knows whether anything changed),
+ * with the file's size; any problem is a reason. Truncation past the header is found only by readSnapshot. */
+export async function readSnapshotHeader<H extends SnapshotHeader>(file: string): Promise<{ ok: true; header: H; size: number } | { ok: false; reason: string }> {
+  let handle: FileHandle;
+  try {
+    handle = await open(file, 'r');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { ok: false, reason: code === 'ENOENT' ? 'no snapshot yet' : `the snapshot ${file} is unreadable (${code ?? String(err)})` };
+  }
+  const gunzip = handle.createReadStream().pipe(createGunzip());
+  const decoder = new StringDecoder('utf8');
+  let text = '';
+  try {
+    const size = (await handle.stat()).size;
+    for await (const chunk of gunzip) {
+      text += decoder.write(chunk as Buffer);
+      if (text.includes('\n')) break;
+    }
+    const line = text.split('\n')[0];
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      return { ok: false, reason: text === '' ? `the snapshot ${file} is empty` : `the snapshot ${file} is corrupt (a line is not JSON)` };
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value) || typeof (value as SnapshotHeader).zdsf_snapshot !== 'number') return { ok: false, reason: `${file} is not a zdsf snapshot` };
+    const header = value as H;
+    if (header.zdsf_snapshot !== FORMAT_VERSION) return { ok: false, reason: `the snapshot has format ${header.zdsf_snapshot}, this zdsf writes ${FORMAT_VERSION}` };
+    return { ok: true, header, size };
+  } catch (err) {
+    return { ok: false, reason: `the snapshot ${file} is corrupt or truncated (${err instanceof Error ? err.message : String(err)})` };
+  } finally {
+    gunzip.destroy();
+    await handle.close().catch(() => undefined);
   }
 }
 

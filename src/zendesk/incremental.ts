@@ -29,6 +29,23 @@ export interface ZendeskState {
   organizations: ZdOrganization[];
   users: ZdUser[];
   memberships: ZdMembership[];
+  /** the organizations the last export returned (see orgsSeenOf): the next export returns them again */
+  organizationsSeen?: string[];
+}
+
+const MAX_SEEN = 20_000;
+const orgSeenKey = (raw: Record<string, unknown>): string => JSON.stringify([raw.id, raw.updated_at ?? null, raw.deleted_at ?? null]);
+/** The time-based export starts at the last item's second (end_time, inclusive): the items of that second come
+ * again, in the version the snapshot holds (the records were read after the export). Undefined when too many. */
+export function orgsSeenOf(raws: Record<string, unknown>[]): string[] | undefined {
+  return raws.length <= MAX_SEEN ? raws.map(orgSeenKey) : undefined;
+}
+/** Nothing changed since the snapshot: no user exported, and only organizations the last export had returned. */
+export function zendeskUnchanged(c: { organizations: Record<string, unknown>[]; users: unknown[] }, seen: string[] | undefined): boolean {
+  if (c.users.length > 0) return false;
+  if (c.organizations.length === 0) return true;
+  const known = new Set(seen ?? []);
+  return c.organizations.every((raw) => known.has(orgSeenKey(raw)));
 }
 
 export interface ZendeskIncrementalOptions {
@@ -103,60 +120,92 @@ export async function fullZendeskRead(inner: TargetReader, o: ZendeskIncremental
   const t = o.transportFor(options);
   const served = Date.parse((await t.get(t.url('/account/settings'))).headers.get('date') ?? '');
   const start = Number.isNaN(served) ? Math.floor((o.now ?? Date.now)() / 1000) - UNANCHORED_LOOKBACK_S : Math.floor(served / 1000) - FIRST_EXPORT_LOOKBACK_S;
-  const organizationsEndTime = await exportOrganizations(t, o, start, () => undefined);
+  const exported: Record<string, unknown>[] = [];
+  const organizationsEndTime = await exportOrganizations(t, o, start, (raw) => exported.push(raw));
   const usersCursor = await exportUsers(t, o, { start }, () => undefined);
   const data = await inner.read(options);
+  const organizationsSeen = orgsSeenOf(exported);
   return {
     data,
-    state: { instanceUrl: options.instance.url, organizationsEndTime, usersCursor, organizations: data.organizations, users: data.users, memberships: data.memberships },
+    state: { instanceUrl: options.instance.url, organizationsEndTime, usersCursor, organizations: data.organizations, users: data.users, memberships: data.memberships, ...(organizationsSeen ? { organizationsSeen } : {}) },
   };
 }
 
-/** Rebuilds what a full read returns from `state` and the exports since its cursors. */
-export async function incrementalZendeskRead(
-  o: ZendeskIncrementalOptions,
-  options: TargetReaderOptions,
-  state: ZendeskState,
-): Promise<{ data: TargetData; state: ZendeskState; counts: ZendeskDeltaCounts }> {
+/** What the exports returned since the cursors, with the small live lists a full read also returns. */
+export interface ZendeskChanges {
+  organizations: Record<string, unknown>[];
+  users: Record<string, unknown>[];
+  organizationsEndTime: number;
+  usersCursor: string;
+  /** what TargetData holds besides records, as a full read returns it */
+  live: Pick<TargetData, 'organizationFields' | 'userFields' | 'settings' | 'rateLimitPerMinute'>;
+}
+
+/** The exports since the cursors and the field lists and settings (a few requests; no snapshot records needed). */
+export async function zendeskChanges(o: ZendeskIncrementalOptions, options: TargetReaderOptions, cursors: Pick<ZendeskState, 'organizationsEndTime' | 'usersCursor'>): Promise<ZendeskChanges> {
   const t = o.transportFor(options);
   const shown = (await createZendeskApi(t).accountSettings()).result;
   const settings = isRecord(shown) && isRecord(shown.settings) ? shown.settings : shown;
   if (!isRecord(settings) || !isRecord(settings.user))
     throw new ZdsfError(`Zendesk instance ${options.instance.name} (${options.instance.url}): GET /api/v2/account/settings did not return settings.user.`, 'zendesk_unexpected');
-  const list = async <T>(path: string, key: string, convert: (raw: unknown) => T): Promise<T[]> => {
-    const out: T[] = [];
-    await paginate(t, path, key, (items) => {
-      for (const i of items) out.push(convert(i));
-    });
-    return out;
+  const organizationFields = await list(t, '/organization_fields', 'organization_fields', toFieldDef);
+  const userFields = await list(t, '/user_fields', 'user_fields', toFieldDef);
+  const organizations: Record<string, unknown>[] = [];
+  const organizationsEndTime = await exportOrganizations(t, o, cursors.organizationsEndTime, (raw) => organizations.push(raw));
+  const users: Record<string, unknown>[] = [];
+  const usersCursor = await exportUsers(t, o, { cursor: cursors.usersCursor }, (raw) => users.push(raw));
+  return {
+    organizations,
+    users,
+    organizationsEndTime,
+    usersCursor,
+    live: { organizationFields, userFields, settings: { multipleOrganizations: settings.user.multiple_organizations === true }, rateLimitPerMinute: t.observedLimitPerMinute },
   };
-  const organizationFields = await list('/organization_fields', 'organization_fields', toFieldDef);
-  const userFields = await list('/user_fields', 'user_fields', toFieldDef);
+}
 
+async function list<T>(t: ZendeskTransport, path: string, key: string, convert: (raw: unknown) => T): Promise<T[]> {
+  const out: T[] = [];
+  await paginate(t, path, key, (items) => {
+    for (const i of items) out.push(convert(i));
+  });
+  return out;
+}
+
+/** Rebuilds what a full read returns from `state` and the exports since its cursors (`given`: when already read). */
+export async function incrementalZendeskRead(
+  o: ZendeskIncrementalOptions,
+  options: TargetReaderOptions,
+  state: ZendeskState,
+  given?: ZendeskChanges,
+): Promise<{ data: TargetData; state: ZendeskState; counts: ZendeskDeltaCounts }> {
+  const t = o.transportFor(options);
+  const changes = given ?? (await zendeskChanges(o, options, state));
   const orgs = new Map(state.organizations.map((x) => [x.id, x]));
   const deletedOrgs = new Set<number>();
   const renamed = new Map<number, string>();
   let orgChanges = 0;
-  const organizationsEndTime = await exportOrganizations(t, o, state.organizationsEndTime, (raw) => {
+  const organizationsEndTime = changes.organizationsEndTime;
+  for (const raw of changes.organizations) {
     orgChanges += 1;
     const org = toOrganization(raw);
     if (raw.deleted_at !== null && raw.deleted_at !== undefined) {
       orgs.delete(org.id);
       deletedOrgs.add(org.id);
-      return;
+      continue;
     }
     deletedOrgs.delete(org.id);
     if (orgs.get(org.id)?.name !== org.name) renamed.set(org.id, org.name);
     orgs.set(org.id, org);
-  });
+  }
   const users = new Map(state.users.map((x) => [x.id, x]));
   const changedUsers = new Set<number>();
-  const usersCursor = await exportUsers(t, o, { cursor: state.usersCursor }, (raw) => {
+  const usersCursor = changes.usersCursor;
+  for (const raw of changes.users) {
     const user = toUser(raw);
     changedUsers.add(user.id);
     if (raw.active === false) users.delete(user.id);
     else users.set(user.id, user);
-  });
+  }
 
   // memberships: those of changed users read again (or all, when fewer requests), those of deleted records dropped
   let memberships = state.memberships.filter((m) => !deletedOrgs.has(m.organization_id) && !changedUsers.has(m.user_id));
@@ -164,11 +213,11 @@ export async function incrementalZendeskRead(
   let membershipReads = 0;
   const wholeListPages = Math.ceil((state.memberships.length + live.length) / PAGE_SIZE) + 1;
   if (live.length > wholeListPages) {
-    memberships = await list('/organization_memberships', 'organization_memberships', toMembership);
+    memberships = await list(t, '/organization_memberships', 'organization_memberships', toMembership);
     membershipReads = wholeListPages;
   } else {
     for (const id of live) {
-      memberships.push(...(await list(`/users/${id}/organization_memberships`, 'organization_memberships', toMembership)));
+      memberships.push(...(await list(t, `/users/${id}/organization_memberships`, 'organization_memberships', toMembership)));
       membershipReads += 1;
     }
     if (renamed.size > 0) {
@@ -180,14 +229,15 @@ export async function incrementalZendeskRead(
     organizations: [...orgs.values()].sort(byId),
     users: [...users.values()].sort(byId),
     memberships: memberships.sort(byId),
-    organizationFields,
-    userFields,
-    settings: { multipleOrganizations: settings.user.multiple_organizations === true },
-    rateLimitPerMinute: t.observedLimitPerMinute,
+    ...changes.live,
   };
   return {
     data,
-    state: { ...state, organizationsEndTime, usersCursor, organizations: data.organizations, users: data.users, memberships: data.memberships },
+    state: (() => {
+      const { organizationsSeen: _old, ...rest } = state;
+      const organizationsSeen = orgsSeenOf(changes.organizations);
+      return { ...rest, organizationsEndTime, usersCursor, organizations: data.organizations, users: data.users, memberships: data.memberships, ...(organizationsSeen ? { organizationsSeen } : {}) };
+    })(),
     counts: { organizations: orgChanges, users: changedUsers.size, membershipReads },
   };
 }

@@ -9,10 +9,12 @@ import type { Config } from '../../src/model/config.js';
 import type { SandboxSeed, SfSeedRecord } from '../../src/model/seed.js';
 import type { SfRecord, SourceData } from '../../src/model/salesforce.js';
 import type { TargetData } from '../../src/model/zendesk.js';
+import type { SourceReader, TargetReader } from '../../src/model/ports.js';
 import type { SfChange } from '../../src/sandbox/salesforce/changes.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { createSalesforceReader } from '../../src/salesforce/reader.js';
 import { incrementalReaders } from '../../src/state/incremental.js';
+import { createPlanCache, type PlanCache } from '../../src/state/plan-cache.js';
 import { createZendeskReader } from '../../src/zendesk/reader.js';
 import { ZendeskTransport } from '../../src/zendesk/transport.js';
 
@@ -26,6 +28,10 @@ export interface World {
   dir: string;
   lines: string[];
   readers: ReturnType<typeof incrementalReaders>;
+  /** the last plan of an unchanged world, over `readers` (src/state/plan-cache.ts) */
+  planCache: PlanCache;
+  /** the full readers */
+  live: { source: SourceReader; target: TargetReader };
   full(): Promise<{ source: SourceData; target: TargetData }>;
   incremental(): Promise<{ source: SourceData; target: TargetData }>;
   sf(changes: SfChange[]): Promise<{ id: string }[]>;
@@ -80,6 +86,8 @@ export async function openWorld(options: { now?: () => number; refreshEveryMs?: 
     dir,
     lines,
     readers,
+    planCache: createPlanCache(readers, sf),
+    live: { source: sf, target: zd },
     full: () => read(sf, zd),
     incremental: () => read(readers.source, readers.target),
     async sf(changes) {

@@ -5,6 +5,7 @@
 import type { SfFieldDescribe, SfObjectDescribe } from '../../model/salesforce.js';
 import type { SalesforceSeed, SfSeedRecord } from '../../model/seed.js';
 import { describeObject, label, pluralize } from './describe.js';
+import { toEpoch } from './dates.js';
 import { NUMERIC_TYPES, PEOPLE, STANDARD_CHILD_NAMES, STANDARD_FIELD_FLAGS, STANDARD_FIELDS, SYSTEM_FIELDS } from './standard-objects.js';
 
 export interface FieldInfo {
@@ -128,6 +129,8 @@ export class SObjectTable {
   readonly declaredChildren: ChildRelationship[] = [];
   readonly custom: boolean;
   private readonly childIndexes = new Map<string, Map<string, SfSeedRecord[]>>();
+  /** positions of the records sorted by SystemModstamp (ms), for change queries; null: a stamp did not parse */
+  private stampIndex: { length: number; first: SfSeedRecord | undefined; stamps: Float64Array; positions: Uint32Array } | null | undefined;
 
   constructor(readonly name: string) {
     this.custom = name.endsWith('__c');
@@ -153,6 +156,49 @@ export class SObjectTable {
   /** forgets the child indexes (after the sandbox's writes changed records of this object) */
   invalidateIndexes(): void {
     this.childIndexes.clear();
+    this.stampIndex = undefined;
+  }
+
+  /** The records stamped at or after `ms`, in table order (a superset of those of `SystemModstamp > ms`), from an
+   * index sorted by stamp built on first use; undefined when the table cannot be indexed (then scan). */
+  stampedFrom(ms: number): SfSeedRecord[] | undefined {
+    const field = this.field('SystemModstamp');
+    if (!field) return undefined;
+    let index = this.stampIndex;
+    // the sandbox's writes invalidate; a table grown or replaced without them is indexed again
+    if (index && (index.length !== this.records.length || index.first !== this.records[0])) index = undefined;
+    if (index === undefined) {
+      const n = this.records.length;
+      const raw = new Float64Array(n);
+      let ok = true;
+      for (let i = 0; i < n; i += 1) {
+        const t = toEpoch(field.get(this.records[i]));
+        if (t === undefined) {
+          ok = false;
+          break;
+        }
+        raw[i] = t;
+      }
+      if (ok) {
+        const positions = Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => raw[a] - raw[b]);
+        const stamps = new Float64Array(n);
+        for (let i = 0; i < n; i += 1) stamps[i] = raw[positions[i]];
+        index = { length: n, first: this.records[0], stamps, positions };
+      } else index = null;
+      this.stampIndex = index;
+    }
+    if (index === null) return undefined;
+    let lo = 0;
+    let hi = index.stamps.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (index.stamps[mid] < ms) lo = mid + 1;
+      else hi = mid;
+    }
+    const at = index.positions.slice(lo).sort();
+    const out: SfSeedRecord[] = new Array(at.length);
+    for (let i = 0; i < at.length; i += 1) out[i] = this.records[at[i]];
+    return out;
   }
 
   /** records of this object whose `field` holds `parentId`, indexed on first use */

@@ -79,6 +79,8 @@ const lowerStr = (v: unknown): string => (typeof v === 'string' ? v : String(v))
 
 export class CompiledQuery {
   filter: Predicate | undefined;
+  /** WHERE is `... AND SystemModstamp > t AND ...` (t in ms): only records stamped at or after t can match */
+  stampFloor: number | undefined;
   order: OrderKey[] = [];
   limit: number | undefined;
   offset: number | undefined;
@@ -124,7 +126,9 @@ export class CompiledQuery {
   /** the matching records, ordered, after OFFSET and LIMIT */
   run(): SfSeedRecord[] {
     const rows: SfSeedRecord[] = [];
-    for (const rec of this.table.records) if (this.keep(rec)) rows.push(rec);
+    // a change query (SystemModstamp > mark) reads the stamp index: it costs what it returns, not the table's size
+    const candidates = this.stampFloor !== undefined ? this.table.stampedFrom(this.stampFloor) : undefined;
+    for (const rec of candidates ?? this.table.records) if (this.keep(rec)) rows.push(rec);
     return this.finish(rows);
   }
 
@@ -312,7 +316,10 @@ function compile(ctx: Ctx, table: SObjectTable, aliases: string[], query: Query 
   }
   if (!fields.length) throw malformed('unexpected token: FROM');
 
-  if (query.where) q.filter = compileWhere(ctx, table, aliases, query.where);
+  if (query.where) {
+    q.filter = compileWhere(ctx, table, aliases, query.where);
+    q.stampFloor = stampFloor(query.where);
+  }
   const orderBy: OrderByClause[] = query.orderBy ? (Array.isArray(query.orderBy) ? query.orderBy : [query.orderBy]) : [];
   for (const o of orderBy) {
     if (!('field' in o) || typeof o.field !== 'string') throw unsupported('ORDER BY a function');
@@ -423,6 +430,27 @@ function compileWhere(ctx: Ctx, table: SObjectTable, aliases: string[], where: W
   const pred = parseOr();
   if (i !== toks.length) throw malformed(`unexpected token: '${toks[i].t}'`);
   return pred;
+}
+
+/** The largest t of the conditions `SystemModstamp > t` / `>= t` (a datetime literal) that every match must meet:
+ * those at the top level of a WHERE whose top-level operators are all AND. Undefined when there is none. */
+function stampFloor(where: WhereClause): number | undefined {
+  let depth = 0;
+  let floor: number | undefined;
+  for (const tok of flatten(where)) {
+    if (tok.t === '(') depth += 1;
+    else if (tok.t === ')') depth -= 1;
+    else if (depth === 0 && (tok.t === 'OR' || tok.t === 'NOT')) return undefined;
+    else if (depth === 0 && tok.t === 'cond') {
+      const c = tok.cond as { field?: unknown; operator?: unknown; value?: unknown; literalType?: unknown; valueQuery?: unknown };
+      if (typeof c.field !== 'string' || c.field.toLowerCase() !== 'systemmodstamp' || c.valueQuery !== undefined) continue;
+      if ((c.operator !== '>' && c.operator !== '>=') || typeof c.value !== 'string' || String(c.literalType).toUpperCase() !== 'DATETIME') continue;
+      const t = toEpoch(c.value);
+      // second precision in the literal, milliseconds in the records: the floor is the literal's second
+      if (t !== undefined) floor = Math.max(floor ?? -Infinity, t);
+    }
+  }
+  return floor;
 }
 
 type Lit =
