@@ -62,7 +62,13 @@ function cell(v: Scalar | undefined): string {
 export function ingestCsv(keyField: string, records: readonly Record<string, Scalar>[]): string {
   const columns = [keyField];
   const seen = new Set([keyField]);
-  for (const r of records) for (const k of Object.keys(r)) if (!seen.has(k)) (seen.add(k), columns.push(k));
+  for (const r of records) {
+    for (const k of Object.keys(r)) {
+      if (seen.has(k)) continue;
+      seen.add(k);
+      columns.push(k);
+    }
+  }
   const lines = [columns.join(',')];
   for (const r of records) lines.push(columns.map((c) => cell(r[c])).join(','));
   return `${lines.join('\n')}\n`;
