@@ -128,19 +128,6 @@ export async function withRetries<T>(send: () => Promise<T>, ctx: RetryContext, 
   }
 }
 
-/** A fetch that gives up after `timeoutMs` (connect and answer, body included), as a TimeoutError. */
-export function fetchWithTimeout(
-  doFetch: (input: string, init?: RequestInit) => Promise<Response>,
-  timeoutMs: number,
-): (input: string, init?: RequestInit) => Promise<{ response: Response; text: string }> {
-  return async (input, init) => {
-    const signal = AbortSignal.timeout(timeoutMs);
-    const response = await doFetch(input, { ...init, signal });
-    const text = await response.text();
-    return { response, text };
-  };
-}
-
 /** One request under withRetries: an answer whose status `retryable` names is retried like a transient failure
  * (each try within `timeoutMs`, body included); when the tries run out, its last answer is returned like any
  * other, so that the caller reports the error Salesforce gave. A failure without an answer (network, timeout,

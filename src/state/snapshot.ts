@@ -69,16 +69,29 @@ export async function writeSnapshot(file: string, header: Omit<SnapshotHeader, '
   }
 }
 
-/** The header line of a snapshot alone (what an incremental read needs before it knows whether anything changed),
- * with the file's size; any problem is a reason. Truncation past the header is found only by readSnapshot. */
-export async function readSnapshotHeader<H extends SnapshotHeader>(file: string): Promise<{ ok: true; header: H; size: number } | { ok: false; reason: string }> {
-  let handle: FileHandle;
+/** The snapshot file opened for reading, or the reason it cannot be (missing, unreadable). */
+async function openSnapshot(file: string): Promise<{ ok: true; handle: FileHandle } | { ok: false; reason: string }> {
   try {
-    handle = await open(file, 'r');
+    return { ok: true, handle: await open(file, 'r') };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     return { ok: false, reason: code === 'ENOENT' ? 'no snapshot yet' : `the snapshot ${file} is unreadable (${code ?? String(err)})` };
   }
+}
+
+/** Why a parsed first line is not the header of a snapshot this zdsf reads; undefined when it is. */
+function headerProblem(value: unknown, file: string): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || typeof (value as SnapshotHeader).zdsf_snapshot !== 'number') return `${file} is not a zdsf snapshot`;
+  const version = (value as SnapshotHeader).zdsf_snapshot;
+  return version === FORMAT_VERSION ? undefined : `the snapshot has format ${version}, this zdsf writes ${FORMAT_VERSION}`;
+}
+
+/** The header line of a snapshot alone (what an incremental read needs before it knows whether anything changed),
+ * with the file's size; any problem is a reason. Truncation past the header is found only by readSnapshot. */
+export async function readSnapshotHeader<H extends SnapshotHeader>(file: string): Promise<{ ok: true; header: H; size: number } | { ok: false; reason: string }> {
+  const opened = await openSnapshot(file);
+  if (!opened.ok) return opened;
+  const handle = opened.handle;
   const gunzip = handle.createReadStream().pipe(createGunzip());
   const decoder = new StringDecoder('utf8');
   let text = '';
@@ -95,10 +108,9 @@ export async function readSnapshotHeader<H extends SnapshotHeader>(file: string)
     } catch {
       return { ok: false, reason: text === '' ? `the snapshot ${file} is empty` : `the snapshot ${file} is corrupt (a line is not JSON)` };
     }
-    if (typeof value !== 'object' || value === null || Array.isArray(value) || typeof (value as SnapshotHeader).zdsf_snapshot !== 'number') return { ok: false, reason: `${file} is not a zdsf snapshot` };
-    const header = value as H;
-    if (header.zdsf_snapshot !== FORMAT_VERSION) return { ok: false, reason: `the snapshot has format ${header.zdsf_snapshot}, this zdsf writes ${FORMAT_VERSION}` };
-    return { ok: true, header, size };
+    const bad = headerProblem(value, file);
+    if (bad) return { ok: false, reason: bad };
+    return { ok: true, header: value as H, size };
   } catch (err) {
     return { ok: false, reason: `the snapshot ${file} is corrupt or truncated (${err instanceof Error ? err.message : String(err)})` };
   } finally {
@@ -109,13 +121,9 @@ export async function readSnapshotHeader<H extends SnapshotHeader>(file: string)
 
 /** Reads a snapshot; any problem (missing, unreadable, corrupt, truncated, another format) is a reason, never a throw. */
 export async function readSnapshot<H extends SnapshotHeader>(file: string): Promise<SnapshotRead<H>> {
-  let handle: FileHandle;
-  try {
-    handle = await open(file, 'r');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return { ok: false, reason: code === 'ENOENT' ? 'no snapshot yet' : `the snapshot ${file} is unreadable (${code ?? String(err)})` };
-  }
+  const opened = await openSnapshot(file);
+  if (!opened.ok) return opened;
+  const handle = opened.handle;
   const gunzip = handle.createReadStream().pipe(createGunzip());
   let header: H | undefined;
   const sections: Record<string, unknown[]> = {};
@@ -134,10 +142,8 @@ export async function readSnapshot<H extends SnapshotHeader>(file: string): Prom
       return `the snapshot ${file} is corrupt (a line is not JSON)`;
     }
     if (!header) {
-      if (typeof value !== 'object' || value === null || Array.isArray(value) || typeof (value as SnapshotHeader).zdsf_snapshot !== 'number') return `${file} is not a zdsf snapshot`;
       header = value as H;
-      if (header.zdsf_snapshot !== FORMAT_VERSION) return `the snapshot has format ${header.zdsf_snapshot}, this zdsf writes ${FORMAT_VERSION}`;
-      return undefined;
+      return headerProblem(value, file);
     }
     if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string') {
       (sections[value[0]] ??= []).push(value[1]);
