@@ -9,7 +9,7 @@
 //
 // Case writes (issue 18) take a second kind of lock in the same directory: one per Salesforce org that an
 // applied sync with a `cases` section writes Cases to, so that two applies never upsert Cases into one org at
-// once. zdsf knows the org before connecting only from the config, so the org's key is (salesforceOrgKey) the
+// once. zdsf knows the org before connecting only from the config, so the org's key is (salesforceOrg) the
 // instance URL of an access token, else the login URL together with the username (jwt, password: a username
 // belongs to one org), else the login URL (client_credentials needs the org's My Domain URL there). Two configs
 // naming one org through different integration users are therefore not kept apart.
@@ -46,30 +46,37 @@ export function lockDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'zdsf', 'locks');
 }
 
-/** The lock file of one Zendesk instance: the same for every config that writes to it (URL case and trailing slash aside). */
-export function lockPathFor(zendeskUrl: string, env: NodeJS.ProcessEnv = process.env): string {
-  const url = zendeskUrl.trim().replace(/\/+$/, '').toLowerCase();
-  const host = url.replace(/^[a-z]+:\/\//, '').replace(/[^a-z0-9.-]+/g, '_').slice(0, 80);
-  const hash = createHash('sha256').update(url).digest('hex').slice(0, 12);
-  return join(lockDir(env), `${host}-${hash}.apply.lock`);
-}
-
 const normal = (url: string): string => url.trim().replace(/\/+$/, '').toLowerCase();
 
-/** Which Salesforce org a Case write goes to, as far as the config tells before connecting (see the top). */
-export function salesforceOrgKey(instance: SalesforceInstance): string {
+/** A lock file's name: the host of `url` (readable), a hash of `key` (unique), the kind of lock. */
+function lockFile(url: string, key: string, suffix: string, env: NodeJS.ProcessEnv): string {
+  const host = url.replace(/^[a-z]+:\/\//, '').replace(/[^a-z0-9.-]+/g, '_').slice(0, 80);
+  const hash = createHash('sha256').update(key).digest('hex').slice(0, 12);
+  return join(lockDir(env), `${host}-${hash}${suffix}`);
+}
+
+/** The lock file of one Zendesk instance: the same for every config that writes to it (URL case and trailing slash aside). */
+export function lockPathFor(zendeskUrl: string, env: NodeJS.ProcessEnv = process.env): string {
+  const url = normal(zendeskUrl);
+  return lockFile(url, url, '.apply.lock', env);
+}
+
+/**
+ * Which Salesforce org a Case write goes to, as far as the config tells before connecting (see the top): its URL,
+ * and the key that tells orgs apart (the URL, with the username where one names the org).
+ */
+export function salesforceOrg(instance: SalesforceInstance): { url: string; key: string } {
   const a = instance.auth;
-  if (a.method === 'access_token' && a.instance_url) return normal(a.instance_url);
-  if ((a.method === 'jwt' || a.method === 'password') && a.username) return `${normal(instance.login_url)} user ${a.username.trim().toLowerCase()}`;
-  return normal(instance.login_url);
+  if (a.method === 'access_token' && a.instance_url) return { url: normal(a.instance_url), key: normal(a.instance_url) };
+  const url = normal(instance.login_url);
+  if ((a.method === 'jwt' || a.method === 'password') && a.username) return { url, key: `${url} user ${a.username.trim().toLowerCase()}` };
+  return { url, key: url };
 }
 
 /** The lock file of Case writes to one Salesforce org. */
 export function caseLockPathFor(instance: SalesforceInstance, env: NodeJS.ProcessEnv = process.env): string {
-  const key = salesforceOrgKey(instance);
-  const host = key.replace(/^[a-z]+:\/\//, '').split(/[/ ]/)[0].replace(/[^a-z0-9.-]+/g, '_').slice(0, 80);
-  const hash = createHash('sha256').update(key).digest('hex').slice(0, 12);
-  return join(lockDir(env), `salesforce-${host}-${hash}.cases.lock`);
+  const org = salesforceOrg(instance);
+  return lockFile(`salesforce-${org.url.replace(/^[a-z]+:\/\//, '').split('/')[0]}`, org.key, '.cases.lock', env);
 }
 
 /** The Salesforce instances whose orgs an apply of these syncs writes Cases to (each org once). */
@@ -78,7 +85,7 @@ export function caseOrgsWritten(config: Config, syncNames: readonly string[]): S
   for (const name of syncNames) {
     const sync = config.syncs.find((s) => s.name === name);
     const instance = sync?.cases ? config.salesforce[sync.from] : undefined;
-    if (instance) out.set(salesforceOrgKey(instance), instance);
+    if (instance) out.set(salesforceOrg(instance).key, instance);
   }
   return [...out.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, i]) => i);
 }
@@ -204,8 +211,8 @@ export function acquireInstanceLocks(
       held.push(acquireApplyLock(lockPathFor(i.url, options.env), { ...options, subject: `Zendesk instance ${i.name} (${i.url})`, instance: i.url }));
     }
     for (const sf of options.caseOrgs ?? []) {
-      const key = salesforceOrgKey(sf);
-      held.push(acquireApplyLock(caseLockPathFor(sf, options.env), { ...options, subject: `Salesforce instance ${sf.name} (Case writes to ${key.split(' user ')[0]})`, instance: key.split(' user ')[0] }));
+      const { url } = salesforceOrg(sf);
+      held.push(acquireApplyLock(caseLockPathFor(sf, options.env), { ...options, subject: `Salesforce instance ${sf.name} (Case writes to ${url})`, instance: url }));
     }
   } catch (err) {
     for (const l of held) l.release();
