@@ -1,4 +1,5 @@
-// A sandbox seed with tickets, Accounts, Contacts and describe of Case (Zendesk_Ticket_Id__c an External ID).
+// A sandbox seed with tickets, Accounts, Contacts and describe of Case (Zendesk_Ticket_Id__c an External ID), and
+// the sync.yaml the Case tests run over it (in process and through the CLI).
 import type { SandboxSeed } from '../../src/model/seed.js';
 
 export const ACME = '001SB0000000000001';
@@ -45,4 +46,44 @@ export function casesSeed(): SandboxSeed {
       ],
     },
   };
+}
+
+/** casesSeed plus `extra` open tickets of Acme by Ann (ids from 2000) */
+export function casesSeedWith(extra = 0): SandboxSeed {
+  const s = casesSeed();
+  for (let i = 0; i < extra; i++) {
+    s.zendesk!.tickets!.push({ id: 2000 + i, subject: `Ticket ${i}`, description: 'More', status: 'open', priority: 'normal', requester_id: 501, organization_id: 900, created_at: '2024-06-01T10:00:00Z', updated_at: '2024-06-01T11:00:00Z' });
+  }
+  return s;
+}
+
+/** The `cases:` section of the tests' sync (`extra`: more keys of it, each on its own line, indented 6). */
+export const casesSection = (extra = ''): string => `
+    cases:
+      ticket_id_field: Zendesk_Ticket_Id__c${extra}
+      status_map: { new: New, open: Working, pending: Working, hold: Escalated, solved: Closed, closed: Closed }
+      fields:
+        Subject: subject
+        Description: description
+        Origin: { value: Zendesk }
+        Priority: { from: priority, map: { urgent: High, high: High, normal: Medium, low: Low }, default: Medium }
+        Product__c: { from: custom_fields.360001, default: none }
+`;
+
+/** A sync.yaml with one sync `support` (sf -> zd, Contacts) and `cases` appended: both instances at ${URL}, token ${T}. */
+export const casesSyncYaml = (cases: string): string => `version: 1
+salesforce: { sf: { login_url: "\${URL}", auth: { method: access_token, token: "\${T}", instance_url: "\${URL}" } } }
+zendesk: { zd: { url: "\${URL}", auth: { method: oauth, token: "\${T}" } } }
+syncs:
+  support:
+    from: sf
+    to: zd
+    users: { sources: [{ object: Contact }] }
+${cases}`;
+
+/** How many Cases the sandbox holds per ticket id. */
+export function casesPerTicket(state: SandboxSeed): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const c of (state.salesforce?.Case ?? []) as Record<string, unknown>[]) out.set(String(c.Zendesk_Ticket_Id__c), (out.get(String(c.Zendesk_Ticket_Id__c)) ?? 0) + 1);
+  return out;
 }

@@ -12,7 +12,7 @@ import type { CaseWriterOptions } from '../../src/salesforce/case-writer.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import type { TicketExportStart } from '../../src/zendesk/tickets.js';
 import { casesRun } from './run.js';
-import { ACME, ANN, GLOBEX, casesSeed } from './sandbox-seed.js';
+import { ACME, ANN, GLOBEX, casesSeed, casesSection, casesSyncYaml } from './sandbox-seed.js';
 
 let sandbox: Sandbox;
 let config: Config;
@@ -20,17 +20,7 @@ let clock = Date.parse('2026-12-01T12:00:00Z');
 const now = () => clock;
 const sleep = async (ms: number) => void (clock += ms);
 
-const CASES = `
-    cases:
-      ticket_id_field: Zendesk_Ticket_Id__c
-      status_map: { new: New, open: Working, pending: Working, hold: Escalated, solved: Closed, closed: Closed }
-      fields:
-        Subject: subject
-        Description: description
-        Origin: { value: Zendesk }
-        Priority: { from: priority, map: { urgent: High, high: High, normal: Medium, low: Low }, default: Medium }
-        Product__c: { from: custom_fields.360001, default: none }
-`;
+const CASES = casesSection();
 
 beforeAll(async () => {
   sandbox = await startSandbox({ seed: casesSeed(), port: 0, now });
@@ -38,15 +28,7 @@ beforeAll(async () => {
   const file = join(dir, 'sync.yaml');
   writeFileSync(
     file,
-    `version: 1
-salesforce: { sf: { login_url: "\${URL}", auth: { method: access_token, token: "\${T}", instance_url: "\${URL}" } } }
-zendesk: { zd: { url: "\${URL}", auth: { method: oauth, token: "\${T}" } } }
-syncs:
-  support:
-    from: sf
-    to: zd
-    users: { sources: [{ object: Contact }] }
-${CASES}`,
+    casesSyncYaml(CASES),
   );
   config = await loadConfigOrThrow({ file, env: { URL: sandbox.url, T: 'sandbox-token' } });
   run = casesRun(config, 'support', { now, sleep });

@@ -14,11 +14,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfigOrThrow } from '../../src/config/index.js';
-import type { SandboxSeed } from '../../src/model/seed.js';
 import { readPlanFile } from '../../src/services/plan-file.js';
 import { acquireApplyLock, caseLockPathFor } from '../../src/services/apply-lock.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { casesSeed } from '../cases/sandbox-seed.js';
+import { casesPerTicket, casesSeedWith, casesSection, casesSyncYaml } from '../cases/sandbox-seed.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const CLI = join(root, 'bin', 'run.js');
@@ -33,38 +32,14 @@ let lockDir: string;
 /** upsert requests seen by the proxy; with `hold`, the second and later ones are never answered */
 const gate = { hold: false, upserts: 0, onHeld: (): void => undefined };
 
-function seed(extra = 0): SandboxSeed {
-  const s = casesSeed();
-  for (let i = 0; i < extra; i++) {
-    s.zendesk!.tickets!.push({ id: 2000 + i, subject: `Ticket ${i}`, description: 'More', status: 'open', priority: 'normal', requester_id: 501, organization_id: 900, created_at: '2024-06-01T10:00:00Z', updated_at: '2024-06-01T11:00:00Z' });
-  }
-  return s;
-}
+const seed = casesSeedWith;
 
-const CASES = (extra = '') => `
-    cases:
-      ticket_id_field: Zendesk_Ticket_Id__c${extra}
-      status_map: { new: New, open: Working, pending: Working, hold: Escalated, solved: Closed, closed: Closed }
-      fields:
-        Subject: subject
-        Description: description
-        Origin: { value: Zendesk }
-        Priority: { from: priority, map: { urgent: High, high: High, normal: Medium, low: Low }, default: Medium }
-        Product__c: { from: custom_fields.360001, default: none }
-`;
+const CASES = casesSection;
 function configFile(name: string, cases: string): string {
   const file = join(dir, name);
   writeFileSync(
     file,
-    `version: 1
-salesforce: { sf: { login_url: "\${URL}", auth: { method: access_token, token: "\${T}", instance_url: "\${URL}" } } }
-zendesk: { zd: { url: "\${URL}", auth: { method: oauth, token: "\${T}" } } }
-syncs:
-  support:
-    from: sf
-    to: zd
-    users: { sources: [{ object: Contact }] }
-${cases}`,
+    casesSyncYaml(cases),
   );
   return file;
 }
@@ -122,11 +97,7 @@ async function zdsf(args: string[], config: string, url = sandbox.url): Promise<
 }
 
 const cases = (): Record<string, unknown>[] => (sandbox.state().salesforce?.Case ?? []) as Record<string, unknown>[];
-const perTicket = (): Map<string, number> => {
-  const out = new Map<string, number>();
-  for (const c of cases()) out.set(String(c.Zendesk_Ticket_Id__c), (out.get(String(c.Zendesk_Ticket_Id__c)) ?? 0) + 1);
-  return out;
-};
+const perTicket = (): Map<string, number> => casesPerTicket(sandbox.state());
 
 describe('zdsf apply PLANFILE killed (SIGKILL) after its first batch of Cases', () => {
   it('the same plan file applied again leaves exactly one Case per ticket, then plan shows "No changes"', { timeout: 600_000 }, async () => {

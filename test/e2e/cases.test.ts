@@ -12,13 +12,12 @@ import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfigOrThrow } from '../../src/config/index.js';
 import type { Plan } from '../../src/model/plan.js';
-import type { SandboxSeed } from '../../src/model/seed.js';
 import { createSalesforceWriter } from '../../src/salesforce/writer.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { runApply } from '../../src/services/apply.js';
 import { readPlanFile } from '../../src/services/plan-file.js';
 import { createZendeskWriter } from '../../src/zendesk/writer.js';
-import { ACME, casesSeed } from '../cases/sandbox-seed.js';
+import { ACME, casesPerTicket, casesSeedWith, casesSection, casesSyncYaml } from '../cases/sandbox-seed.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const CLI = join(root, 'bin', 'run.js');
@@ -29,14 +28,7 @@ let dir: string;
 let config: string;
 let env: Record<string, string>;
 
-/** the seed plus `extra` tickets of Acme (ids from 2000) */
-function seed(extra = 0): SandboxSeed {
-  const s = casesSeed();
-  for (let i = 0; i < extra; i++) {
-    s.zendesk!.tickets!.push({ id: 2000 + i, subject: `Ticket ${i}`, description: 'More', status: 'open', priority: 'normal', requester_id: 501, organization_id: 900, created_at: '2024-06-01T10:00:00Z', updated_at: '2024-06-01T11:00:00Z' });
-  }
-  return s;
-}
+const seed = casesSeedWith;
 
 beforeAll(async () => {
   if (!existsSync(join(root, 'dist', 'src', 'commands', 'apply.js'))) throw new Error('run `npm run build` first (npm test does)');
@@ -45,24 +37,7 @@ beforeAll(async () => {
   config = join(dir, 'sync.yaml');
   writeFileSync(
     config,
-    `version: 1
-salesforce: { sf: { login_url: "\${URL}", auth: { method: access_token, token: "\${T}", instance_url: "\${URL}" } } }
-zendesk: { zd: { url: "\${URL}", auth: { method: oauth, token: "\${T}" } } }
-syncs:
-  support:
-    from: sf
-    to: zd
-    users: { sources: [{ object: Contact }] }
-    cases:
-      ticket_id_field: Zendesk_Ticket_Id__c
-      status_map: { new: New, open: Working, pending: Working, hold: Escalated, solved: Closed, closed: Closed }
-      fields:
-        Subject: subject
-        Description: description
-        Origin: { value: Zendesk }
-        Priority: { from: priority, map: { urgent: High, high: High, normal: Medium, low: Low }, default: Medium }
-        Product__c: { from: custom_fields.360001, default: none }
-`,
+    casesSyncYaml(casesSection()),
   );
   env = { URL: sandbox.url, T: 'sandbox-token' };
 });
@@ -85,11 +60,7 @@ async function zdsf(args: string[]): Promise<{ stdout: string; stderr: string; c
 }
 
 const cases = (): Record<string, unknown>[] => (sandbox.state().salesforce?.Case ?? []) as Record<string, unknown>[];
-const perTicket = (): Map<string, number> => {
-  const out = new Map<string, number>();
-  for (const c of cases()) out.set(String(c.Zendesk_Ticket_Id__c), (out.get(String(c.Zendesk_Ticket_Id__c)) ?? 0) + 1);
-  return out;
-};
+const perTicket = (): Map<string, number> => casesPerTicket(sandbox.state());
 
 describe('cases through zdsf plan and apply', () => {
   it('plan -> apply -> plan shows "No changes"; the plan renders, counts and warns about the cases', { timeout: 300_000 }, async () => {
