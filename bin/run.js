@@ -8,6 +8,12 @@
 process.env.OCLIF_DISABLE_ENGINE_WARNING ??= '1';
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 20 || (major === 20 && minor < 12)) process.emitWarning(`zdsf needs Node 20.12 or later; this is Node ${process.versions.node}.`);
+// Heap headroom (issue 12): after each full collection V8 lets the heap grow to 2 to 4 times what survived before
+// it collects again. plan and apply hold one large live set (both worlds, then the changes), so at 100k
+// organizations / 500k users that headroom alone was over 500 MB of peak RSS. 30 % headroom bounds it, for a
+// little more collection work; ZDSF_HEAP_GROWING_PERCENT=0 restores V8's own choice.
+const growing = process.env.ZDSF_HEAP_GROWING_PERCENT ?? '30';
+if (/^[1-9]\d*$/.test(growing)) (await import('node:v8')).setFlagsFromString(`--heap-growing-percent=${growing}`);
 const { Errors, flush, handle, run } = await import('@oclif/core');
 
 try {

@@ -12,6 +12,7 @@ import type { TagOwnership } from '../model/desired.js';
 import { normalizeTag, normalizeTags } from './normalize.js';
 import { readPath, type PathOptions } from './path.js';
 import { toScalar } from './mapping.js';
+import { internList } from '../util/intern.js';
 
 /** A tag prefix as it appears in Zendesk tags: lowercase, spaces and commas to `_` (a trailing space too, as
  * `normalizeTag(prefix + value)` would make it), leading blanks dropped, trailing `_` kept. */
@@ -81,12 +82,13 @@ export function tagsFor(rule: TagRule | undefined, record: Record<string, unknow
     if (t !== null) out.push(t);
   };
   for (const path of rule.from) addValues(readPath(record, path, ctx), add);
-  if (out.length < 2) return out;
+  if (out.length < 2) return internList(out);
   out.sort();
   let n = 1;
   for (let i = 1; i < out.length; i++) if (out[i] !== out[n - 1]) out[n++] = out[i];
   out.length = n;
-  return out;
+  // one shared frozen list per distinct tag set (src/util/intern.ts)
+  return internList(out);
 }
 
 /** Which tags a rule owns (for DesiredState.organizationTags / userTags). */

@@ -11,9 +11,6 @@ export interface ZdOrganization {
   notes: string | null;
   details: string | null;
   organization_fields: Record<string, unknown>;
-  created_at?: string;
-  updated_at?: string;
-  url?: string;
   [attr: string]: unknown;
 }
 
@@ -40,6 +37,7 @@ export interface ZdMembership {
   user_id: number;
   organization_id: number;
   default: boolean | null;
+  /** the sandbox's records carry these; the reader does not keep them (src/zendesk/pagination.ts) */
   organization_name?: string;
   created_at?: string;
   updated_at?: string;

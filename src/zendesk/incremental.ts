@@ -182,7 +182,6 @@ export async function incrementalZendeskRead(
   const changes = given ?? (await zendeskChanges(o, options, state));
   const orgs = new Map(state.organizations.map((x) => [x.id, x]));
   const deletedOrgs = new Set<number>();
-  const renamed = new Map<number, string>();
   let orgChanges = 0;
   const organizationsEndTime = changes.organizationsEndTime;
   for (const raw of changes.organizations) {
@@ -194,7 +193,6 @@ export async function incrementalZendeskRead(
       continue;
     }
     deletedOrgs.delete(org.id);
-    if (orgs.get(org.id)?.name !== org.name) renamed.set(org.id, org.name);
     orgs.set(org.id, org);
   }
   const users = new Map(state.users.map((x) => [x.id, x]));
@@ -219,9 +217,6 @@ export async function incrementalZendeskRead(
     for (const id of live) {
       memberships.push(...(await list(t, `/users/${id}/organization_memberships`, 'organization_memberships', toMembership)));
       membershipReads += 1;
-    }
-    if (renamed.size > 0) {
-      memberships = memberships.map((m) => (renamed.has(m.organization_id) && m.organization_name !== undefined ? { ...m, organization_name: renamed.get(m.organization_id) } : m));
     }
   }
 

@@ -95,7 +95,11 @@ describe('createZendeskReader', () => {
     expect(data.organizations).toEqual([
       { id: 10, name: 'Acme', external_id: '001A', tags: ['sf_customer'], domain_names: ['acme.com'], notes: null, details: '', organization_fields: { health: 'healthy' } },
     ]);
-    expect(data.memberships).toEqual([{ id: 100, user_id: 1, organization_id: 10, default: true, organization_name: 'Acme' }]);
+    // organization_name (and timestamps, URLs) are not kept: nothing reads them, and at 500k users they cost ~100 MB
+    expect(data.memberships).toEqual([{ id: 100, user_id: 1, organization_id: 10, default: true }]);
+    // tag lists are shared, frozen copies (src/util/intern.ts)
+    expect(Object.isFrozen(data.organizations[0].tags)).toBe(true);
+    expect(data.users[0].tags).toBe(data.users[1].tags);
     expect(data.organizationFields[0]).toEqual({
       id: 1,
       key: 'health',
