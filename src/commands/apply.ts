@@ -63,7 +63,7 @@ Exit codes: 0 success; 1 error or any record that failed; 130 interrupted by SIG
     const { adapters, time } = this.timings;
     // a plan file that is not a sealed zdsf plan is refused before anything else is read
     const file = args.planfile;
-    const saved = file ? await time('read plan file', () => readPlanFile(file)) : undefined;
+    const saved = file ? await time('read plan file', () => readPlanFile(file, { view: 'apply' })) : undefined;
     const config = await loadConfigOrThrow({ file: flags.config, env: process.env });
     const progress = flags.quiet ? silentProgress : createProgress();
     const logger = stderrLogger();

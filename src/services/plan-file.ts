@@ -9,6 +9,7 @@ import { rename, rm, stat } from 'node:fs/promises';
 import { PLAN_FORMAT_VERSION, type Change, type Plan, type SyncPlan } from '../model/plan.js';
 import { ChangesDigest, sealOf } from '../model/seal.js';
 import { leanCreateDiff } from '../model/create-diff.js';
+import { applyView } from '../model/apply-view.js';
 import { jsonChunks } from '../render/json.js';
 import { PlanFileError } from '../util/errors.js';
 import { JsonScanError, JsonScanner } from '../util/json-scan.js';
@@ -53,8 +54,17 @@ function changeProblem(c: unknown): string | null {
   return null;
 }
 
+export interface ReadPlanOptions {
+  /**
+   * `full` (default): every change as saved (show, explain). `apply`: each change without what only the reviewer
+   * reads (its diff and sources; src/model/apply-view.ts), so that apply holds a first sync's plan in far less memory.
+   */
+  view?: 'full' | 'apply';
+}
+
 /** Reads and checks a saved plan (format, shape, seal). */
-export async function readPlanFile(path: string): Promise<Plan> {
+export async function readPlanFile(path: string, options: ReadPlanOptions = {}): Promise<Plan> {
+  const keep = options.view === 'apply' ? applyView : leanCreateDiff;
   try {
     const info = await stat(path);
     if (!info.isFile()) throw new PlanFileError(`${path} is not a file`);
@@ -89,7 +99,7 @@ export async function readPlanFile(path: string): Promise<Plan> {
         do {
           where = `$.syncs[${s}]`;
           if ((await scan.peek()) !== '{') throw bad('is not an object');
-          syncs.push(await readSync(scan, (p) => (where = `$.syncs[${s}]${p}`), bad));
+          syncs.push(await readSync(scan, (p) => (where = `$.syncs[${s}]${p}`), bad, keep));
           s++;
         } while (await scan.commaOr(']'));
       } while (await scan.commaOr('}'));
@@ -138,7 +148,12 @@ function formatError(path: string, version: unknown): PlanFileError {
   );
 }
 
-async function readSync(scan: JsonScanner, at: (path: string) => void, bad: (what: string, line?: number) => PlanFileError): Promise<{ sync: SyncPlan; digest: string }> {
+async function readSync(
+  scan: JsonScanner,
+  at: (path: string) => void,
+  bad: (what: string, line?: number) => PlanFileError,
+  keep: (change: Change) => Change,
+): Promise<{ sync: SyncPlan; digest: string }> {
   const sync: Record<string, unknown> = {};
   const digest = new ChangesDigest();
   const changes: Change[] = [];
@@ -161,8 +176,8 @@ async function readSync(scan: JsonScanner, at: (path: string) => void, bad: (wha
         const problem = changeProblem(c);
         if (problem) throw bad(problem, scan.line);
         digest.add(c);
-        // a create's diff is computed when read, not held (src/model/create-diff.ts): apply never reads it
-        changes.push(leanCreateDiff(c as Change));
+        // a create's diff is computed when read, not held (src/model/create-diff.ts); apply keeps no diff at all
+        changes.push(keep(c as Change));
         i++;
       } while (await scan.commaOr(']'));
     } while (await scan.commaOr('}'));
