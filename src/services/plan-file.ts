@@ -10,6 +10,7 @@ import { PLAN_FORMAT_VERSION, type Change, type Plan, type SyncPlan } from '../m
 import { ChangesDigest, sealOf } from '../model/seal.js';
 import { leanCreateDiff } from '../model/create-diff.js';
 import { applyView } from '../model/apply-view.js';
+import { leanUpdateDiff } from '../model/update-diff.js';
 import { jsonChunks } from '../render/json.js';
 import { PlanFileError } from '../util/errors.js';
 import { JsonScanError, JsonScanner } from '../util/json-scan.js';
@@ -64,7 +65,7 @@ export interface ReadPlanOptions {
 
 /** Reads and checks a saved plan (format, shape, seal). */
 export async function readPlanFile(path: string, options: ReadPlanOptions = {}): Promise<Plan> {
-  const keep = options.view === 'apply' ? applyView : leanCreateDiff;
+  const keep = options.view === 'apply' ? applyView : (c: Change): Change => leanUpdateDiff(leanCreateDiff(c));
   try {
     const info = await stat(path);
     if (!info.isFile()) throw new PlanFileError(`${path} is not a file`);
@@ -176,7 +177,8 @@ async function readSync(
         const problem = changeProblem(c);
         if (problem) throw bad(problem, scan.line);
         digest.add(c);
-        // a create's diff is computed when read, not held (src/model/create-diff.ts); apply keeps no diff at all
+        // a create's or update's diff is computed when read, not held (src/model/create-diff.ts, update-diff.ts);
+        // apply keeps no diff at all
         changes.push(keep(c as Change));
         i++;
       } while (await scan.commaOr(']'));

@@ -8,6 +8,7 @@ import type { SourceData } from '../../model/salesforce.js';
 import type { TargetData, ZdOrganization } from '../../model/zendesk.js';
 import { normalizeDomains, normalizeName, normalizeText } from '../../map/normalize.js';
 import { compact, compareFields, compareScalar, compareTags, emptyComparison, withCreateDiff, groupBy, indexBy, managedAttributes, normalizeLine, normalizedFields } from './resource.js';
+import { withUpdateDiff } from '../../model/update-diff.js';
 import type { Comparison, FindResult, ManagedAttributes, Resource, ResourcePlugin } from './resource.js';
 
 /** An account whose organization exists in Zendesk or is created by this plan: what users and memberships link to. */
@@ -176,17 +177,17 @@ export class OrganizationPlugin implements ResourcePlugin<DesiredOrganization, Z
   }
 
   update(d: DesiredOrganization, o: ZdOrganization, c: Comparison): OrganizationUpdate {
-    return {
-      type: 'organization',
-      action: 'update',
+    const head = {
+      type: 'organization' as const,
+      action: 'update' as const,
       key: d.key,
       zendesk_id: o.id,
       label: displayName(d),
       before: c.before as OrganizationAttributes,
       after: c.after as OrganizationAttributes,
-      diff: c.diff,
-      sources: [d.accountId],
     };
+    // the diff is computed when read (src/model/update-diff.ts): reconcile built it from before / after
+    return withUpdateDiff(head, c.diff, { sources: [d.accountId] });
   }
 
   remove(o: ZdOrganization, reason: string): OrganizationDelete {

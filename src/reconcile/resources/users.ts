@@ -14,6 +14,7 @@ import { decideRelationship, type Decision, type RelationshipSettings } from '..
 import { MembershipIndex } from './memberships.js';
 import { organizationRef, type LinkedOrganization, type OrganizationsResult } from './organizations.js';
 import { compact, compareFields, compareScalar, compareTags, createDiff, emptyComparison, hasCreateDiff, withCreateDiff, indexBy, listForMessage, managedAttributes, normalizeLine, normalizedFields } from './resource.js';
+import { withUpdateDiff } from '../../model/update-diff.js';
 import type { Comparison, FindResult, ManagedAttributes, Resource, ResourcePlugin } from './resource.js';
 
 /** People sharing one email: one Zendesk user. */
@@ -215,17 +216,17 @@ export class UserPlugin implements ResourcePlugin<PersonGroup, ZdUser> {
   }
 
   update(g: PersonGroup, u: ZdUser, c: Comparison): UserUpdate {
-    return {
-      type: 'user',
-      action: 'update',
+    const head = {
+      type: 'user' as const,
+      action: 'update' as const,
       key: this.userKey(g),
       zendesk_id: u.id,
       label: g.email,
       before: c.before as UserAttributes,
       after: c.after as UserAttributes,
-      diff: c.diff,
-      sources: [g.syncRecord.sourceId, ...g.others.map((p) => p.sourceId)],
     };
+    // the diff is computed when read (src/model/update-diff.ts): reconcile built it from before / after
+    return withUpdateDiff(head, c.diff, { sources: [g.syncRecord.sourceId, ...g.others.map((p) => p.sourceId)] });
   }
 
   remove(): Change {
