@@ -46,7 +46,8 @@ export async function addCasesToPlan(plan: SyncPlan, sync: Sync, contacts: Reado
     if (c.type === 'organization' && c.action === 'update' && typeof c.after.external_id === 'string' && c.after.external_id !== '') organizationExternalIds.set(c.zendesk_id, c.after.external_id);
   }
   const planned = await planCases({ syncName: sync.name, cases, instanceName: sync.from, contactsByEmail: contacts, organizationExternalIds, ...(start ? { start } : {}) }, ports);
-  const emails = contactEmails(contacts);
+  // Contact Id -> email for the changes' references: a map of every Contact, so only when there are changes
+  const emails = planned.changes.length > 0 ? contactEmails(contacts) : new Map<string, string>();
   const changes = orderCaseChanges(planned.changes.map((c) => caseChange(c, cases, emails)));
   plan.changes = [...plan.changes, ...changes];
   plan.warnings.push(...planned.warnings.map(caseWarning));
