@@ -65,12 +65,19 @@ export function leanCreateDiff<T extends object>(change: T): T {
     const k = computed[i];
     if (typeof s !== 'object' || s === null || Object.keys(s).length !== 3 || s.path !== k.path || s.before !== null || !sameValue(s.after, k.after)) return change;
   }
-  // a new object with the same keys in the same order: redefining `diff` on the parsed object would turn it into a
-  // dictionary (~400 bytes more a change); defining it while the object is built keeps it in fast mode
+  return withLazyDiff(change, LAZY_CREATE_DIFF);
+}
+
+/**
+ * A copy of a parsed change with the same keys in the same order, `diff` defined by `lazy`: redefining `diff` on
+ * the parsed object would turn it into a dictionary (~400 bytes more a change); defining it while the object is
+ * built keeps it in fast mode.
+ */
+export function withLazyDiff<T extends object>(change: T, lazy: PropertyDescriptor): T {
   const source = change as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(source)) {
-    if (k === 'diff') Object.defineProperty(out, 'diff', LAZY_CREATE_DIFF);
+    if (k === 'diff') Object.defineProperty(out, 'diff', lazy);
     else out[k] = source[k];
   }
   return out as T;

@@ -7,6 +7,7 @@
 // before / after hold ids, a hand-made one) stays stored as it is. Render, the JSON document, the seal and
 // `zdsf show` read it as a property like any other, in its place among the keys.
 import type { AttributeDiff } from './plan.js';
+import { withLazyDiff } from './create-diff.js';
 
 type Json = Record<string, unknown>;
 const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -78,19 +79,12 @@ export function hasUpdateDiff(change: object): boolean {
 
 /**
  * A change read from a saved plan: an organization or user update whose stored diff is exactly the computed
- * one gets the computed diff instead (the same value when read, none kept), in a new object with the same keys
- * in the same order (redefining `diff` on the parsed object would make it a dictionary). Anything else is
- * returned as it is.
+ * one gets the computed diff instead (the same value when read, none kept), in a copy (withLazyDiff). Anything
+ * else is returned as it is.
  */
 export function leanUpdateDiff<T extends object>(change: T): T {
   const c = change as { type?: unknown; action?: unknown; before?: unknown; after?: unknown; diff?: unknown };
   if (c.action !== 'update' || (c.type !== 'user' && c.type !== 'organization') || hasUpdateDiff(change)) return change;
   if (!isComputedDiff(c.diff, (c.before ?? null) as object | null, (c.after ?? null) as object | null)) return change;
-  const source = change as Json;
-  const out: Json = {};
-  for (const k of Object.keys(source)) {
-    if (k === 'diff') Object.defineProperty(out, 'diff', LAZY_UPDATE_DIFF);
-    else out[k] = source[k];
-  }
-  return out as T;
+  return withLazyDiff(change, LAZY_UPDATE_DIFF);
 }
