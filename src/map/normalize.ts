@@ -63,10 +63,15 @@ export function normalizeText(value: unknown): string | null {
 
 /** Names compare case-insensitively with collapsed whitespace (for match: name and duplicate detection). */
 export function normalizeName(value: unknown): string {
-  return String(value ?? '')
-    .trim()
-    .replace(/\s+/g, ' ')
-    .toLowerCase();
+  return collapseWhitespace(String(value ?? '').trim()).toLowerCase();
+}
+
+/** Whitespace other than a single space: a tab, a line break, a no-break space, two spaces in a row. */
+const UNEVEN_WHITESPACE = /[^\S ]| {2}/;
+
+/** Every run of whitespace as one space; a string with single spaces only is returned as it is (no copy). */
+export function collapseWhitespace(text: string): string {
+  return UNEVEN_WHITESPACE.test(text) ? text.replace(/\s+/g, ' ') : text;
 }
 
 /** Domain names: split on spaces or commas, lowercased, de-duplicated, sorted. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  collapseWhitespace,
   normalizeDomains,
   normalizeEmail,
   normalizeFieldValue,
@@ -55,6 +56,15 @@ describe('normalizeText / normalizeName / normalizeDomains', () => {
   it('compares names case-insensitively with collapsed whitespace', () => {
     expect(normalizeName('  Acme   Industries ')).toBe('acme industries');
     expect(normalizeName(null)).toBe('');
+  });
+  it('collapses every run of whitespace to one space, and returns a name with single spaces as it is', () => {
+    expect(collapseWhitespace('Ann Andersson')).toBe('Ann Andersson');
+    expect(collapseWhitespace('Ann  Andersson')).toBe('Ann Andersson');
+    expect(collapseWhitespace('Ann\tAndersson')).toBe('Ann Andersson');
+    expect(collapseWhitespace('Ann\u00a0Andersson')).toBe('Ann Andersson');
+    expect(collapseWhitespace('Ann \n Andersson')).toBe('Ann Andersson');
+    expect(collapseWhitespace('Ann\u2003Andersson')).toBe('Ann Andersson');
+    expect(normalizeName('Acme\u00a0 Industries\tAG')).toBe('acme industries ag');
   });
   it('splits domains on spaces, commas and semicolons, lowercases, sorts, de-duplicates', () => {
     expect(normalizeDomains('b.example, A.example  a.example;c.example')).toEqual(['a.example', 'b.example', 'c.example']);

@@ -22,7 +22,7 @@ import type { TargetData, ZdFieldDef } from '../../model/zendesk.js';
 import type { ResourceResults } from '../registry.js';
 import type { FieldPlan } from './fields.js';
 import type { RelationshipSettings } from '../relationships.js';
-import { normalizedTagList, normalizeFieldValue, normalizeTags, normalizeText, sameValue } from '../../map/normalize.js';
+import { collapseWhitespace, normalizedTagList, normalizeFieldValue, normalizeTags, normalizeText, sameValue } from '../../map/normalize.js';
 
 export type FindResult<A> =
   | { kind: 'found'; record: A; via: string }
@@ -246,7 +246,8 @@ export function normalizedFields(fields: Record<string, unknown>, defs: Map<stri
  * changed capitalisation is a real rename. */
 export function normalizeLine(value: unknown): string | null {
   const text = normalizeText(value);
-  return text === null ? null : text.replace(/\s+/g, ' ');
+  // most names have single spaces only: tested without building a new string (every record, both sides)
+  return text === null ? null : collapseWhitespace(text);
 }
 
 /** Short list for messages: `a, b, c and 7 more`. */
