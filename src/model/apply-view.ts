@@ -12,6 +12,7 @@
 // a dictionary, ~400 bytes more). Reading `diff` or `sources` of a view throws: apply code that started to
 // use them would fail in the tests rather than see nothing. The seal is computed from the change as read,
 // before the view is made (src/services/plan-file.ts).
+import { isRecord } from '../util/data.js';
 import { internList } from '../util/intern.js';
 import type { Change } from './plan.js';
 
@@ -29,7 +30,6 @@ function notKept(name: string): PropertyDescriptor {
 const VIEW_PROTOTYPE: object = Object.create(Object.prototype, { diff: notKept('diff'), sources: notKept('sources') });
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
 
 /** `obj[prop]` becomes `same` when it holds an equal string (one string in memory instead of two). */
@@ -39,7 +39,7 @@ function share(obj: Json, prop: string, same: unknown): void {
 
 /** The record's attributes with equal strings shared and tag lists shared (a freshly parsed object: changed in place). */
 function leanAttributes(attrs: unknown, key: string): void {
-  if (!isObject(attrs)) return;
+  if (!isRecord(attrs)) return;
   share(attrs, 'email', key);
   share(attrs, 'external_id', key);
   if (isStringList(attrs.tags)) attrs.tags = internList(attrs.tags);
@@ -56,7 +56,7 @@ export function applyView<C extends Change>(change: C): C {
   leanAttributes(view.before, key);
   for (const ref of ['user', 'organization']) {
     const r = view[ref];
-    if (isObject(r)) share(r, 'email', r.key);
+    if (isRecord(r)) share(r, 'email', r.key);
   }
   return view as unknown as C;
 }

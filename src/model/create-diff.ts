@@ -5,24 +5,31 @@
 // reconcile builds creates with it (withCreateDiff); a saved plan's creates get it back when their stored diff
 // is exactly the computed one (leanCreateDiff), so that apply does not hold the diffs either.
 import type { AttributeDiff } from './plan.js';
+import { isRecord } from '../util/data.js';
 
 /**
  * What the computed diff reads: `createDiff(after)`, then `organization_id` (before null, after the
  * organization's name) when the create names its organization (setOrganization, addSoldTo). An assignment
  * stores the value given, as a plain property in the same place.
  */
-const LAZY_CREATE_DIFF: PropertyDescriptor = {
-  get(this: { after: object; organization?: { name: string } }): AttributeDiff[] {
-    const diff = createDiff(this.after);
-    if (this.organization) diff.push({ path: 'organization_id', before: null, after: this.organization.name });
-    return diff;
-  },
-  set(this: object, value: AttributeDiff[]): void {
-    Object.defineProperty(this, 'diff', { value, writable: true, enumerable: true, configurable: true });
-  },
-  enumerable: true,
-  configurable: true,
-};
+const LAZY_CREATE_DIFF = lazyDiff(function (this: { after: object; organization?: { name: string } }): AttributeDiff[] {
+  const diff = createDiff(this.after);
+  if (this.organization) diff.push({ path: 'organization_id', before: null, after: this.organization.name });
+  return diff;
+});
+
+/** A computed `diff` property (creates here, updates in src/model/update-diff.ts): `get` reads it from the
+ * change; an assignment stores the value given, as a plain property in the same place among the keys. */
+export function lazyDiff(get: (this: never) => AttributeDiff[]): PropertyDescriptor {
+  return {
+    get,
+    set(this: object, value: AttributeDiff[]): void {
+      Object.defineProperty(this, 'diff', { value, writable: true, enumerable: true, configurable: true });
+    },
+    enumerable: true,
+    configurable: true,
+  };
+}
 
 /** Gives `change` (its keys up to `after` set) the computed create diff, then the keys of `rest`, in order. */
 export function withCreateDiff<H extends object, R extends object>(change: H, rest: R): H & { diff: AttributeDiff[] } & R {
@@ -36,18 +43,29 @@ export function hasCreateDiff(change: object): boolean {
 }
 
 export function createDiff(after: object): AttributeDiff[] {
+  return leafDiff(null, after);
+}
+
+type Json = Record<string, unknown>;
+
+/** `after` a leaf at a time (custom-field objects one level down), each with what `before` holds at the same
+ * path, null when nothing: a create's diff (before null) and an update's (src/model/update-diff.ts). */
+export function leafDiff(before: object | null, after: object | null): AttributeDiff[] {
   const diff: AttributeDiff[] = [];
-  for (const [path, value] of Object.entries(after)) {
-    if (value && typeof value === 'object' && !Array.isArray(value)) {
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) diff.push({ path: `${path}.${k}`, before: null, after: v });
+  const b = (before ?? {}) as Json;
+  for (const [path, value] of Object.entries(after ?? {})) {
+    if (isRecord(value)) {
+      const inner = isRecord(b[path]) ? b[path] : {};
+      for (const [k, v] of Object.entries(value)) diff.push({ path: `${path}.${k}`, before: inner[k] ?? null, after: v });
     } else {
-      diff.push({ path, before: null, after: value });
+      diff.push({ path, before: b[path] ?? null, after: value });
     }
   }
   return diff;
 }
 
-const sameValue = (a: unknown, b: unknown): boolean => a === b || (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null && JSON.stringify(a) === JSON.stringify(b));
+/** Equal values, objects and lists compared as JSON (a stored diff against the computed one). */
+export const sameValue = (a: unknown, b: unknown): boolean => a === b || (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null && JSON.stringify(a) === JSON.stringify(b));
 
 /**
  * A change read from a saved plan: an organization or user create whose stored diff is exactly the computed

@@ -7,43 +7,22 @@
 // before / after hold ids, a hand-made one) stays stored as it is. Render, the JSON document, the seal and
 // `zdsf show` read it as a property like any other, in its place among the keys.
 import type { AttributeDiff } from './plan.js';
-import { withLazyDiff } from './create-diff.js';
+import { lazyDiff, leafDiff, sameValue, withLazyDiff } from './create-diff.js';
+import { isRecord } from '../util/data.js';
 
 type Json = Record<string, unknown>;
-const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 interface UpdateLike {
   before: object | null;
   after: object | null;
 }
 
-/** `after` a leaf at a time, with what `before` holds there. */
-export function updateDiff(before: object | null, after: object | null): AttributeDiff[] {
-  const diff: AttributeDiff[] = [];
-  const b = (before ?? {}) as Json;
-  for (const [path, value] of Object.entries(after ?? {})) {
-    if (isRecord(value)) {
-      const inner = isRecord(b[path]) ? (b[path] as Json) : {};
-      for (const [k, v] of Object.entries(value)) diff.push({ path: `${path}.${k}`, before: inner[k] ?? null, after: v });
-    } else {
-      diff.push({ path, before: b[path] ?? null, after: value });
-    }
-  }
-  return diff;
-}
+/** `after` a leaf at a time, with what `before` holds there (src/model/create-diff.ts's leafDiff). */
+export const updateDiff = leafDiff;
 
-const LAZY_UPDATE_DIFF: PropertyDescriptor = {
-  get(this: UpdateLike): AttributeDiff[] {
-    return updateDiff(this.before, this.after);
-  },
-  set(this: object, value: AttributeDiff[]): void {
-    Object.defineProperty(this, 'diff', { value, writable: true, enumerable: true, configurable: true });
-  },
-  enumerable: true,
-  configurable: true,
-};
-
-const sameJson = (a: unknown, b: unknown): boolean => a === b || (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null && JSON.stringify(a) === JSON.stringify(b));
+const LAZY_UPDATE_DIFF = lazyDiff(function (this: UpdateLike): AttributeDiff[] {
+  return leafDiff(this.before, this.after);
+});
 
 /** Whether `diff` is exactly updateDiff(before, after), walked without building it. */
 function isComputedDiff(diff: unknown, before: object | null, after: object | null): boolean {
@@ -53,12 +32,12 @@ function isComputedDiff(diff: unknown, before: object | null, after: object | nu
   const next = (path: string, was: unknown, now: unknown): boolean => {
     const d: unknown = diff[i++];
     if (!isRecord(d) || Object.keys(d).length !== 3 || d.path !== path) return false;
-    return sameJson(d.before, was ?? null) && sameJson(d.after, now);
+    return sameValue(d.before, was ?? null) && sameValue(d.after, now);
   };
   for (const path of Object.keys(after)) {
     const value = after[path];
     if (isRecord(value)) {
-      const inner = isRecord(b[path]) ? (b[path] as Json) : {};
+      const inner = isRecord(b[path]) ? b[path] : {};
       for (const k of Object.keys(value)) if (!next(`${path}.${k}`, inner[k], value[k])) return false;
     } else if (!next(path, b[path], value)) return false;
   }
